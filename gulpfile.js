@@ -1,0 +1,12 @@
+const { src, dest } = require('gulp');
+
+// tsc emits only JavaScript; the icons and codex files n8n loads beside each node
+// and credential are copied into dist/ at the same relative paths.
+function buildIcons() {
+	return src(['nodes/**/*.{svg,png}', 'nodes/**/*.node.json', 'credentials/**/*.{svg,png}'], {
+		base: '.',
+		encoding: false,
+	}).pipe(dest('dist'));
+}
+
+exports['build:icons'] = buildIcons;

@@ -1,0 +1,131 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeCredentialTestResult,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+
+import { ACKNOWLEDGEMENT, handleDelivery } from './delivery';
+import {
+	AUTHENTICATION,
+	authenticationProperty,
+	CREDENTIAL_TYPE,
+	eventsProperty,
+	setupNotice,
+	unsignedWarning,
+} from './description';
+import { SIGNATURE_HEADER } from './signature';
+
+const WEBHOOK_PATH = 'webhook';
+
+export class RevOpsTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'RevOps Trigger',
+		name: 'revOpsTrigger',
+		icon: { light: 'file:revops.svg', dark: 'file:revops.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].includes("*") ? "All events" : $parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when a RevOps deal or account event arrives',
+		defaults: { name: 'RevOps Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'revOpsWebhookApi',
+				required: true,
+				testedBy: 'revOpsVerificationKeyTest',
+				displayOptions: { show: { authentication: [AUTHENTICATION.verificationKey] } },
+			},
+		],
+		// RevOps lets each webhook choose POST or GET; both are served on one URL.
+		webhooks: ['POST', 'GET'].map((httpMethod) => ({
+			name: 'default' as const,
+			httpMethod,
+			path: WEBHOOK_PATH,
+			responseMode: 'onReceived',
+			// RevOps counts a delivery only when the answer's body contains this text.
+			responseData: ACKNOWLEDGEMENT,
+		})),
+		properties: [setupNotice, authenticationProperty, unsignedWarning, eventsProperty],
+	};
+
+	methods = {
+		credentialTest: {
+			async revOpsVerificationKeyTest(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const key = credential.data?.verificationKey;
+				if (typeof key !== 'string' || key === '') {
+					return { status: 'Error', message: 'Enter the Verification Key shown for the webhook in RevOps' };
+				}
+				if (key.trim() !== key) {
+					return { status: 'Error', message: 'The Verification Key starts or ends with a space; copy it again from RevOps' };
+				}
+				return { status: 'OK', message: 'The key is set. RevOps has no API to check it: send a test event from RevOps to confirm it' };
+			},
+		},
+	};
+
+	// RevOps has no API for webhook subscriptions: the user pastes the URL into RevOps by
+	// hand, so there is nothing to look up, register or remove on RevOps' side.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject();
+		const events = this.getNodeParameter('events', []) as string[];
+		const authentication = this.getNodeParameter('authentication', AUTHENTICATION.verificationKey);
+		const verificationKey =
+			authentication === AUTHENTICATION.verificationKey
+				? (await this.getCredentials<{ verificationKey: string }>(CREDENTIAL_TYPE)).verificationKey
+				: undefined;
+		// n8n leaves rawBody unset for content types it does not parse until asked for it.
+		if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
+			await request.readRawBody();
+		}
+
+		const outcome = handleDelivery(
+			{
+				method: request.method,
+				rawBody: request.rawBody,
+				query: request.query as IDataObject,
+				url: request.originalUrl ?? request.url,
+			},
+			{ events, verificationKey, signature: request.headers[SIGNATURE_HEADER] },
+		);
+
+		if (outcome.kind === 'emit') {
+			return { workflowData: [this.helpers.returnJsonArray(outcome.item as unknown as IDataObject)] };
+		}
+		if (outcome.kind === 'ignore') {
+			return { webhookResponse: ACKNOWLEDGEMENT };
+		}
+		if (outcome.kind === 'fault') {
+			throw new NodeOperationError(this.getNode(), outcome.error, {
+				description: 'The RevOps Trigger failed on a delivery it should have handled. Please report it with the execution log.',
+			});
+		}
+		this.getResponseObject().status(outcome.status).json({ code: outcome.status, message: outcome.message });
+		return { noWebhookResponse: true };
+	}
+}

@@ -1,0 +1,92 @@
+/**
+ * From an HTTP request to a RevOps envelope: which bytes carry the delivery (and so are
+ * signed), how they decode, and whether they hold an envelope the trigger can use.
+ */
+import { rejectInput } from './rejection';
+import type { RevOpsEnvelope } from './types';
+
+export interface DeliveryRequest {
+	method: string;
+	/** Exact body bytes; empty or missing when the request had no body. */
+	rawBody: Buffer | undefined;
+	/** The query as n8n parsed it (bracketed keys become nested objects). */
+	query: Record<string, unknown>;
+	/** The request URL as sent, including the query string. */
+	url: string;
+}
+
+/**
+ * The bytes a delivery arrived in. POST (and a GET with a body) carry JSON in the body.
+ * A bodiless GET carries the JSON envelope in a `payload`, `body` or `data` query parameter,
+ * or spreads it over bracketed query keys; then the signed bytes are the raw query string.
+ */
+export type DeliveryCarrier =
+	| { kind: 'json'; bytes: Buffer }
+	| { kind: 'query'; bytes: Buffer; envelope: Record<string, unknown> };
+
+const QUERY_ENVELOPE_PARAMETERS = ['payload', 'body', 'data'];
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function findCarrier(request: DeliveryRequest): DeliveryCarrier {
+	if (request.rawBody && request.rawBody.length > 0) return { kind: 'json', bytes: request.rawBody };
+	if (request.method === 'GET') {
+		for (const name of QUERY_ENVELOPE_PARAMETERS) {
+			const value = request.query[name];
+			if (typeof value === 'string' && value !== '') return { kind: 'json', bytes: Buffer.from(value, 'utf8') };
+		}
+		const queryStart = request.url.indexOf('?');
+		if (queryStart >= 0 && Object.keys(request.query).length > 0) {
+			return {
+				kind: 'query',
+				bytes: Buffer.from(request.url.slice(queryStart + 1), 'utf8'),
+				envelope: request.query,
+			};
+		}
+		return rejectInput(
+			'The GET request carries no event: send the JSON envelope as the body or in a "payload" query parameter',
+		);
+	}
+	return rejectInput('The request body is empty: RevOps sends the event as a JSON body');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeJson(bytes: Buffer): unknown {
+	let text: string;
+	try {
+		text = utf8.decode(bytes);
+	} catch {
+		return rejectInput('The body is not valid UTF-8');
+	}
+	try {
+		return JSON.parse(text);
+	} catch {
+		return rejectInput('The body is not valid JSON: RevOps sends one JSON object per delivery');
+	}
+}
+
+const ENVELOPE_KEYS = ['event', 'deal', 'account'];
+
+/** Unwraps the `{ "body": { … } }` form one RevOps example uses and checks the envelope's shape. */
+export function readEnvelope(json: unknown): RevOpsEnvelope {
+	if (!isRecord(json)) {
+		return rejectInput('The delivery must be a JSON object with an "event" and a "deal" or "account"');
+	}
+	const hasEnvelopeKey = ENVELOPE_KEYS.some((key) => Object.hasOwn(json, key));
+	const envelope = !hasEnvelopeKey && isRecord(json.body) ? json.body : json;
+
+	if (envelope.event !== undefined && !isRecord(envelope.event)) {
+		return rejectInput('"event" must be an object');
+	}
+	const hasDeal = envelope.deal !== undefined;
+	const hasAccount = envelope.account !== undefined;
+	if (!hasDeal && !hasAccount) {
+		return rejectInput('The delivery has neither a "deal" nor an "account" object');
+	}
+	if (hasDeal && !isRecord(envelope.deal)) return rejectInput('"deal" must be an object');
+	if (hasAccount && !isRecord(envelope.account)) return rejectInput('"account" must be an object');
+	return envelope as RevOpsEnvelope;
+}

@@ -1,0 +1,17 @@
+/**
+ * A delivery the trigger refuses. Thrown by the pure readers and validators, turned into a
+ * 4xx JSON answer (and no execution) by the delivery handler, so a sender never sees a 5xx.
+ */
+export class DeliveryRejection extends Error {
+	constructor(
+		readonly status: 400 | 401 | 403 | 415,
+		message: string,
+	) {
+		super(message);
+		this.name = 'DeliveryRejection';
+	}
+}
+
+export function rejectInput(message: string): never {
+	throw new DeliveryRejection(400, message);
+}

@@ -1,0 +1,151 @@
+/**
+ * Typed RevOps payloads (snake_case, as on the wire) and the items the trigger emits.
+ * Every wire field is optional or nullable because RevOps' own examples leave fields out;
+ * unknown fields are passed through untouched, hence the index signatures.
+ */
+import type { RevOpsEventType, RevOpsObjectType } from './events';
+
+type Passthrough = { [field: string]: unknown };
+
+/** `event` block of the envelope. `time` is Unix seconds (or milliseconds) as number or digits. */
+export interface RevOpsEventMeta extends Passthrough {
+	id?: string | null;
+	time?: number | string | null;
+	type?: string;
+	hash?: string;
+}
+
+export interface RevOpsContact extends Passthrough {
+	name?: string | null;
+	email?: string | null;
+	address?: string | null;
+	city?: string | null;
+	state?: string | null;
+	country?: string | null;
+	postal_code?: string | null;
+}
+
+export interface RevOpsFeatureFlag extends Passthrough {
+	name?: string;
+	/** Missing means false. */
+	enabled?: boolean;
+}
+
+export interface RevOpsSku extends Passthrough {
+	id?: string;
+	title?: string | null;
+	friendly_name?: string | null;
+	description?: string | null;
+	quantity?: number | string | null;
+	unit_name?: string | null;
+	/** `annual`, `month`, `usage`, ... */
+	billing_schedule?: string | null;
+	monthly_price?: string | null;
+	monthly_price_currency?: string | null;
+	annual_price?: string | null;
+	annual_price_currency?: string | null;
+	pricebook_id?: string | null;
+	product_id?: string | null;
+}
+
+export interface RevOpsTerm extends Passthrough {
+	id?: string;
+	/** For example "Billing Frequency", "Contract Term (Months)", "Payment Terms". */
+	friendly_name?: string;
+	description?: string | null;
+	value?: string | null;
+}
+
+export interface RevOpsDeal extends Passthrough {
+	id?: string;
+	/** `draft`, `attention`, `approved`, `negotiation`, `signing`, `signed`, `active`, ... */
+	status?: string;
+	signed_contract_url?: string | null;
+	contract_activates_date?: string | null;
+	hubspot_deal_id?: string | null;
+	opportunity_id?: string | null;
+	original_net_price?: string | null;
+	original_net_price_currency?: string | null;
+	original_net_price_precision?: number | string | null;
+	net_price?: string | null;
+	net_price_currency?: string | null;
+	net_price_precision?: number | string | null;
+	account_id?: string | null;
+	customer?: ({ legal_name?: string | null } & Passthrough) | null;
+	billing_contact?: RevOpsContact | null;
+	lead_contact?: RevOpsContact | null;
+	feature_flags?: RevOpsFeatureFlag[] | null;
+	skus?: RevOpsSku[] | null;
+	terms?: RevOpsTerm[] | null;
+}
+
+export interface RevOpsAccount extends Passthrough {
+	account_id?: string;
+	blocked?: boolean;
+	email?: string | null;
+	name?: string | null;
+	parent_account_id?: string | null;
+	/** `pending`, `activating`, `active`, `deleted`, ... */
+	status?: string;
+}
+
+/** A delivery's JSON after the optional `body` wrapper is removed. */
+export type RevOpsEnvelope = Passthrough & { event?: RevOpsEventMeta } & (
+		| { deal: RevOpsDeal; account?: undefined }
+		| { account: RevOpsAccount; deal?: undefined }
+	);
+
+/**
+ * An exact amount of money. `amount` is a decimal string with exactly `precision`
+ * fractional digits; `minorUnits` is the same amount as an integer count of the smallest
+ * unit (cents for USD, yen for JPY), or null when it cannot be given exactly.
+ */
+export interface RevOpsMoney {
+	amount: string;
+	currency: string | null;
+	precision: number;
+	minorUnits: number | null;
+}
+
+interface RevOpsItemBase {
+	/** The event's wire name; any string when the user listens to all events. */
+	eventType: RevOpsEventType | string;
+	/** True when the envelope had no `event.type` and the type came from the object's status. */
+	eventTypeInferred: boolean;
+	eventId: string | null;
+	/** ISO 8601 (UTC) from `event.time`, or null when the envelope had none. */
+	eventTime: string | null;
+	objectType: RevOpsObjectType;
+	/** Same for every retry of one delivery, different for different events: the key for Remove Duplicates. */
+	dedupeKey: string;
+	/** True when the Verification Key checked the signature; false when authentication is off. */
+	signatureVerified: boolean;
+	/** The `event` block exactly as received (`{}` when the envelope had none). */
+	event: RevOpsEventMeta;
+}
+
+export interface RevOpsDealItem extends RevOpsItemBase {
+	objectType: 'deal';
+	dealId: string | null;
+	dealStatus: string | null;
+	accountId: string | null;
+	customerName: string | null;
+	netPrice: RevOpsMoney | null;
+	originalNetPrice: RevOpsMoney | null;
+	/** Names of the feature flags whose `enabled` is true. */
+	enabledFeatureFlags: string[];
+	/** Term `friendly_name` to `value`. */
+	terms: Record<string, string | null>;
+	deal: RevOpsDeal;
+}
+
+export interface RevOpsAccountItem extends RevOpsItemBase {
+	objectType: 'account';
+	accountId: string | null;
+	accountName: string | null;
+	accountEmail: string | null;
+	accountStatus: string | null;
+	account: RevOpsAccount;
+}
+
+export type RevOpsItem = RevOpsDealItem | RevOpsAccountItem;
