@@ -1,0 +1,70 @@
+import type { IWebhookFunctions } from 'n8n-workflow';
+
+/** What the mocked response object was told to send. */
+export interface RecordedResponse {
+	status?: number;
+	json?: unknown;
+}
+
+export interface ContextOptions {
+	method?: 'POST' | 'GET';
+	rawBody?: Buffer;
+	/** Simulates a content type n8n does not parse: rawBody appears only after readRawBody(). */
+	rawBodyOnRead?: Buffer;
+	headers?: Record<string, string>;
+	query?: Record<string, unknown>;
+	url?: string;
+	events?: string[];
+	authentication?: 'verificationKey' | 'none';
+	verificationKey?: string;
+}
+
+/**
+ * A minimal IWebhookFunctions for fast unit tests of the node's glue. The end-to-end suite
+ * runs the same node inside a real n8n.
+ */
+export function webhookContext(options: ContextOptions) {
+	const response: RecordedResponse = {};
+	const calls = { getCredentials: 0, readRawBody: 0 };
+	const request = {
+		method: options.method ?? 'POST',
+		headers: options.headers ?? {},
+		query: options.query ?? {},
+		url: options.url ?? '/webhook/abc/webhook',
+		originalUrl: options.url ?? '/webhook/abc/webhook',
+		rawBody: options.rawBody,
+		async readRawBody() {
+			calls.readRawBody += 1;
+			request.rawBody = options.rawBodyOnRead ?? Buffer.alloc(0);
+		},
+	};
+	const parameters: Record<string, unknown> = {
+		events: options.events ?? ['*'],
+		authentication: options.authentication ?? 'verificationKey',
+	};
+	const res = {
+		status(code: number) {
+			response.status = code;
+			return res;
+		},
+		json(body: unknown) {
+			response.json = body;
+			return res;
+		},
+	};
+	const context = {
+		getRequestObject: () => request,
+		getResponseObject: () => res,
+		getNodeParameter: (name: string) => parameters[name],
+		getNode: () => ({ name: 'RevOps Trigger', type: 'n8n-nodes-revops.revOpsTrigger', typeVersion: 1 }),
+		async getCredentials(type: string) {
+			calls.getCredentials += 1;
+			if (type !== 'revOpsWebhookApi') throw new Error(`unexpected credential type ${type}`);
+			return { verificationKey: options.verificationKey };
+		},
+		helpers: {
+			returnJsonArray: (data: unknown) => [{ json: data }],
+		},
+	};
+	return { context: context as unknown as IWebhookFunctions, response, calls };
+}

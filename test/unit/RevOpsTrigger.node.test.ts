@@ -1,0 +1,124 @@
+import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workflow';
+
+import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
+import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
+import { EXPECTED_ITEMS } from '../support/expected-items';
+import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
+import { webhookContext, type ContextOptions } from '../support/webhook-context';
+
+const node = new RevOpsTrigger();
+const run = async (options: ContextOptions) => {
+	const harness = webhookContext(options);
+	const result = await node.webhook.call(harness.context);
+	return { result, ...harness };
+};
+
+describe('RevOps Trigger description', () => {
+	const { description } = node;
+
+	it('serves POST and GET on one URL and acknowledges with the text RevOps looks for', () => {
+		expect(description.webhooks).toEqual([
+			{ name: 'default', httpMethod: 'POST', path: 'webhook', responseMode: 'onReceived', responseData: 'RevOps API Event Received' },
+			{ name: 'default', httpMethod: 'GET', path: 'webhook', responseMode: 'onReceived', responseData: 'RevOps API Event Received' },
+		]);
+	});
+
+	it('offers every catalogued event plus all events, in catalogue order', () => {
+		const events = description.properties.find((property) => property.name === 'events');
+		expect(events?.type).toBe('multiOptions');
+		expect(events?.options).toEqual([
+			{ name: 'All Events', value: '*', description: 'Every event, including types RevOps adds later' },
+			...REVOPS_EVENTS.map((event) => ({ name: event.label, value: event.type, description: event.description })),
+		]);
+	});
+
+	it('asks for the credential only with Verification Key authentication', () => {
+		expect(description.credentials).toEqual([
+			{
+				name: 'revOpsWebhookApi',
+				required: true,
+				testedBy: 'revOpsVerificationKeyTest',
+				displayOptions: { show: { authentication: ['verificationKey'] } },
+			},
+		]);
+	});
+});
+
+describe('RevOps Trigger webhook()', () => {
+	const signed = (file: string) => ({
+		rawBody: fixtureBytes(file),
+		headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS[file] },
+		verificationKey: TEST_KEY,
+	});
+
+	it('emits one item for a signed delivery and leaves the answer to n8n', async () => {
+		const { result, response } = await run(signed('deal-signed.json'));
+		expect(Object.keys(result)).toEqual(['workflowData']);
+		expect(result.workflowData).toHaveLength(1);
+		expect(result.workflowData?.[0]).toHaveLength(1);
+		expect(result.workflowData?.[0][0].json).toMatchObject({ ...EXPECTED_ITEMS['deal-signed'], signatureVerified: true });
+		expect(response).toEqual({});
+	});
+
+	it('answers a filtered event with the acknowledgement and no execution', async () => {
+		const { result } = await run({ ...signed('account-created.json'), events: ['deal-signed'] });
+		expect(result).toEqual({ webhookResponse: 'RevOps API Event Received' });
+	});
+
+	it('writes a 401 itself for a wrong signature and starts nothing', async () => {
+		const { result, response } = await run({ ...signed('deal-signed.json'), headers: { 'x-revops-content-hmac': '00'.repeat(32) } });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response).toEqual({
+			status: 401,
+			json: { code: 401, message: 'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key' },
+		});
+	});
+
+	it('writes a 400 for bad input', async () => {
+		const { result, response } = await run({ authentication: 'none', rawBody: Buffer.from('[1,2]') });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.status).toBe(400);
+	});
+
+	it('reads the raw body itself when n8n did not parse the content type', async () => {
+		const { result, calls } = await run({ ...signed('deal-signed.json'), rawBody: undefined, rawBodyOnRead: fixtureBytes('deal-signed.json') });
+		expect(calls.readRawBody).toBe(1);
+		expect(result.workflowData?.[0][0].json).toMatchObject({ eventType: 'deal-signed', signatureVerified: true });
+	});
+
+	it('does not load the credential when authentication is off', async () => {
+		const { result, calls } = await run({ authentication: 'none', rawBody: fixtureBytes('deal-signed.json') });
+		expect(calls.getCredentials).toBe(0);
+		expect(result.workflowData?.[0][0].json).toMatchObject({ signatureVerified: false });
+	});
+
+	it('accepts a GET with the envelope in the payload parameter', async () => {
+		const payload = fixtureBytes('deal-signed.json').toString('utf8');
+		const { result } = await run({
+			method: 'GET',
+			query: { payload },
+			url: `/webhook/abc/webhook?payload=${encodeURIComponent(payload)}`,
+			headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] },
+			verificationKey: TEST_KEY,
+		});
+		expect(result.workflowData?.[0][0].json).toMatchObject(EXPECTED_ITEMS['deal-signed']);
+	});
+});
+
+describe('Verification Key credential test', () => {
+	const test = (verificationKey: unknown) =>
+		node.methods.credentialTest.revOpsVerificationKeyTest.call(
+			{} as ICredentialTestFunctions,
+			{ id: '1', name: 'RevOps', type: 'revOpsWebhookApi', data: { verificationKey } } as ICredentialsDecrypted,
+		);
+
+	it.each([
+		['a key', TEST_KEY, 'OK'],
+		['an empty key', '', 'Error'],
+		['a key pasted with a trailing space', `${TEST_KEY} `, 'Error'],
+	])('answers %s with %s and never echoes the key', async (_label, key, status) => {
+		const result = await test(key);
+		expect(result.status).toBe(status);
+		expect(result.message).not.toContain(TEST_KEY);
+	});
+});
