@@ -13,12 +13,15 @@ import {
 } from 'n8n-workflow';
 
 import { ACKNOWLEDGEMENT, handleDelivery } from './delivery';
+import { parseIpAllowlist } from './ip-allowlist';
 import {
 	AUTHENTICATION,
 	authenticationProperty,
 	CREDENTIAL_TYPE,
 	eventsProperty,
+	optionsProperty,
 	setupNotice,
+	type TriggerOptions,
 	unsignedWarning,
 } from './description';
 import { SIGNATURE_HEADER } from './signature';
@@ -54,7 +57,7 @@ export class RevOpsTrigger implements INodeType {
 			// RevOps counts a delivery only when the answer's body contains this text.
 			responseData: ACKNOWLEDGEMENT,
 		})),
-		properties: [setupNotice, authenticationProperty, unsignedWarning, eventsProperty],
+		properties: [setupNotice, authenticationProperty, unsignedWarning, eventsProperty, optionsProperty],
 	};
 
 	methods = {
@@ -76,13 +79,28 @@ export class RevOpsTrigger implements INodeType {
 	};
 
 	// RevOps has no API for webhook subscriptions: the user pastes the URL into RevOps by
-	// hand, so there is nothing to look up, register or remove on RevOps' side.
+	// hand, so nothing is looked up, registered or removed on RevOps' side. checkExists says
+	// "not registered" so that n8n calls create(), which checks the node's settings at
+	// activation instead of failing every delivery later.
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
+				return false;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
+				const options = this.getNodeParameter('options', {}) as TriggerOptions;
+				const { invalid } = parseIpAllowlist(options.ipAllowlist ?? '');
+				if (invalid.length > 0) {
+					throw new NodeOperationError(this.getNode(), `IP(s) Allowlist: "${invalid[0]}" is not an IP address or CIDR range`, {
+						description: 'Use addresses such as 203.0.113.7 or ranges such as 198.51.100.0/24 or 2001:db8::/32, separated by commas.',
+					});
+				}
+				const url = this.getNodeWebhookUrl('default') ?? '';
+				if (!url.startsWith('https://')) {
+					this.logger.warn(
+						`RevOps Trigger: the webhook URL ${url} is not https. RevOps accepts only https URLs: set WEBHOOK_URL to n8n's public https address.`,
+					);
+				}
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
@@ -94,6 +112,7 @@ export class RevOpsTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const events = this.getNodeParameter('events', []) as string[];
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const authentication = this.getNodeParameter('authentication', AUTHENTICATION.verificationKey);
 		const verificationKey =
 			authentication === AUTHENTICATION.verificationKey
@@ -111,7 +130,15 @@ export class RevOpsTrigger implements INodeType {
 				query: request.query as IDataObject,
 				url: request.originalUrl ?? request.url,
 			},
-			{ events, verificationKey, signature: request.headers[SIGNATURE_HEADER] },
+			{
+				events,
+				verificationKey,
+				signature: request.headers[SIGNATURE_HEADER],
+				ipAllowlist: options.ipAllowlist,
+				clientIp: request.ip,
+				maxEventAgeMinutes: options.maxEventAgeMinutes,
+				receivedAt: Date.now(),
+			},
 		);
 
 		if (outcome.kind === 'emit') {

@@ -3,6 +3,7 @@
  * whether the signature holds, what the envelope says, and whether the user listens to it.
  */
 import { ALL_EVENTS } from './events';
+import { isIpAllowed, parseIpAllowlist } from './ip-allowlist';
 import { decodeJson, findCarrier, readEnvelope, type DeliveryRequest } from './parse';
 import { DeliveryRejection } from './rejection';
 import { isValidSignature } from './signature';
@@ -18,6 +19,14 @@ export interface DeliverySettings {
 	verificationKey: string | undefined;
 	/** The signature header as received. */
 	signature: string | string[] | undefined;
+	/** Comma-separated addresses and CIDR ranges allowed to deliver; empty allows any. */
+	ipAllowlist?: string;
+	/** The sender's address as n8n reports it (after N8N_PROXY_HOPS). */
+	clientIp?: string;
+	/** Refuse events whose `event.time` is older than this; 0 or undefined turns the check off. */
+	maxEventAgeMinutes?: number;
+	/** When the request arrived, in milliseconds since the epoch. */
+	receivedAt?: number;
 }
 
 export type DeliveryOutcome =
@@ -27,7 +36,28 @@ export type DeliveryOutcome =
 	/** A bug in the trigger, not in the delivery: the node reports it as a node error. */
 	| { kind: 'fault'; error: Error };
 
+function checkSender(settings: DeliverySettings): void {
+	if (!settings.ipAllowlist?.trim()) return;
+	if (!isIpAllowed(parseIpAllowlist(settings.ipAllowlist), settings.clientIp)) {
+		throw new DeliveryRejection(403, 'This address is not in the trigger\'s IP allowlist');
+	}
+}
+
+/** RevOps' signature has no timestamp: an age limit is the only bound on replaying a capture. */
+function checkAge(eventTime: string | null, settings: DeliverySettings): void {
+	const limit = settings.maxEventAgeMinutes ?? 0;
+	if (limit <= 0) return;
+	if (eventTime === null) {
+		throw new DeliveryRejection(403, 'The event has no "event.time", so its age cannot be checked');
+	}
+	const ageMs = (settings.receivedAt ?? Date.now()) - Date.parse(eventTime);
+	if (ageMs > limit * 60_000) {
+		throw new DeliveryRejection(403, `The event is older than the ${limit} minutes this trigger accepts`);
+	}
+}
+
 function readDelivery(request: DeliveryRequest, settings: DeliverySettings): DeliveryOutcome {
+	checkSender(settings);
 	const carrier = findCarrier(request);
 	const mustVerify = settings.verificationKey !== undefined;
 	if (mustVerify && !isValidSignature(settings.verificationKey as string, carrier.bytes, settings.signature)) {
@@ -38,6 +68,7 @@ function readDelivery(request: DeliveryRequest, settings: DeliverySettings): Del
 	}
 	const json = carrier.kind === 'query' ? carrier.envelope : decodeJson(carrier.bytes);
 	const item = toItem(readEnvelope(json), carrier.bytes, mustVerify);
+	checkAge(item.eventTime, settings);
 	const listening = settings.events.includes(ALL_EVENTS) || settings.events.includes(item.eventType);
 	return listening ? { kind: 'emit', item } : { kind: 'ignore', eventType: item.eventType };
 }

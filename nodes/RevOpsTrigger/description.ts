@@ -63,3 +63,36 @@ export const eventsProperty: INodeProperties = {
 		})),
 	],
 };
+
+export interface TriggerOptions {
+	ipAllowlist?: string;
+	maxEventAgeMinutes?: number;
+}
+
+export const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [
+		{
+			displayName: 'IP(s) Allowlist',
+			name: 'ipAllowlist',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 203.0.113.7, 198.51.100.0/24, 2001:db8::/32',
+			description:
+				'Comma-separated addresses or CIDR ranges (IPv4 or IPv6) allowed to send events; others get 403. Leave empty to allow any address. Behind a reverse proxy, set N8N_PROXY_HOPS so n8n sees the sender\'s address.',
+		},
+		{
+			displayName: 'Reject Events Older Than (Minutes)',
+			name: 'maxEventAgeMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'Refuse deliveries whose event.time is older than this (403), which limits replays of captured deliveries. 0 turns the check off. RevOps retries a failed delivery for about 5 hours, so a limit under 300 minutes also refuses its late retries.',
+		},
+	],
+};

@@ -17,6 +17,9 @@ export interface ContextOptions {
 	events?: string[];
 	authentication?: 'verificationKey' | 'none';
 	verificationKey?: string;
+	/** The client address n8n reports as `req.ip`. */
+	ip?: string;
+	options?: Record<string, unknown>;
 }
 
 /**
@@ -33,6 +36,7 @@ export function webhookContext(options: ContextOptions) {
 		url: options.url ?? '/webhook/abc/webhook',
 		originalUrl: options.url ?? '/webhook/abc/webhook',
 		rawBody: options.rawBody,
+		ip: options.ip ?? '127.0.0.1',
 		async readRawBody() {
 			calls.readRawBody += 1;
 			request.rawBody = options.rawBodyOnRead ?? Buffer.alloc(0);
@@ -41,6 +45,7 @@ export function webhookContext(options: ContextOptions) {
 	const parameters: Record<string, unknown> = {
 		events: options.events ?? ['*'],
 		authentication: options.authentication ?? 'verificationKey',
+		options: options.options ?? {},
 	};
 	const res = {
 		status(code: number) {

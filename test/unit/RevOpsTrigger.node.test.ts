@@ -1,4 +1,4 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, IHookFunctions } from 'n8n-workflow';
 
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
@@ -120,5 +120,53 @@ describe('Verification Key credential test', () => {
 		const result = await test(key);
 		expect(result.status).toBe(status);
 		expect(result.message).not.toContain(TEST_KEY);
+	});
+});
+
+describe('RevOps Trigger activation', () => {
+	const hookContext = (options: Record<string, unknown>, url: string) => {
+		const warnings: string[] = [];
+		const context = {
+			getNodeParameter: () => options,
+			getNode: () => ({ name: 'RevOps Trigger' }),
+			getNodeWebhookUrl: () => url,
+			logger: { warn: (message: string) => warnings.push(message) },
+		};
+		return { context: context as unknown as IHookFunctions, warnings };
+	};
+	const hooks = node.webhookMethods.default;
+
+	it('asks n8n to call create(), and create() accepts a valid configuration quietly', async () => {
+		const { context, warnings } = hookContext({ ipAllowlist: '203.0.113.7, 2001:db8::/32' }, 'https://n8n.example.com/webhook/a/webhook');
+		expect(await hooks.checkExists.call(context)).toBe(false);
+		expect(await hooks.create.call(context)).toBe(true);
+		expect(await hooks.delete.call(context)).toBe(true);
+		expect(warnings).toEqual([]);
+	});
+
+	it('refuses to activate with an allowlist entry that is not an address', async () => {
+		const { context } = hookContext({ ipAllowlist: '203.0.113.7, office' }, 'https://n8n.example.com/webhook/a/webhook');
+		await expect(hooks.create.call(context)).rejects.toThrow('IP(s) Allowlist: "office" is not an IP address or CIDR range');
+	});
+
+	it('warns when the webhook URL is not https, which RevOps refuses', async () => {
+		const { context, warnings } = hookContext({}, 'http://localhost:5678/webhook/a/webhook');
+		expect(await hooks.create.call(context)).toBe(true);
+		expect(warnings).toEqual([
+			"RevOps Trigger: the webhook URL http://localhost:5678/webhook/a/webhook is not https. RevOps accepts only https URLs: set WEBHOOK_URL to n8n's public https address.",
+		]);
+	});
+});
+
+describe('RevOps Trigger options', () => {
+	it('passes the client address to the allowlist', async () => {
+		const { result, response } = await run({
+			authentication: 'none',
+			rawBody: fixtureBytes('deal-signed.json'),
+			ip: '198.51.100.4',
+			options: { ipAllowlist: '203.0.113.0/24' },
+		});
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response).toEqual({ status: 403, json: { code: 403, message: "This address is not in the trigger's IP allowlist" } });
 	});
 });

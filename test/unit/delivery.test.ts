@@ -286,3 +286,42 @@ describe('GET deliveries', () => {
 		});
 	});
 });
+
+describe('sender checks', () => {
+	const body = fixtureBytes('deal-signed');
+	const signedAt = Date.parse('2024-05-14T16:20:05.000Z');
+
+	it('answers 403 to an address outside the allowlist, before reading anything', () => {
+		const settings = { ...everything, ipAllowlist: '203.0.113.0/24, 2001:db8::/32', clientIp: '198.51.100.4' };
+		expect(handleDelivery(postRequest(Buffer.from('not even json')), settings)).toEqual({
+			kind: 'reject',
+			status: 403,
+			message: "This address is not in the trigger's IP allowlist",
+		});
+	});
+
+	it.each(['203.0.113.9', '::ffff:203.0.113.9', '2001:db8::7'])('lets %s in', (clientIp) => {
+		const settings = { ...everything, ipAllowlist: '203.0.113.0/24, 2001:db8::/32', clientIp };
+		expect(handleDelivery(postRequest(body), settings).kind).toBe('emit');
+	});
+
+	it('allows any address when the allowlist is empty', () => {
+		expect(handleDelivery(postRequest(body), { ...everything, ipAllowlist: ' ', clientIp: '198.51.100.4' }).kind).toBe('emit');
+	});
+
+	it('refuses events older than the age limit, and accepts younger ones', () => {
+		const atAge = (minutes: number) =>
+			handleDelivery(postRequest(body), { ...everything, maxEventAgeMinutes: 60, receivedAt: signedAt + minutes * 60_000 });
+		expect(atAge(59).kind).toBe('emit');
+		expect(atAge(61)).toEqual({ kind: 'reject', status: 403, message: 'The event is older than the 60 minutes this trigger accepts' });
+	});
+
+	it('refuses an event without a time when an age limit is set', () => {
+		const untimed = jsonBytes({ event: { id: 'e', type: 'deal-signed' }, deal: {} });
+		expect(handleDelivery(postRequest(untimed), { ...everything, maxEventAgeMinutes: 60 })).toEqual({
+			kind: 'reject',
+			status: 403,
+			message: 'The event has no "event.time", so its age cannot be checked',
+		});
+	});
+});
