@@ -1,5 +1,8 @@
-/** Unit tests run against the TypeScript sources; end-to-end tests drive a real n8n. */
-const typescript = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] };
+/**
+ * unit: the node's pure modules and glue, in milliseconds.
+ * tools: the RevOps sender against a local HTTP server.
+ */
+const typescript = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] };
 
 module.exports = {
 	projects: [
@@ -8,6 +11,12 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: typescript,
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+		},
+		{
+			displayName: 'tools',
+			testEnvironment: 'node',
+			transform: typescript,
+			testMatch: ['<rootDir>/test/tools/**/*.test.ts'],
 		},
 	],
 };
