@@ -68,12 +68,30 @@ export function decodeJson(bytes: Buffer): unknown {
 	}
 }
 
+/** Real RevOps envelopes are about 4 levels deep; n8n's own JSON handling overflows near 10,000. */
+export const MAX_NESTING = 64;
+
+/** Whether `value` nests objects or arrays deeper than `limit`, walked without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+	const pending: Array<[unknown, number]> = [[value, 1]];
+	while (pending.length > 0) {
+		const [current, depth] = pending.pop() as [unknown, number];
+		if (typeof current !== 'object' || current === null) continue;
+		if (depth > limit) return true;
+		for (const child of Object.values(current)) pending.push([child, depth + 1]);
+	}
+	return false;
+}
+
 const ENVELOPE_KEYS = ['event', 'deal', 'account'];
 
 /** Unwraps the `{ "body": { … } }` form one RevOps example uses and checks the envelope's shape. */
 export function readEnvelope(json: unknown): RevOpsEnvelope {
 	if (!isRecord(json)) {
 		return rejectInput('The delivery must be a JSON object with an "event" and a "deal" or "account"');
+	}
+	if (nestsDeeperThan(json, MAX_NESTING)) {
+		return rejectInput(`The delivery nests objects deeper than ${MAX_NESTING} levels`);
 	}
 	const hasEnvelopeKey = ENVELOPE_KEYS.some((key) => Object.hasOwn(json, key));
 	const envelope = !hasEnvelopeKey && isRecord(json.body) ? json.body : json;

@@ -45,11 +45,21 @@ const BAD_INPUT: Array<[string, Buffer, string]> = [
 	['a term with a numeric value', dealSigned({ terms: [{ friendly_name: 'PO', value: 7 }] }), '"deal.terms[0].value" must be a string'],
 	['a net price in words', dealSigned({ net_price: 'a lot' }), '"deal.net_price" must be a decimal string such as "44400.00"'],
 	['an original net price with a bad precision', dealSigned({ original_net_price: '1.00', original_net_price_precision: 'two' }), '"deal.original_net_price_precision" must be a whole number of decimal places from 0 to 18'],
+	['deeply nested JSON', Buffer.from(`{"deal":{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`), 'The delivery nests objects deeper than 64 levels'],
 	['a numeric account.name', jsonBytes({ event: { type: 'account-updated' }, account: { name: 5 } }), '"account.name" must be a string'],
 ];
 
 describe('bad input', () => {
 	it.each(BAD_INPUT)('answers 400 to %s, naming what is wrong', (_label, body, message) => {
 		expect(handleDelivery(postRequest(body), everything)).toEqual({ kind: 'reject', status: 400, message });
+	});
+});
+
+describe('nesting limit', () => {
+	const nested = (depth: number) => `{"deal":{"custom":${'['.repeat(depth - 2)}${']'.repeat(depth - 2)}}}`;
+
+	it('accepts an envelope exactly 64 levels deep and refuses 65', () => {
+		expect(handleDelivery(postRequest(Buffer.from(nested(64))), everything).kind).toBe('emit');
+		expect(handleDelivery(postRequest(Buffer.from(nested(65))), everything)).toMatchObject({ kind: 'reject', status: 400 });
 	});
 });
