@@ -15,6 +15,9 @@ import {
 import { ACKNOWLEDGEMENT, handleDelivery } from './delivery';
 import { parseIpAllowlist } from './ip-allowlist';
 import {
+	ACKNOWLEDGE,
+	acknowledgeNotice,
+	acknowledgeProperty,
 	AUTHENTICATION,
 	authenticationProperty,
 	CREDENTIAL_TYPE,
@@ -53,11 +56,19 @@ export class RevOpsTrigger implements INodeType {
 			name: 'default' as const,
 			httpMethod,
 			path: WEBHOOK_PATH,
-			responseMode: 'onReceived',
-			// RevOps counts a delivery only when the answer's body contains this text.
-			responseData: ACKNOWLEDGEMENT,
+			responseMode: `={{$parameter["acknowledge"] === "${ACKNOWLEDGE.whenWorkflowSucceeds}" ? "lastNode" : "onReceived"}}`,
+			// On receipt RevOps needs this text in the body; after the workflow, the last node's item is the answer.
+			responseData: `={{$parameter["acknowledge"] === "${ACKNOWLEDGE.whenWorkflowSucceeds}" ? "firstEntryJson" : "${ACKNOWLEDGEMENT}"}}`,
 		})),
-		properties: [setupNotice, authenticationProperty, unsignedWarning, eventsProperty, optionsProperty],
+		properties: [
+			setupNotice,
+			authenticationProperty,
+			unsignedWarning,
+			eventsProperty,
+			acknowledgeProperty,
+			acknowledgeNotice,
+			optionsProperty,
+		],
 	};
 
 	methods = {

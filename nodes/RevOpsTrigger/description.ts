@@ -6,6 +6,39 @@ export const CREDENTIAL_TYPE = 'revOpsWebhookApi';
 
 export const AUTHENTICATION = { verificationKey: 'verificationKey', none: 'none' } as const;
 
+export const ACKNOWLEDGE = { whenReceived: 'whenReceived', whenWorkflowSucceeds: 'whenWorkflowSucceeds' } as const;
+
+export const acknowledgeProperty: INodeProperties = {
+	displayName: 'Acknowledge',
+	name: 'acknowledge',
+	type: 'options',
+	options: [
+		{
+			name: 'When Received',
+			value: ACKNOWLEDGE.whenReceived,
+			description:
+				'Answer RevOps as soon as the execution has started. RevOps will not deliver the event again, even if the workflow fails.',
+		},
+		{
+			name: 'When Workflow Succeeds',
+			value: ACKNOWLEDGE.whenWorkflowSucceeds,
+			description:
+				'Answer when the workflow has finished. If it fails, RevOps gets an error and delivers the event again later.',
+		},
+	],
+	default: 'whenReceived',
+	description: 'When RevOps is told that the event was received',
+};
+
+export const acknowledgeNotice: INodeProperties = {
+	displayName:
+		'n8n answers RevOps with the output of the last node that ran, and RevOps counts the delivery only if that answer contains "RevOps API Event Received": end the workflow with an Edit Fields node that sets a field to that text. The workflow must finish within RevOps\' 30 second timeout. On an error RevOps delivers the event again, up to 5 times an hour apart.',
+	name: 'acknowledgeNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { acknowledge: [ACKNOWLEDGE.whenWorkflowSucceeds] } },
+};
+
 export const setupNotice: INodeProperties = {
 	displayName:
 		'In RevOps, open Settings > Webhooks, add a webhook with the method POST, and paste the Production URL shown above (RevOps accepts only https URLs). Copy that webhook\'s Verification Key into this node\'s credential.',

@@ -16,11 +16,13 @@ const run = async (options: ContextOptions) => {
 describe('RevOps Trigger description', () => {
 	const { description } = node;
 
-	it('serves POST and GET on one URL and acknowledges with the text RevOps looks for', () => {
-		expect(description.webhooks).toEqual([
-			{ name: 'default', httpMethod: 'POST', path: 'webhook', responseMode: 'onReceived', responseData: 'RevOps API Event Received' },
-			{ name: 'default', httpMethod: 'GET', path: 'webhook', responseMode: 'onReceived', responseData: 'RevOps API Event Received' },
-		]);
+	it('serves POST and GET on one URL, answering on receipt or after the workflow as the user chose', () => {
+		const responseMode = '={{$parameter["acknowledge"] === "whenWorkflowSucceeds" ? "lastNode" : "onReceived"}}';
+		const responseData = '={{$parameter["acknowledge"] === "whenWorkflowSucceeds" ? "firstEntryJson" : "RevOps API Event Received"}}';
+		expect(description.webhooks).toEqual(
+			['POST', 'GET'].map((httpMethod) => ({ name: 'default', httpMethod, path: 'webhook', responseMode, responseData })),
+		);
+		expect(description.properties.find((property) => property.name === 'acknowledge')?.default).toBe('whenReceived');
 	});
 
 	it('offers every catalogued event plus all events, in catalogue order', () => {
