@@ -129,14 +129,17 @@ export class RevOpsTrigger implements INodeType {
 			authentication === AUTHENTICATION.verificationKey
 				? (await this.getCredentials<{ verificationKey: string }>(CREDENTIAL_TYPE)).verificationKey
 				: undefined;
-		// n8n leaves rawBody unset for content types it does not parse until asked for it.
-		if (request.rawBody === undefined && typeof request.readRawBody === 'function') {
+		const contentType = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
+		// n8n leaves rawBody unset for content types it does not parse until asked for it;
+		// multipart bodies it has already consumed into form fields.
+		if (request.rawBody === undefined && !contentType?.startsWith('multipart/') && typeof request.readRawBody === 'function') {
 			await request.readRawBody();
 		}
 
 		const outcome = handleDelivery(
 			{
 				method: request.method,
+				contentType,
 				rawBody: request.rawBody,
 				query: request.query as IDataObject,
 				url: request.originalUrl ?? request.url,

@@ -2,11 +2,13 @@
  * From an HTTP request to a RevOps envelope: which bytes carry the delivery (and so are
  * signed), how they decode, and whether they hold an envelope the trigger can use.
  */
-import { rejectInput } from './rejection';
+import { DeliveryRejection, rejectInput } from './rejection';
 import type { RevOpsEnvelope } from './types';
 
 export interface DeliveryRequest {
 	method: string;
+	/** The media type without parameters, e.g. `application/json`; undefined when not sent. */
+	contentType?: string;
 	/** Exact body bytes; empty or missing when the request had no body. */
 	rawBody: Buffer | undefined;
 	/** The query as n8n parsed it (bracketed keys become nested objects). */
@@ -31,6 +33,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function findCarrier(request: DeliveryRequest): DeliveryCarrier {
+	// n8n turns multipart bodies into form fields before the node runs, so no bytes are left to check.
+	if (request.contentType?.startsWith('multipart/')) {
+		throw new DeliveryRejection(415, 'RevOps sends events as application/json; multipart bodies are not accepted');
+	}
 	if (request.rawBody && request.rawBody.length > 0) return { kind: 'json', bytes: request.rawBody };
 	if (request.method === 'GET') {
 		for (const name of QUERY_ENVELOPE_PARAMETERS) {

@@ -88,6 +88,13 @@ describe('RevOps Trigger webhook()', () => {
 		expect(result.workflowData?.[0][0].json).toMatchObject({ eventType: 'deal-signed', signatureVerified: true });
 	});
 
+	it('never reads a multipart body n8n has already consumed, and answers 415', async () => {
+		const { result, response, calls } = await run({ authentication: 'none', headers: { 'content-type': 'multipart/form-data; boundary=x' } });
+		expect(calls.readRawBody).toBe(0);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response.status).toBe(415);
+	});
+
 	it('does not load the credential when authentication is off', async () => {
 		const { result, calls } = await run({ authentication: 'none', rawBody: fixtureBytes('deal-signed.json') });
 		expect(calls.getCredentials).toBe(0);

@@ -63,3 +63,14 @@ describe('nesting limit', () => {
 		expect(handleDelivery(postRequest(Buffer.from(nested(65))), everything)).toMatchObject({ kind: 'reject', status: 400 });
 	});
 });
+
+describe('multipart bodies', () => {
+	it('answers 415, since n8n has already turned them into form fields', () => {
+		const request = { ...postRequest(Buffer.alloc(0)), contentType: 'multipart/form-data' };
+		expect(handleDelivery(request, everything)).toEqual({
+			kind: 'reject',
+			status: 415,
+			message: 'RevOps sends events as application/json; multipart bodies are not accepted',
+		});
+	});
+});

@@ -1,0 +1,3 @@
+import { triggerSuite } from './trigger-suite';
+
+triggerSuite('2.41.1');

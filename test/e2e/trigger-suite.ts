@@ -1,0 +1,254 @@
+/**
+ * The RevOps Trigger inside a real n8n, driven over real HTTP on 127.0.0.1: the package
+ * installed as Settings > Community nodes installs it, workflows published, executions read
+ * back through n8n's public API. Run once per supported n8n version.
+ */
+import { randomUUID } from 'crypto';
+
+import { startN8n, type N8nInstance, type N8nVersion } from '../../tools/n8n/instance';
+import { deliver, sendOnce } from '../../tools/revops/sender';
+import { BillingStub } from '../support/billing-stub';
+import { EXPECTED_ITEMS } from '../support/expected-items';
+import { fixtureBytes, fixtureJson, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
+import { rawRequest } from '../support/http';
+import { acknowledgeToRevOps, chain, noOp, postToBilling, removeRepeatedDeliveries, revOpsTrigger, type N8nNode } from '../support/workflows';
+import { packedTarball } from './tarball';
+
+const ACK = 'RevOps API Event Received';
+const FIXTURES = Object.keys(EXPECTED_ITEMS);
+const SIGNATURE_ERROR = {
+	code: 401,
+	message: 'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key',
+};
+
+interface Published {
+	id: string;
+	url: string;
+}
+
+/** Starting n8n takes seconds and reading executions back polls: generous, bounded limits. */
+const TEST_TIMEOUT_MS = 300_000;
+
+export function triggerSuite(version: N8nVersion): void {
+	jest.setTimeout(TEST_TIMEOUT_MS);
+	describe(`RevOps Trigger in n8n ${version}`, () => {
+		let n8n: N8nInstance;
+		let credential: { id: string; name: string };
+		const billing = new BillingStub();
+
+		async function publish(name: string, trigger: N8nNode, ...rest: N8nNode[]): Promise<Published> {
+			const id = await n8n.createWorkflow(chain(name, [trigger, ...rest]));
+			await n8n.activate(id);
+			return { id, url: n8n.webhookUrl(trigger.webhookId as string) };
+		}
+
+		const signedPost = (url: string, file: string, headers: Record<string, string> = {}) =>
+			sendOnce(fixtureBytes(file), { url, key: TEST_KEY, headers, timeoutMs: 30_000 });
+
+		/** Items the trigger emitted, oldest execution first. */
+		async function triggerItems(workflow: Published, expected: number) {
+			const executions = await n8n.executions(workflow.id, { expected, timeoutMs: 60_000 });
+			expect(executions).toHaveLength(expected);
+			for (const execution of executions) expect(execution.status).toBe('success');
+			return executions
+				.sort((a, b) => Number(a.id) - Number(b.id))
+				.flatMap((execution) => execution.itemsByNode['RevOps Trigger']);
+		}
+
+		beforeAll(async () => {
+			await billing.start();
+			n8n = await startN8n({ version, tarball: await packedTarball() });
+			credential = await n8n.createCredential('RevOps test webhook', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+		});
+
+		afterAll(async () => {
+			await n8n?.stop();
+			await billing.stop();
+		});
+
+		afterEach(() => {
+			const state = expect.getState();
+			if (state.assertionCalls > state.numPassingAsserts) {
+				console.log(`n8n ${version} log tail:\n${n8n.logTail(60)}`);
+			}
+		});
+
+		it('loads from the installed tarball as n8n-nodes-revops.revOpsTrigger', async () => {
+			expect(await n8n.nodeTypes()).toContain('n8n-nodes-revops.revOpsTrigger');
+		});
+
+		it('turns every fixture, POSTed and signed, into the documented item', async () => {
+			const workflow = await publish('Every event', revOpsTrigger({ credential }), noOp());
+			for (const name of FIXTURES) {
+				const answer = await signedPost(workflow.url, name);
+				expect({ name, status: answer.status, ack: answer.body.includes(ACK) }).toEqual({ name, status: 200, ack: true });
+			}
+			const items = await triggerItems(workflow, FIXTURES.length);
+			items.forEach((item, index) => {
+				const name = FIXTURES[index];
+				expect(item).toMatchObject({ ...EXPECTED_ITEMS[name], signatureVerified: true });
+				const json = fixtureJson(name);
+				const envelope = (json.body ?? json) as Record<string, unknown>;
+				expect(item[item.objectType as string]).toEqual(envelope[item.objectType as string]);
+			});
+		});
+
+		it('accepts every fixture by GET, signed over the payload parameter', async () => {
+			const workflow = await publish('Every event by GET', revOpsTrigger({ credential }), noOp());
+			for (const name of FIXTURES) {
+				const answer = await sendOnce(fixtureBytes(name), { url: workflow.url, key: TEST_KEY, method: 'GET' });
+				expect({ name, status: answer.status, ack: answer.body.includes(ACK) }).toEqual({ name, status: 200, ack: true });
+			}
+			const items = await triggerItems(workflow, FIXTURES.length);
+			items.forEach((item, index) => expect(item).toMatchObject(EXPECTED_ITEMS[FIXTURES[index]]));
+		});
+
+		it('acknowledges events that are not selected without starting an execution', async () => {
+			const workflow = await publish('Signed deals only', revOpsTrigger({ credential, events: ['deal-signed'] }), noOp());
+			for (const name of ['deal-created', 'deal-updated', 'deal-active', 'account-created', 'account-updated', 'account-deleted', 'deal-signed']) {
+				const answer = await signedPost(workflow.url, name);
+				expect({ name, status: answer.status, body: answer.body }).toEqual({ name, status: 200, body: ACK });
+			}
+			const items = await triggerItems(workflow, 1);
+			expect(items.map((item) => item.eventType)).toEqual(['deal-signed']);
+		});
+
+		it('checks signatures: good and upper-case pass, missing and wrong get 401', async () => {
+			const workflow = await publish('Signatures', revOpsTrigger({ credential }), noOp());
+			const file = 'deal-signed.json';
+			const missing = await rawRequest(workflow.url, {
+				headers: { 'content-type': 'application/json' },
+				body: fixtureBytes(file),
+			});
+			const wrong = await signedPost(workflow.url, file, { 'X-RevOps-Content-Hmac': SIGNATURE_VECTORS['account-created.json'] });
+			const otherKey = await sendOnce(fixtureBytes(file), { url: workflow.url, key: 'not-the-key' });
+			expect([missing.status, JSON.parse(missing.body)]).toEqual([401, SIGNATURE_ERROR]);
+			expect([wrong.status, JSON.parse(wrong.body)]).toEqual([401, SIGNATURE_ERROR]);
+			expect([otherKey.status, JSON.parse(otherKey.body)]).toEqual([401, SIGNATURE_ERROR]);
+			expect(JSON.stringify([missing, wrong, otherKey])).not.toContain(TEST_KEY);
+
+			const upper = await signedPost(workflow.url, file, { 'X-RevOps-Content-Hmac': SIGNATURE_VECTORS[file].toUpperCase() });
+			const good = await signedPost(workflow.url, file);
+			expect([upper.status, upper.body, good.status, good.body]).toEqual([200, ACK, 200, ACK]);
+			const items = await triggerItems(workflow, 2);
+			expect(items.map((item) => item.signatureVerified)).toEqual([true, true]);
+		});
+
+		it('answers each class of bad input with a 4xx and starts nothing', async () => {
+			const workflow = await publish('Unsigned, for bad input', revOpsTrigger({ authentication: 'none' }), noOp());
+			const json = { 'content-type': 'application/json' };
+			const text = { 'content-type': 'text/plain' };
+			const cases: Array<[string, { method?: string; headers?: Record<string, string>; body?: string }, number, string]> = [
+				['malformed JSON as text/plain', { headers: text, body: '{"event": {' }, 400, 'The body is not valid JSON: RevOps sends one JSON object per delivery'],
+				['a JSON array', { headers: json, body: '[{"deal":{}}]' }, 400, 'The delivery must be a JSON object with an "event" and a "deal" or "account"'],
+				['no deal or account', { headers: json, body: '{"event":{"type":"deal-signed"}}' }, 400, 'The delivery has neither a "deal" nor an "account" object'],
+				['a deal that is a string', { headers: json, body: '{"deal":"d-1"}' }, 400, '"deal" must be an object'],
+				['a numeric event.type', { headers: json, body: '{"event":{"type":7},"deal":{}}' }, 400, '"event.type" must be a non-empty string such as "deal-signed"'],
+				['a price in words', { headers: json, body: '{"deal":{"net_price":"lots"}}' }, 400, '"deal.net_price" must be a decimal string such as "44400.00"'],
+				['an empty POST', { headers: json, body: '' }, 400, 'The request body is empty: RevOps sends the event as a JSON body'],
+				['an empty GET', { method: 'GET' }, 400, 'The GET request carries no event: send the JSON envelope as the body or in a "payload" query parameter'],
+			];
+			for (const [label, request, status, message] of cases) {
+				const answer = await rawRequest(workflow.url, request);
+				expect({ label, status: answer.status, body: JSON.parse(answer.body) }).toEqual({ label, status, body: { code: status, message } });
+			}
+			// n8n itself refuses malformed JSON declared as JSON, before the node runs.
+			const malformed = await rawRequest(workflow.url, { headers: json, body: '{"event": {' });
+			expect(malformed.status).toBe(422);
+
+			// A valid delivery afterwards proves n8n is up, and is the only execution.
+			const valid = await rawRequest(workflow.url, { headers: json, body: fixtureBytes('deal-signed') });
+			expect([valid.status, valid.body]).toEqual([200, ACK]);
+			const items = await triggerItems(workflow, 1);
+			expect(items[0]).toMatchObject({ ...EXPECTED_ITEMS['deal-signed'], signatureVerified: false });
+		});
+
+		it('connects a signed deal to billing through n8n\'s HTTP Request node', async () => {
+			billing.reset();
+			const workflow = await publish(
+				'Signed deal to billing',
+				revOpsTrigger({ credential, events: ['deal-signed'] }),
+				postToBilling(billing.url),
+			);
+			const answer = await signedPost(workflow.url, 'deal-signed-jpy-body-wrapped.json');
+			expect([answer.status, answer.body]).toEqual([200, ACK]);
+			await triggerItems(workflow, 1);
+			expect(billing.received).toEqual([
+				{
+					method: 'POST',
+					path: '/customers',
+					body: {
+						dedupeKey: 'deal-signed:id:7184d3fa-cd47-4327-9cac-2f12984bf25f',
+						customer: 'Sakura Logistics K.K.',
+						accountId: 'cust_20917',
+						amountMinor: 4860000,
+						amount: '4860000',
+						currency: 'JPY',
+						features: ['sso_saml'],
+						paymentTerms: 'Net 45',
+					},
+				},
+			]);
+		});
+
+		it('bills a delivery RevOps sends twice only once, through Remove Duplicates on dedupeKey', async () => {
+			billing.reset();
+			const workflow = await publish(
+				'Deduplicated billing',
+				revOpsTrigger({ credential }),
+				removeRepeatedDeliveries(),
+				postToBilling(billing.url),
+			);
+			const first = await signedPost(workflow.url, 'deal-signed.json');
+			await triggerItems(workflow, 1);
+			const retry = await signedPost(workflow.url, 'deal-signed.json');
+			const other = await signedPost(workflow.url, 'deal-active.json');
+			expect([first.status, retry.status, other.status]).toEqual([200, 200, 200]);
+			await triggerItems(workflow, 3);
+			expect(billing.received.map((request) => request.body.dedupeKey)).toEqual([
+				'deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd',
+				'deal-active:id:abfec730-2e5b-428c-92bf-ff95563973b4',
+			]);
+		});
+
+		it('acknowledges only a workflow that succeeded, so RevOps delivers a failed event again', async () => {
+			billing.reset();
+			const workflow = await publish(
+				'Acknowledge when billed',
+				revOpsTrigger({ credential, events: ['deal-signed'], parameters: { acknowledge: 'whenWorkflowSucceeds' } }),
+				postToBilling(billing.url),
+				acknowledgeToRevOps(),
+			);
+			billing.failNext(1);
+			const report = await deliver(fixtureBytes('deal-signed.json'), {
+				url: workflow.url,
+				key: TEST_KEY,
+				retries: 3,
+				retryIntervalMs: 200,
+			});
+			expect(report.attempts.map((attempt) => [attempt.status, attempt.delivered])).toEqual([
+				[500, false],
+				[200, true],
+			]);
+			expect(JSON.parse(report.attempts[1].body)).toEqual({ message: ACK });
+			expect(billing.received.map((request) => request.body.dedupeKey)).toEqual([
+				'deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd',
+			]);
+			const executions = await n8n.executions(workflow.id, { expected: 2, timeoutMs: 60_000 });
+			expect(executions.map((execution) => execution.status).sort()).toEqual(['error', 'success']);
+
+			// A filtered event is still acknowledged at once, with no execution.
+			const filtered = await signedPost(workflow.url, 'account-created.json');
+			expect([filtered.status, filtered.body]).toEqual([200, ACK]);
+		});
+
+		it('leaves no trace of the Verification Key in answers, items or the log', async () => {
+			expect(n8n.logTail(100_000)).not.toContain(TEST_KEY);
+			const workflow = await publish(`Key check ${randomUUID().slice(0, 8)}`, revOpsTrigger({ credential }), noOp());
+			await signedPost(workflow.url, 'account-updated.json');
+			const executions = await n8n.executions(workflow.id, { expected: 1, timeoutMs: 60_000 });
+			expect(JSON.stringify(executions)).not.toContain(TEST_KEY);
+			expect(n8n.logTail(100_000)).not.toContain(TEST_KEY);
+		});
+	});
+}

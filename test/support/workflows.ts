@@ -1,0 +1,108 @@
+/**
+ * Workflows the end-to-end suite publishes in a real n8n, built the way a user would build
+ * them in the editor: the RevOps Trigger feeding n8n's own nodes.
+ */
+import { randomUUID } from 'crypto';
+
+import type { WorkflowNode, WorkflowSpec } from '../../tools/n8n/instance';
+
+export const TRIGGER_TYPE = 'n8n-nodes-revops.revOpsTrigger';
+const TRIGGER_NAME = 'RevOps Trigger';
+
+/** A node that always has an id (the trigger's webhookId is what its URL is made of). */
+export type N8nNode = WorkflowNode & { id: string };
+
+export interface TriggerOptions {
+	events?: string[];
+	authentication?: 'verificationKey' | 'none';
+	credential?: { id: string; name: string };
+	parameters?: Record<string, unknown>;
+}
+
+export function revOpsTrigger(options: TriggerOptions): N8nNode {
+	const authentication = options.authentication ?? 'verificationKey';
+	return {
+		id: randomUUID(),
+		name: TRIGGER_NAME,
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { events: options.events ?? ['*'], authentication, ...options.parameters },
+		...(authentication === 'verificationKey' && options.credential
+			? { credentials: { revOpsWebhookApi: options.credential } }
+			: {}),
+	};
+}
+
+export function noOp(name = 'Received'): N8nNode {
+	return { id: randomUUID(), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [250, 0], parameters: {} };
+}
+
+/** n8n's HTTP Request node posting the fields a billing system needs, mapped without code. */
+export function postToBilling(url: string, name = 'Create Billing Customer'): N8nNode {
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [500, 0],
+		parameters: {
+			method: 'POST',
+			url,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody:
+				'={{ JSON.stringify({ dedupeKey: $json.dedupeKey, customer: $json.customerName, accountId: $json.accountId, ' +
+				'amountMinor: $json.netPrice.minorUnits, amount: $json.netPrice.amount, currency: $json.netPrice.currency, ' +
+				'features: $json.enabledFeatureFlags, paymentTerms: $json.terms["Payment Terms"] }) }}',
+			options: {},
+		},
+	};
+}
+
+/** n8n's Remove Duplicates node, remembering `dedupeKey` across executions in n8n's database. */
+export function removeRepeatedDeliveries(name = 'Drop Repeated Deliveries'): N8nNode {
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.removeDuplicates',
+		typeVersion: 2,
+		position: [250, 0],
+		parameters: {
+			operation: 'removeItemsSeenInPreviousExecutions',
+			logic: 'removeItemsWithAlreadySeenKeyValues',
+			dedupeValue: '={{ $json.dedupeKey }}',
+			options: {},
+		},
+	};
+}
+
+/** n8n's Edit Fields node giving RevOps the text it needs when the answer waits for the workflow. */
+export function acknowledgeToRevOps(name = 'Acknowledge to RevOps'): N8nNode {
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [750, 0],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [{ id: randomUUID(), name: 'message', value: 'RevOps API Event Received', type: 'string' }],
+			},
+			options: {},
+		},
+	};
+}
+
+/** A straight chain: each node feeds the next. */
+export function chain(name: string, nodes: N8nNode[]): WorkflowSpec {
+	const connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> = {};
+	nodes.forEach((node, index) => {
+		node.position = [index * 250, 0];
+		const next = nodes[index + 1];
+		if (next) connections[node.name] = { main: [[{ node: next.name, type: 'main', index: 0 }]] };
+	});
+	return { name, nodes, connections, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' } };
+}

@@ -1,0 +1,93 @@
+/**
+ * `npm start`: a local n8n 2.41.1 with this checkout's RevOps Trigger installed the way
+ * Settings > Community nodes installs it, plus a published demo workflow to send events to.
+ * State lives in <repo>/.n8n-dev, so a second start reuses the owner, credential and
+ * workflow; the freshly packed package replaces the installed one every time.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { generatePassword } from './accounts';
+import { startN8n, stopAll, type N8nInstance, type WorkflowNode, type WorkflowSpec } from './instance';
+import { packPackage } from './package';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const USER_FOLDER = path.join(REPO_ROOT, '.n8n-dev');
+const DEMO_WORKFLOW_FILE = path.join(REPO_ROOT, 'examples', 'revops-deal-signed-demo.json');
+const DEFAULT_PORT = 5678;
+const OWNER_EMAIL = 'demo@revops.example';
+const CREDENTIAL_TYPE = 'revOpsWebhookApi';
+const DEMO_VERIFICATION_KEY = 'revops-demo-verification-key';
+
+interface DemoWorkflowFile extends WorkflowSpec {
+	id: string;
+}
+
+function say(line = ''): void {
+	process.stdout.write(`${line}\n`);
+}
+
+/** The credential the demo workflow names, created once and found by name afterwards. */
+async function ensureDemoCredential(n8n: N8nInstance, name: string): Promise<{ id: string; name: string }> {
+	const existing = await n8n.rest<Array<{ id: string; name: string; type: string }>>('GET', '/rest/credentials');
+	const found = existing.find((credential) => credential.name === name && credential.type === CREDENTIAL_TYPE);
+	if (found !== undefined) return { id: found.id, name: found.name };
+	return await n8n.createCredential(name, CREDENTIAL_TYPE, { verificationKey: DEMO_VERIFICATION_KEY });
+}
+
+function triggerNode(workflow: DemoWorkflowFile): WorkflowNode & { webhookId: string } {
+	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-revops.revOpsTrigger');
+	if (trigger?.webhookId === undefined) throw new Error(`${DEMO_WORKFLOW_FILE} has no RevOps Trigger with a webhookId`);
+	return { ...trigger, webhookId: trigger.webhookId };
+}
+
+async function main(): Promise<void> {
+	const port = process.env.N8N_PORT === undefined ? DEFAULT_PORT : Number(process.env.N8N_PORT);
+	const demo = JSON.parse(readFileSync(DEMO_WORKFLOW_FILE, 'utf8')) as DemoWorkflowFile;
+	const trigger = triggerNode(demo);
+	const credentialName = trigger.credentials?.[CREDENTIAL_TYPE]?.name;
+	if (credentialName === undefined) throw new Error(`The RevOps Trigger in ${DEMO_WORKFLOW_FILE} names no ${CREDENTIAL_TYPE} credential`);
+
+	say('Packing n8n-nodes-revops...');
+	const tarball = await packPackage(REPO_ROOT);
+	const n8n = await startN8n({
+		version: '2.41.1',
+		tarball,
+		port,
+		userFolder: USER_FOLDER,
+		owner: { email: OWNER_EMAIL, password: generatePassword() },
+		log: say,
+	});
+
+	const credential = await ensureDemoCredential(n8n, credentialName);
+	const nodes = demo.nodes.map((node) =>
+		node.name === trigger.name ? { ...node, credentials: { [CREDENTIAL_TYPE]: credential } } : node,
+	);
+	await n8n.upsertWorkflow(demo.id, { name: demo.name, nodes, connections: demo.connections, settings: demo.settings });
+	await n8n.activate(demo.id);
+
+	const productionUrl = n8n.webhookUrl(trigger.webhookId);
+	say();
+	say(`n8n ${n8n.version} is running with the RevOps Trigger from this checkout.`);
+	say(`  Editor:            ${n8n.baseUrl}`);
+	say(`  Login:             ${n8n.owner.email} / ${n8n.owner.password}`);
+	say(`  Demo workflow:     ${n8n.baseUrl}/workflow/${demo.id} (published)`);
+	say(`  Production URL:    ${productionUrl}`);
+	say(`  Verification Key:  ${DEMO_VERIFICATION_KEY} (credential "${credential.name}")`);
+	say(`  n8n log:           ${path.relative(process.cwd(), path.join(n8n.userFolder, 'n8n.log'))}`);
+	say();
+	say('Send a signed deal-signed event from another terminal:');
+	say(`  npm run revops -- send deal-signed --url ${productionUrl} --key ${DEMO_VERIFICATION_KEY}`);
+	say();
+	say('Press Ctrl-C to stop n8n.');
+
+	// Ctrl-C is handled by the harness (it stops n8n, then exits); this covers n8n dying alone.
+	const howItEnded = await n8n.unexpectedExit();
+	throw new Error(`n8n ${howItEnded} on its own. Last log lines:\n${n8n.logTail(40)}`);
+}
+
+main().catch(async (error: unknown) => {
+	process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+	await stopAll();
+	process.exit(1);
+});
