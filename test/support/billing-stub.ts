@@ -1,6 +1,8 @@
 /**
  * A stand-in for a billing system on 127.0.0.1: records every request n8n's HTTP Request node
- * makes to it, and can be told to fail the first requests to test retries.
+ * makes to it, and can be told to fail the first requests to test retries. Like Stripe, it
+ * treats a repeated `Idempotency-Key` as the same charge: the repeat is answered but not
+ * charged again, and counted in `repeatedKeys`.
  */
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
@@ -13,6 +15,9 @@ export interface BillingRequest {
 
 export class BillingStub {
 	readonly received: BillingRequest[] = [];
+	/** Idempotency keys charged, each once. */
+	readonly charged = new Set<string>();
+	repeatedKeys = 0;
 	private failuresLeft = 0;
 	private server: Server | undefined;
 	url = '';
@@ -28,6 +33,11 @@ export class BillingStub {
 					return;
 				}
 				const text = Buffer.concat(chunks).toString('utf8');
+				const key = request.headers['idempotency-key'];
+				if (typeof key === 'string') {
+					if (this.charged.has(key)) this.repeatedKeys += 1;
+					this.charged.add(key);
+				}
 				this.received.push({ method: request.method ?? '', path: request.url ?? '', body: text ? JSON.parse(text) : {} });
 				response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `cus_${this.received.length}` }));
 			});
@@ -44,6 +54,8 @@ export class BillingStub {
 
 	reset(): void {
 		this.received.length = 0;
+		this.charged.clear();
+		this.repeatedKeys = 0;
 		this.failuresLeft = 0;
 	}
 

@@ -56,6 +56,8 @@ export function postToBilling(url: string, name = 'Create Billing Customer'): N8
 				'={{ JSON.stringify({ dedupeKey: $json.dedupeKey, customer: $json.customerName, accountId: $json.accountId, ' +
 				'amountMinor: $json.netPrice.minorUnits, amount: $json.netPrice.amount, currency: $json.netPrice.currency, ' +
 				'features: $json.enabledFeatureFlags, paymentTerms: $json.terms["Payment Terms"] }) }}',
+			sendHeaders: true,
+			headerParameters: { parameters: [{ name: 'Idempotency-Key', value: '={{ $json.dedupeKey }}' }] },
 			options: {},
 		},
 	};

@@ -1,0 +1,113 @@
+/**
+ * Fault: n8n 2.41.1 is killed with SIGKILL in the middle of a stream of signed events and
+ * started again, while the sender retries as RevOps does (interval shrunk from 1 hour). With
+ * "Acknowledge: When Workflow Succeeds" no event RevOps was told about is lost, and the billing
+ * call's Idempotency-Key (the item's dedupeKey) keeps repeats from charging twice.
+ */
+import { randomUUID } from 'crypto';
+
+import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
+import { streamEvents } from '../../tools/load/stream';
+import { freshEvent, loadSample } from '../../tools/revops/samples';
+import { BillingStub } from '../support/billing-stub';
+import { TEST_KEY } from '../support/fixtures';
+import { acknowledgeToRevOps, chain, postToBilling, revOpsTrigger } from '../support/workflows';
+import { packedTarball } from './tarball';
+
+jest.setTimeout(900_000);
+
+const EVENTS = 300;
+const SENDERS = 10;
+const KILL_AFTER = 100;
+/** RevOps waits an hour between attempts; long enough here to outlast n8n's restart (~15 s). */
+const RETRY_INTERVAL_MS = 8_000;
+
+describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
+	let n8n: N8nInstance;
+	const billing = new BillingStub();
+
+	beforeAll(async () => {
+		await billing.start();
+		n8n = await startN8n({ version: '2.41.1', tarball: await packedTarball() });
+	});
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await billing.stop();
+	});
+
+	it('loses no event and charges each exactly once across a crash and restart', async () => {
+		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+		const trigger = revOpsTrigger({ credential, parameters: { acknowledge: 'whenWorkflowSucceeds' } });
+		const workflowId = await n8n.createWorkflow(chain('Bill signed deals', [trigger, postToBilling(billing.url), acknowledgeToRevOps()]));
+		await n8n.activate(workflowId);
+
+		const ids = Array.from({ length: EVENTS }, () => randomUUID());
+		const events = ids.map((id) => freshEvent(loadSample('deal-signed'), { id }));
+		let crash: Promise<void> | undefined;
+		const report = await streamEvents({
+			events,
+			concurrency: SENDERS,
+			delivery: { url: n8n.webhookUrl(trigger.webhookId as string), key: TEST_KEY, retries: 5, retryIntervalMs: RETRY_INTERVAL_MS },
+			onDelivered: (done) => {
+				if (done === KILL_AFTER) {
+					n8n.kill();
+					crash = n8n.restart();
+				}
+			},
+		});
+		await crash;
+
+		const executions = await n8n.executions(workflowId, { timeoutMs: 120_000 });
+		const byStatus: Record<string, number> = {};
+		for (const execution of executions) byStatus[execution.status] = (byStatus[execution.status] ?? 0) + 1;
+		const succeeded = new Set(
+			executions
+				.filter((execution) => execution.status === 'success')
+				.map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId as string),
+		);
+		const keyOf = (id: string) => `deal-signed:id:${id}`;
+		const lost = ids.filter((id) => !billing.charged.has(keyOf(id)));
+		const withoutSuccess = ids.filter((id) => !succeeded.has(id));
+		console.log(
+			[
+				`sent ${report.sent}, acknowledged ${report.delivered}, attempts ${report.attempts} (retried ${report.retried})`,
+				`answers ${JSON.stringify(report.statuses)}`,
+				`executions ${executions.length} ${JSON.stringify(byStatus)}`,
+				`billing calls ${billing.received.length}, charged ${billing.charged.size}, repeats absorbed by the idempotency key ${billing.repeatedKeys}`,
+				`lost ${lost.length}, events without a successful execution ${withoutSuccess.length}`,
+			].join('\n'),
+		);
+		expect(report.retried).toBeGreaterThan(0);
+		expect(report.delivered).toBe(EVENTS);
+		expect(lost).toEqual([]);
+		expect(withoutSuccess).toEqual([]);
+		expect(billing.charged.size).toBe(EVENTS);
+	});
+
+	it('carries events through a failing billing system with RevOps-style retries, billing each once', async () => {
+		billing.reset();
+		const credential = await n8n.createCredential('RevOps retry', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+		const trigger = revOpsTrigger({ credential, parameters: { acknowledge: 'whenWorkflowSucceeds' } });
+		const workflowId = await n8n.createWorkflow(chain('Bill while billing fails', [trigger, postToBilling(billing.url), acknowledgeToRevOps()]));
+		await n8n.activate(workflowId);
+
+		const ids = Array.from({ length: 20 }, () => randomUUID());
+		billing.failNext(15);
+		const report = await streamEvents({
+			events: ids.map((id) => freshEvent(loadSample('deal-active'), { id })),
+			concurrency: 4,
+			delivery: { url: n8n.webhookUrl(trigger.webhookId as string), key: TEST_KEY, retries: 5, retryIntervalMs: 300 },
+		});
+		const executions = await n8n.executions(workflowId, { expected: report.attempts, timeoutMs: 120_000 });
+		console.log(
+			`retry on failure: sent ${report.sent}, acknowledged ${report.delivered}, answers ${JSON.stringify(report.statuses)}, ` +
+				`executions ${executions.length}, billed ${billing.received.length}`,
+		);
+		expect(report.statuses['500']).toBe(15);
+		expect(report.delivered).toBe(ids.length);
+		expect([...billing.charged].sort()).toEqual(ids.map((id) => `deal-active:id:${id}`).sort());
+		expect(billing.received).toHaveLength(ids.length);
+	});
+});
+
