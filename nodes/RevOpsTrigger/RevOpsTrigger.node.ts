@@ -129,17 +129,12 @@ export class RevOpsTrigger implements INodeType {
 			authentication === AUTHENTICATION.verificationKey
 				? (await this.getCredentials<{ verificationKey: string }>(CREDENTIAL_TYPE)).verificationKey
 				: undefined;
-		const contentType = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
-		// n8n leaves rawBody unset for content types it does not parse until asked for it;
-		// multipart bodies it has already consumed into form fields.
-		if (request.rawBody === undefined && !contentType?.startsWith('multipart/') && typeof request.readRawBody === 'function') {
-			await request.readRawBody();
-		}
-
+		// n8n reads the body of every request for version-1 nodes before calling webhook(), so
+		// rawBody holds the exact bytes, except for multipart bodies it turns into form fields.
 		const outcome = handleDelivery(
 			{
 				method: request.method,
-				contentType,
+				contentType: request.headers['content-type']?.split(';')[0].trim().toLowerCase(),
 				rawBody: request.rawBody,
 				query: request.query as IDataObject,
 				url: request.originalUrl ?? request.url,

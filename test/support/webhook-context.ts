@@ -9,8 +9,6 @@ export interface RecordedResponse {
 export interface ContextOptions {
 	method?: 'POST' | 'GET';
 	rawBody?: Buffer;
-	/** Simulates a content type n8n does not parse: rawBody appears only after readRawBody(). */
-	rawBodyOnRead?: Buffer;
 	headers?: Record<string, string>;
 	query?: Record<string, unknown>;
 	url?: string;
@@ -28,7 +26,7 @@ export interface ContextOptions {
  */
 export function webhookContext(options: ContextOptions) {
 	const response: RecordedResponse = {};
-	const calls = { getCredentials: 0, readRawBody: 0 };
+	const calls = { getCredentials: 0 };
 	const request = {
 		method: options.method ?? 'POST',
 		headers: options.headers ?? {},
@@ -37,10 +35,6 @@ export function webhookContext(options: ContextOptions) {
 		originalUrl: options.url ?? '/webhook/abc/webhook',
 		rawBody: options.rawBody,
 		ip: options.ip ?? '127.0.0.1',
-		async readRawBody() {
-			calls.readRawBody += 1;
-			request.rawBody = options.rawBodyOnRead ?? Buffer.alloc(0);
-		},
 	};
 	const parameters: Record<string, unknown> = {
 		events: options.events ?? ['*'],
