@@ -12,6 +12,7 @@ import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { BillingStub } from '../support/billing-stub';
 import { TEST_KEY } from '../support/fixtures';
 import { acknowledgeToRevOps, chain, postToBilling, revOpsTrigger } from '../support/workflows';
+import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
 jest.setTimeout(900_000);
@@ -35,6 +36,8 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 		await n8n?.stop();
 		await billing.stop();
 	});
+
+	printLogTailOnFailure(() => n8n);
 
 	it('loses no event and charges each exactly once across a crash and restart', async () => {
 		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', { verificationKey: TEST_KEY });

@@ -14,6 +14,7 @@ import { fixtureBytes, fixtureJson, fixtureNames, SIGNATURE_VECTORS, TEST_KEY } 
 import { rawRequest } from '../support/http';
 import { chain, noOp, revOpsTrigger } from '../support/workflows';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
+import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
 jest.setTimeout(900_000);
@@ -298,6 +299,8 @@ describe('hostile input against n8n 2.41.1', () => {
 	afterAll(async () => {
 		await n8n?.stop();
 	});
+
+	printLogTailOnFailure(() => n8n);
 
 	async function send(request: HostileRequest, url = urls[request.target]): Promise<number> {
 		const answer = await rawRequest(`${url}${request.query ?? ''}`, {

@@ -12,6 +12,7 @@ import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { TEST_KEY } from '../support/fixtures';
 import { chain, noOp, revOpsTrigger } from '../support/workflows';
+import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
 jest.setTimeout(1_800_000);
@@ -30,6 +31,8 @@ describe(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1`, ()
 	afterAll(async () => {
 		await n8n?.stop();
 	});
+
+	printLogTailOnFailure(() => n8n);
 
 	it('acknowledges every event, runs each exactly once and loses none', async () => {
 		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', { verificationKey: TEST_KEY });

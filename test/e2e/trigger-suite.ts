@@ -12,6 +12,7 @@ import { EXPECTED_ITEMS } from '../support/expected-items';
 import { fixtureBytes, fixtureJson, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
 import { acknowledgeToRevOps, chain, noOp, postToBilling, removeRepeatedDeliveries, revOpsTrigger, type N8nNode } from '../support/workflows';
+import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
 const ACK = 'RevOps API Event Received';
@@ -66,12 +67,7 @@ export function triggerSuite(version: N8nVersion): void {
 			await billing.stop();
 		});
 
-		afterEach(() => {
-			const state = expect.getState();
-			if (state.assertionCalls > state.numPassingAsserts) {
-				console.log(`n8n ${version} log tail:\n${n8n.logTail(60)}`);
-			}
-		});
+		printLogTailOnFailure(() => n8n);
 
 		it('loads from the installed tarball as n8n-nodes-revops.revOpsTrigger', async () => {
 			expect(await n8n.nodeTypes()).toContain('n8n-nodes-revops.revOpsTrigger');
