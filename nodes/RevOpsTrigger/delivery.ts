@@ -59,15 +59,15 @@ function checkAge(eventTime: string | null, settings: DeliverySettings): void {
 function readDelivery(request: DeliveryRequest, settings: DeliverySettings): DeliveryOutcome {
 	checkSender(settings);
 	const carrier = findCarrier(request);
-	const mustVerify = settings.verificationKey !== undefined;
-	if (mustVerify && !isValidSignature(settings.verificationKey as string, carrier.bytes, settings.signature)) {
+	const key = settings.verificationKey;
+	if (key !== undefined && !isValidSignature(key, carrier.bytes, settings.signature)) {
 		throw new DeliveryRejection(
 			401,
 			'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key',
 		);
 	}
 	const json = carrier.kind === 'query' ? carrier.envelope : decodeJson(carrier.bytes);
-	const item = toItem(readEnvelope(json), carrier.bytes, mustVerify);
+	const item = toItem(readEnvelope(json), carrier.bytes, key !== undefined);
 	checkAge(item.eventTime, settings);
 	const listening = settings.events.includes(ALL_EVENTS) || settings.events.includes(item.eventType);
 	return listening ? { kind: 'emit', item } : { kind: 'ignore', eventType: item.eventType };

@@ -20,7 +20,7 @@ import type {
 
 function optionalString(value: unknown, field: string): string | null {
 	if (value === undefined || value === null) return null;
-	if (typeof value !== 'string') return rejectInput(`${field} must be a string`);
+	if (typeof value !== 'string') return rejectInput(`"${field}" must be a string`);
 	return value;
 }
 
@@ -70,7 +70,7 @@ function readList(value: unknown, field: string): Array<Record<string, unknown>>
 		? Object.keys(value).sort((a, b) => Number(a) - Number(b)).map((key) => value[key])
 		: value;
 	if (!Array.isArray(entries) || !entries.every(isRecord)) {
-		return rejectInput(`${field} must be a list of objects`);
+		return rejectInput(`"${field}" must be a list of objects`);
 	}
 	return entries;
 }
@@ -85,23 +85,22 @@ function dealFields(deal: RevOpsDeal) {
 	if (customer !== undefined && customer !== null && !isRecord(customer)) {
 		return rejectInput('"deal.customer" must be an object');
 	}
-	const enabledFeatureFlags = readList(deal.feature_flags, '"deal.feature_flags"')
-		.filter(isEnabled)
-		.map((flag, index) => optionalString(flag.name, `"deal.feature_flags[${index}].name"`))
+	const enabledFeatureFlags = readList(deal.feature_flags, 'deal.feature_flags')
+		.map((flag, index) => (isEnabled(flag) ? optionalString(flag.name, `deal.feature_flags[${index}].name`) : null))
 		.filter((name): name is string => name !== null);
 	const terms: Record<string, string | null> = {};
-	readList(deal.terms, '"deal.terms"').forEach((term, index) => {
-		const name = optionalString(term.friendly_name, `"deal.terms[${index}].friendly_name"`);
+	readList(deal.terms, 'deal.terms').forEach((term, index) => {
+		const name = optionalString(term.friendly_name, `deal.terms[${index}].friendly_name`);
 		if (name === null) return;
-		const value = term.value === undefined ? null : optionalString(term.value, `"deal.terms[${index}].value"`);
+		const value = term.value === undefined ? null : optionalString(term.value, `deal.terms[${index}].value`);
 		// defineProperty keeps a term named "__proto__" an ordinary field instead of a prototype change.
 		Object.defineProperty(terms, name, { value, enumerable: true, writable: true, configurable: true });
 	});
 	return {
-		dealId: optionalString(deal.id, '"deal.id"'),
-		dealStatus: optionalString(deal.status, '"deal.status"'),
-		accountId: optionalString(deal.account_id, '"deal.account_id"'),
-		customerName: optionalString(customer?.legal_name, '"deal.customer.legal_name"'),
+		dealId: optionalString(deal.id, 'deal.id'),
+		dealStatus: optionalString(deal.status, 'deal.status'),
+		accountId: optionalString(deal.account_id, 'deal.account_id'),
+		customerName: optionalString(customer?.legal_name, 'deal.customer.legal_name'),
 		netPrice: readMoney(deal.net_price, deal.net_price_currency, deal.net_price_precision, 'deal.net_price'),
 		originalNetPrice: readMoney(
 			deal.original_net_price,
@@ -116,10 +115,10 @@ function dealFields(deal: RevOpsDeal) {
 
 function accountFields(account: RevOpsAccount) {
 	return {
-		accountId: optionalString(account.account_id, '"account.account_id"'),
-		accountName: optionalString(account.name, '"account.name"'),
-		accountEmail: optionalString(account.email, '"account.email"'),
-		accountStatus: optionalString(account.status, '"account.status"'),
+		accountId: optionalString(account.account_id, 'account.account_id'),
+		accountName: optionalString(account.name, 'account.name'),
+		accountEmail: optionalString(account.email, 'account.email'),
+		accountStatus: optionalString(account.status, 'account.status'),
 	};
 }
 
@@ -150,13 +149,13 @@ export function toItem(
 	}
 	const objectType = resolveObjectType(envelope, givenType ?? null);
 	const object = objectType === 'deal' ? envelope.deal : envelope.account;
-	const status = optionalString(object?.status, `"${objectType}.status"`);
+	const status = optionalString(object?.status, `${objectType}.status`);
 	const eventType = givenType ?? inferEventType(objectType, status);
 
 	const common = {
 		eventType,
 		eventTypeInferred: givenType === undefined,
-		eventId: optionalString(event.id, '"event.id"'),
+		eventId: optionalString(event.id, 'event.id'),
 		eventTime: readEventTime(event.time),
 		dedupeKey: dedupeKey(eventType, event, carrierBytes),
 		signatureVerified,

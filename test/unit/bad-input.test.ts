@@ -40,7 +40,7 @@ const BAD_INPUT: Array<[string, Buffer, string]> = [
 	['a customer that is a string', dealSigned({ customer: 'Acme' }), '"deal.customer" must be an object'],
 	['feature_flags that is an object', dealSigned({ feature_flags: { sso: true } }), '"deal.feature_flags" must be a list of objects'],
 	['feature_flags holding strings', dealSigned({ feature_flags: ['sso'] }), '"deal.feature_flags" must be a list of objects'],
-	['a feature flag with a numeric name', dealSigned({ feature_flags: [{ name: 1, enabled: true }] }), '"deal.feature_flags[0].name" must be a string'],
+	['a feature flag with a numeric name', dealSigned({ feature_flags: [{ name: 'a' }, { name: 1, enabled: true }] }), '"deal.feature_flags[1].name" must be a string'],
 	['terms holding null', dealSigned({ terms: [null] }), '"deal.terms" must be a list of objects'],
 	['a term with a numeric value', dealSigned({ terms: [{ friendly_name: 'PO', value: 7 }] }), '"deal.terms[0].value" must be a string'],
 	['a net price in words', dealSigned({ net_price: 'a lot' }), '"deal.net_price" must be a decimal string such as "44400.00"'],
