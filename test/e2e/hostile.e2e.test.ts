@@ -12,7 +12,7 @@ import { sendOnce } from '../../tools/revops/sender';
 import { signBody } from '../../tools/revops/sign';
 import { fixtureBytes, fixtureJson, fixtureNames, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
-import { chain, noOp, revOpsTrigger } from '../support/workflows';
+import { chain, n8nWebhook, noOp, revOpsTrigger } from '../support/workflows';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
@@ -282,16 +282,7 @@ describe('hostile input against n8n 2.41.1', () => {
 
 	beforeAll(async () => {
 		const webhookId = randomUUID();
-		const webhookNode = {
-			id: randomUUID(),
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0] as [number, number],
-			webhookId,
-			parameters: { httpMethod: 'POST', path: webhookId, options: {} },
-		};
-		const id = await n8n.createWorkflow(chain("n8n's own Webhook node", [webhookNode, noOp()]));
+		const id = await n8n.createWorkflow(chain("n8n's own Webhook node", [n8nWebhook(webhookId), noOp()]));
 		await n8n.activate(id);
 		urls.webhookNode = `${n8n.baseUrl}/webhook/${webhookId}`;
 	});

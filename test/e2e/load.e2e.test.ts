@@ -2,7 +2,8 @@
  * Load: many distinct signed events from concurrent senders against a real n8n 2.41.1.
  * `npm test` runs a small load; `npm run test:load` the full 2,000 events from 20 senders.
  * Figures are printed, not asserted: only correctness (every event acknowledged and run once,
- * nothing lost) decides pass or fail.
+ * nothing lost) decides pass or fail. The same events are first sent to n8n's own Webhook node
+ * in the same n8n, and the trigger's rate is printed as a ratio of that baseline.
  */
 import { randomUUID } from 'crypto';
 
@@ -11,7 +12,7 @@ import { residentMiB } from '../../tools/load/memory';
 import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { TEST_KEY } from '../support/fixtures';
-import { chain, noOp, revOpsTrigger } from '../support/workflows';
+import { chain, n8nWebhook, noOp, revOpsTrigger } from '../support/workflows';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
@@ -42,6 +43,18 @@ describe(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1`, ()
 
 		const ids = Array.from({ length: EVENTS }, () => randomUUID());
 		const events = ids.map((id, index) => freshEvent(loadSample(SAMPLES[index % SAMPLES.length]), { id }));
+
+		const baselinePath = randomUUID();
+		const baselineId = await n8n.createWorkflow(chain("Baseline: n8n's Webhook node", [n8nWebhook(baselinePath), noOp()]));
+		await n8n.activate(baselineId);
+		const baseline = await streamEvents({
+			events,
+			concurrency: SENDERS,
+			delivery: { url: `${n8n.baseUrl}/webhook/${baselinePath}`, retries: 0 },
+		});
+		await n8n.executions(baselineId, { expected: EVENTS, timeoutMs: 600_000 });
+		await n8n.deactivate(baselineId);
+
 		const memoryBefore = residentMiB(n8n.pid);
 		const report = await streamEvents({
 			events,
@@ -54,9 +67,11 @@ describe(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1`, ()
 		const seen = executions.map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId as string);
 		const lost = ids.filter((id) => !seen.includes(id));
 		const rate = (report.sent / report.elapsedMs) * 1000;
+		const baselineRate = (baseline.sent / baseline.elapsedMs) * 1000;
 		console.log(
 			[
-				`sent ${report.sent} from ${SENDERS} senders in ${(report.elapsedMs / 1000).toFixed(1)} s (${rate.toFixed(1)} events/s)`,
+				`baseline, n8n's Webhook node: ${baseline.sent} events in ${(baseline.elapsedMs / 1000).toFixed(1)} s (${baselineRate.toFixed(1)} events/s), answers ${JSON.stringify(baseline.statuses)}`,
+				`RevOps Trigger: ${report.sent} signed events from ${SENDERS} senders in ${(report.elapsedMs / 1000).toFixed(1)} s (${rate.toFixed(1)} events/s), ${(rate / baselineRate).toFixed(2)}x the baseline`,
 				`answers ${JSON.stringify(report.statuses)}, acknowledged ${report.delivered}`,
 				`latency p50 ${report.latencyMs.p50} ms, p95 ${report.latencyMs.p95} ms, max ${report.latencyMs.max} ms`,
 				`executions ${executions.length} (${executions.filter((execution) => execution.status === 'success').length} successful), lost ${lost.length}`,

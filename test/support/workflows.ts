@@ -39,6 +39,19 @@ export function noOp(name = 'Received'): N8nNode {
 	return { id: randomUUID(), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [250, 0], parameters: {} };
 }
 
+/** n8n's own Webhook node on `/webhook/<path>`, answering on receipt: the baseline to compare with. */
+export function n8nWebhook(path: string): N8nNode {
+	return {
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: path,
+		parameters: { httpMethod: 'POST', path, options: {} },
+	};
+}
+
 /** n8n's HTTP Request node posting the fields a billing system needs, mapped without code. */
 export function postToBilling(url: string, name = 'Create Billing Customer'): N8nNode {
 	return {

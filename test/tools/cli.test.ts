@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { signBody } from '../../tools/revops/sign';
 import { fixtureBytes, SIGNATURE_VECTORS } from '../support/fixtures';
-import { ACK, RecordingServer, Responder, startRecordingServer } from './support/recordingServer';
+import { ACK, useRecordingServers } from './support/recordingServer';
 
 jest.setTimeout(60_000);
 
@@ -39,15 +39,7 @@ function runCli(args: string[]): Promise<CliRun> {
 /** Attempt durations vary; everything else in the output is exact. */
 const normaliseDurations = (text: string) => text.replace(/, \d+ ms: /g, ', N ms: ');
 
-const servers: RecordingServer[] = [];
-async function serve(respond?: Responder): Promise<RecordingServer> {
-	const server = await startRecordingServer(respond);
-	servers.push(server);
-	return server;
-}
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const serve = useRecordingServers();
 
 const USAGE_HINT = 'run "npm run revops -- --help" for usage\n';
 

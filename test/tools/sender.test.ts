@@ -13,23 +13,13 @@ import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import {
 	ACK,
 	closedPort,
-	RecordingServer,
 	Responder,
-	startRecordingServer,
+	useRecordingServers,
 } from './support/recordingServer';
 
 const failWith500: Responder = () => ({ status: 500, body: 'Internal Server Error' });
 
-/** Every server a test starts is closed after it, whatever the test did. */
-const servers: RecordingServer[] = [];
-async function serve(respond?: Responder): Promise<RecordingServer> {
-	const server = await startRecordingServer(respond);
-	servers.push(server);
-	return server;
-}
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const serve = useRecordingServers();
 
 /** An attempt without its duration, which is the one value a test cannot know exactly. */
 function withoutDuration({ durationMs: _ignored, ...rest }: AttemptResult) {

@@ -95,3 +95,19 @@ export async function closedPort(): Promise<number> {
 	await new Promise<void>((resolve) => server.close(() => resolve()));
 	return port;
 }
+
+/**
+ * For a test file: a `serve` function whose servers are all closed after each test, whatever
+ * the test did.
+ */
+export function useRecordingServers(): (respond?: Responder) => Promise<RecordingServer> {
+	const servers: RecordingServer[] = [];
+	afterEach(async () => {
+		await Promise.all(servers.splice(0).map((server) => server.close()));
+	});
+	return async (respond?: Responder) => {
+		const server = await startRecordingServer(respond);
+		servers.push(server);
+		return server;
+	};
+}
