@@ -45,6 +45,7 @@ export class RevOpsTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
+				// A literal, not CREDENTIAL_TYPE: n8n's lint reads credential names from the source.
 				name: 'revOpsWebhookApi',
 				required: true,
 				testedBy: 'revOpsVerificationKeyTest',
