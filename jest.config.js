@@ -25,6 +25,7 @@ module.exports = {
 			transform: typescript,
 			testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
 			globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 			slowTestThreshold: 60,
 		},
 	],

@@ -4,7 +4,7 @@
  * State lives in <repo>/.n8n-dev, so a second start reuses the owner, credential and
  * workflow; the freshly packed package replaces the installed one every time.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { generatePassword } from './accounts';
@@ -58,6 +58,8 @@ async function main(): Promise<void> {
 		owner: { email: OWNER_EMAIL, password: generatePassword() },
 		log: say,
 	});
+	// The package is now installed in the user folder; the packed copy is not needed again.
+	rmSync(path.dirname(tarball), { recursive: true, force: true });
 
 	const credential = await ensureDemoCredential(n8n, credentialName);
 	const nodes = demo.nodes.map((node) =>
