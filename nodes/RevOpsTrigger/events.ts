@@ -54,7 +54,3 @@ export type RevOpsEventType = (typeof REVOPS_EVENTS)[number]['type'];
 
 /** The Events option value that selects every event, including types RevOps adds later. */
 export const ALL_EVENTS = '*';
-
-export function isKnownEventType(type: string): type is RevOpsEventType {
-	return REVOPS_EVENTS.some((event) => event.type === type);
-}

@@ -51,7 +51,7 @@ function resolveObjectType(envelope: RevOpsEnvelope, eventType: string | null): 
 const UNIX_DIGITS = /^\d{1,16}$/;
 
 /** `event.time` is Unix seconds, as a number or a digit string; 13 digits mean milliseconds. */
-export function readEventTime(value: unknown): string | null {
+function readEventTime(value: unknown): string | null {
 	if (value === undefined || value === null) return null;
 	const digits = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
 	if (typeof digits !== 'string' || !UNIX_DIGITS.test(digits)) {

@@ -75,7 +75,7 @@ export function decodeJson(bytes: Buffer): unknown {
 }
 
 /** Real RevOps envelopes are about 4 levels deep; n8n's own JSON handling overflows near 10,000. */
-export const MAX_NESTING = 64;
+const MAX_NESTING = 64;
 
 /** Whether `value` nests objects or arrays deeper than `limit`, walked without recursion. */
 function nestsDeeperThan(value: unknown, limit: number): boolean {
