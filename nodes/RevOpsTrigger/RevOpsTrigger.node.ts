@@ -12,7 +12,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { ACKNOWLEDGEMENT, handleDelivery } from './delivery';
+import { ACKNOWLEDGEMENT, readCarrier, receiveDelivery, type DeliveryOutcome, type DeliverySettings } from './delivery';
 import { parseIpAllowlist } from './ip-allowlist';
 import {
 	ACKNOWLEDGE,
@@ -123,16 +123,19 @@ export class RevOpsTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
-		const events = this.getNodeParameter('events', []) as string[];
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		const authentication = this.getNodeParameter('authentication', AUTHENTICATION.verificationKey);
-		const verificationKey =
-			authentication === AUTHENTICATION.verificationKey
-				? (await this.getCredentials<{ verificationKey: string }>(CREDENTIAL_TYPE)).verificationKey
-				: undefined;
+		const settings: DeliverySettings = {
+			events: this.getNodeParameter('events', []) as string[],
+			verificationKey: undefined,
+			signature: request.headers[SIGNATURE_HEADER],
+			ipAllowlist: options.ipAllowlist,
+			clientIp: request.ip,
+			maxEventAgeMinutes: options.maxEventAgeMinutes,
+			receivedAt: Date.now(),
+		};
 		// n8n reads the body of every request for version-1 nodes before calling webhook(), so
 		// rawBody holds the exact bytes, except for multipart bodies it turns into form fields.
-		const outcome = handleDelivery(
+		const received = receiveDelivery(
 			{
 				method: request.method,
 				contentType: request.headers['content-type']?.split(';')[0].trim().toLowerCase(),
@@ -140,16 +143,18 @@ export class RevOpsTrigger implements INodeType {
 				query: request.query as IDataObject,
 				url: request.originalUrl ?? request.url,
 			},
-			{
-				events,
-				verificationKey,
-				signature: request.headers[SIGNATURE_HEADER],
-				ipAllowlist: options.ipAllowlist,
-				clientIp: request.ip,
-				maxEventAgeMinutes: options.maxEventAgeMinutes,
-				receivedAt: Date.now(),
-			},
+			settings,
 		);
+		let outcome: DeliveryOutcome;
+		if (received.kind === 'received') {
+			// Loaded only for requests that passed the checks needing no key.
+			if (this.getNodeParameter('authentication', AUTHENTICATION.verificationKey) === AUTHENTICATION.verificationKey) {
+				settings.verificationKey = (await this.getCredentials<{ verificationKey: string }>(CREDENTIAL_TYPE)).verificationKey;
+			}
+			outcome = readCarrier(received.carrier, settings);
+		} else {
+			outcome = received;
+		}
 
 		if (outcome.kind === 'emit') {
 			return { workflowData: [this.helpers.returnJsonArray(outcome.item as unknown as IDataObject)] };

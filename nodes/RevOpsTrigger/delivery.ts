@@ -4,7 +4,7 @@
  */
 import { ALL_EVENTS } from './events';
 import { isIpAllowed, parseIpAllowlist } from './ip-allowlist';
-import { decodeJson, findCarrier, readEnvelope, type DeliveryRequest } from './parse';
+import { decodeJson, findCarrier, readEnvelope, type DeliveryCarrier, type DeliveryRequest } from './parse';
 import { DeliveryRejection } from './rejection';
 import { isValidSignature } from './signature';
 import { toItem } from './normalise';
@@ -56,30 +56,53 @@ function checkAge(eventTime: string | null, settings: DeliverySettings): void {
 	}
 }
 
-function readDelivery(request: DeliveryRequest, settings: DeliverySettings): DeliveryOutcome {
-	checkSender(settings);
-	const carrier = findCarrier(request);
-	const key = settings.verificationKey;
-	if (key !== undefined && !isValidSignature(key, carrier.bytes, settings.signature)) {
-		throw new DeliveryRejection(
-			401,
-			'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key',
-		);
-	}
-	const json = carrier.kind === 'query' ? carrier.envelope : decodeJson(carrier.bytes);
-	const item = toItem(readEnvelope(json), carrier.bytes, key !== undefined);
-	checkAge(item.eventTime, settings);
-	const listening = settings.events.includes(ALL_EVENTS) || settings.events.includes(item.eventType);
-	return listening ? { kind: 'emit', item } : { kind: 'ignore', eventType: item.eventType };
-}
-
-export function handleDelivery(request: DeliveryRequest, settings: DeliverySettings): DeliveryOutcome {
+/** Turns a thrown refusal into an outcome; anything else is a bug in the trigger. */
+function settle<T>(read: () => T): T | Extract<DeliveryOutcome, { kind: 'reject' | 'fault' }> {
 	try {
-		return readDelivery(request, settings);
+		return read();
 	} catch (error) {
 		if (error instanceof DeliveryRejection) {
 			return { kind: 'reject', status: error.status, message: error.message };
 		}
 		return { kind: 'fault', error: error instanceof Error ? error : new Error(String(error)) };
 	}
+}
+
+/**
+ * The checks that need no Verification Key: the sender's address and whether the request
+ * carries anything. The node runs them before loading the credential, which costs n8n an
+ * expression isolate, so refused requests never pay for it.
+ */
+export function receiveDelivery(
+	request: DeliveryRequest,
+	settings: DeliverySettings,
+): { kind: 'received'; carrier: DeliveryCarrier } | Extract<DeliveryOutcome, { kind: 'reject' | 'fault' }> {
+	return settle(() => {
+		checkSender(settings);
+		return { kind: 'received' as const, carrier: findCarrier(request) };
+	});
+}
+
+/** The rest: signature, envelope, item, age limit and event filter. */
+export function readCarrier(carrier: DeliveryCarrier, settings: DeliverySettings): DeliveryOutcome {
+	return settle((): DeliveryOutcome => {
+		const key = settings.verificationKey;
+		if (key !== undefined && !isValidSignature(key, carrier.bytes, settings.signature)) {
+			throw new DeliveryRejection(
+				401,
+				'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key',
+			);
+		}
+		const json = carrier.kind === 'query' ? carrier.envelope : decodeJson(carrier.bytes);
+		const item = toItem(readEnvelope(json), carrier.bytes, key !== undefined);
+		checkAge(item.eventTime, settings);
+		const listening = settings.events.includes(ALL_EVENTS) || settings.events.includes(item.eventType);
+		return listening ? { kind: 'emit', item } : { kind: 'ignore', eventType: item.eventType };
+	});
+}
+
+/** One delivery from request to outcome, when the key is already at hand. */
+export function handleDelivery(request: DeliveryRequest, settings: DeliverySettings): DeliveryOutcome {
+	const received = receiveDelivery(request, settings);
+	return received.kind === 'received' ? readCarrier(received.carrier, settings) : received;
 }

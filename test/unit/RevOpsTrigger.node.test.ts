@@ -161,6 +161,17 @@ describe('RevOps Trigger activation', () => {
 });
 
 describe('RevOps Trigger options', () => {
+	it('refuses an address outside the allowlist without loading the credential', async () => {
+		const { response, calls } = await run({
+			rawBody: fixtureBytes('deal-signed.json'),
+			verificationKey: TEST_KEY,
+			ip: '198.51.100.4',
+			options: { ipAllowlist: '203.0.113.0/24' },
+		});
+		expect(response.status).toBe(403);
+		expect(calls.getCredentials).toBe(0);
+	});
+
 	it('passes the client address to the allowlist', async () => {
 		const { result, response } = await run({
 			authentication: 'none',
