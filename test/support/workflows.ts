@@ -19,16 +19,16 @@ export interface TriggerOptions {
 	parameters?: Record<string, unknown>;
 }
 
+/** A node with a fresh id; `chain` lays the nodes out, so the position here is a placeholder. */
+function n8nNode(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>): N8nNode {
+	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters };
+}
+
 export function revOpsTrigger(options: TriggerOptions): N8nNode {
 	const authentication = options.authentication ?? 'verificationKey';
 	return {
-		id: randomUUID(),
-		name: TRIGGER_NAME,
-		type: TRIGGER_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
+		...n8nNode(TRIGGER_NAME, TRIGGER_TYPE, 1, { events: options.events ?? ['*'], authentication, ...options.parameters }),
 		webhookId: randomUUID(),
-		parameters: { events: options.events ?? ['*'], authentication, ...options.parameters },
 		...(authentication === 'verificationKey' && options.credential
 			? { credentials: { revOpsWebhookApi: options.credential } }
 			: {}),
@@ -36,79 +36,50 @@ export function revOpsTrigger(options: TriggerOptions): N8nNode {
 }
 
 export function noOp(name = 'Received'): N8nNode {
-	return { id: randomUUID(), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [250, 0], parameters: {} };
+	return n8nNode(name, 'n8n-nodes-base.noOp', 1, {});
 }
 
 /** n8n's own Webhook node on `/webhook/<path>`, answering on receipt: the baseline to compare with. */
 export function n8nWebhook(path: string): N8nNode {
-	return {
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: path,
-		parameters: { httpMethod: 'POST', path, options: {} },
-	};
+	return { ...n8nNode('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, options: {} }), webhookId: path };
 }
 
 /** n8n's HTTP Request node posting the fields a billing system needs, mapped without code. */
 export function postToBilling(url: string, name = 'Create Billing Customer'): N8nNode {
-	return {
-		id: randomUUID(),
-		name,
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [500, 0],
-		parameters: {
-			method: 'POST',
-			url,
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody:
-				'={{ JSON.stringify({ dedupeKey: $json.dedupeKey, customer: $json.customerName, accountId: $json.accountId, ' +
-				'amountMinor: $json.netPrice.minorUnits, amount: $json.netPrice.amount, currency: $json.netPrice.currency, ' +
-				'features: $json.enabledFeatureFlags, paymentTerms: $json.terms["Payment Terms"] }) }}',
-			sendHeaders: true,
-			headerParameters: { parameters: [{ name: 'Idempotency-Key', value: '={{ $json.dedupeKey }}' }] },
-			options: {},
-		},
-	};
+	return n8nNode(name, 'n8n-nodes-base.httpRequest', 4.2, {
+		method: 'POST',
+		url,
+		sendBody: true,
+		specifyBody: 'json',
+		jsonBody:
+			'={{ JSON.stringify({ dedupeKey: $json.dedupeKey, customer: $json.customerName, accountId: $json.accountId, ' +
+			'amountMinor: $json.netPrice.minorUnits, amount: $json.netPrice.amount, currency: $json.netPrice.currency, ' +
+			'features: $json.enabledFeatureFlags, paymentTerms: $json.terms["Payment Terms"] }) }}',
+		sendHeaders: true,
+		headerParameters: { parameters: [{ name: 'Idempotency-Key', value: '={{ $json.dedupeKey }}' }] },
+		options: {},
+	});
 }
 
 /** n8n's Remove Duplicates node, remembering `dedupeKey` across executions in n8n's database. */
 export function removeRepeatedDeliveries(name = 'Drop Repeated Deliveries'): N8nNode {
-	return {
-		id: randomUUID(),
-		name,
-		type: 'n8n-nodes-base.removeDuplicates',
-		typeVersion: 2,
-		position: [250, 0],
-		parameters: {
-			operation: 'removeItemsSeenInPreviousExecutions',
-			logic: 'removeItemsWithAlreadySeenKeyValues',
-			dedupeValue: '={{ $json.dedupeKey }}',
-			options: {},
-		},
-	};
+	return n8nNode(name, 'n8n-nodes-base.removeDuplicates', 2, {
+		operation: 'removeItemsSeenInPreviousExecutions',
+		logic: 'removeItemsWithAlreadySeenKeyValues',
+		dedupeValue: '={{ $json.dedupeKey }}',
+		options: {},
+	});
 }
 
 /** n8n's Edit Fields node giving RevOps the text it needs when the answer waits for the workflow. */
 export function acknowledgeToRevOps(name = 'Acknowledge to RevOps'): N8nNode {
-	return {
-		id: randomUUID(),
-		name,
-		type: 'n8n-nodes-base.set',
-		typeVersion: 3.4,
-		position: [750, 0],
-		parameters: {
-			mode: 'manual',
-			assignments: {
-				assignments: [{ id: randomUUID(), name: 'message', value: 'RevOps API Event Received', type: 'string' }],
-			},
-			options: {},
+	return n8nNode(name, 'n8n-nodes-base.set', 3.4, {
+		mode: 'manual',
+		assignments: {
+			assignments: [{ id: randomUUID(), name: 'message', value: 'RevOps API Event Received', type: 'string' }],
 		},
-	};
+		options: {},
+	});
 }
 
 /** A straight chain: each node feeds the next. */
