@@ -12,13 +12,14 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { ACKNOWLEDGEMENT, readCarrier, receiveDelivery, type DeliveryOutcome, type DeliverySettings } from './delivery';
+import { ACKNOWLEDGEMENT, handleDelivery } from './delivery';
 import { parseIpAllowlist } from './ip-allowlist';
 import {
 	ACKNOWLEDGE,
 	acknowledgeNotice,
 	acknowledgeProperty,
 	AUTHENTICATION,
+	type Authentication,
 	authenticationProperty,
 	CREDENTIAL_TYPE,
 	eventsProperty,
@@ -26,6 +27,7 @@ import {
 	setupNotice,
 	type TriggerOptions,
 	unsignedWarning,
+	type VerificationKeyCredential,
 } from './description';
 import { SIGNATURE_HEADER } from './signature';
 
@@ -107,6 +109,14 @@ export class RevOpsTrigger implements INodeType {
 						description: 'Use addresses such as 203.0.113.7 or ranges such as 198.51.100.0/24 or 2001:db8::/32, separated by commas.',
 					});
 				}
+				if (this.getNodeParameter('authentication', AUTHENTICATION.verificationKey) === AUTHENTICATION.verificationKey) {
+					const { verificationKey } = await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE);
+					if (!verificationKey) {
+						this.logger.warn(
+							'RevOps Trigger: the Verification Key is empty, so every delivery will be refused with 401. Copy the key from RevOps > Settings > Webhooks into the RevOps Webhook API credential.',
+						);
+					}
+				}
 				const url = this.getNodeWebhookUrl('default') ?? '';
 				if (!url.startsWith('https://')) {
 					this.logger.warn(
@@ -124,37 +134,27 @@ export class RevOpsTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		const settings: DeliverySettings = {
-			events: this.getNodeParameter('events', []) as string[],
-			verificationKey: undefined,
-			signature: request.headers[SIGNATURE_HEADER],
-			ipAllowlist: options.ipAllowlist,
-			clientIp: request.ip,
-			maxEventAgeMinutes: options.maxEventAgeMinutes,
-			receivedAt: Date.now(),
-		};
 		// n8n reads the body of every request for version-1 nodes before calling webhook(), so
 		// rawBody holds the exact bytes, except for multipart bodies it turns into form fields.
-		const received = receiveDelivery(
+		const outcome = await handleDelivery(
 			{
 				method: request.method,
 				contentType: request.headers['content-type']?.split(';')[0].trim().toLowerCase(),
 				rawBody: request.rawBody,
 				query: request.query as IDataObject,
 				url: request.originalUrl ?? request.url,
+				signature: request.headers[SIGNATURE_HEADER],
+				clientIp: request.ip,
+				receivedAt: Date.now(),
 			},
-			settings,
+			{
+				events: this.getNodeParameter('events', []) as string[],
+				authentication: this.getNodeParameter('authentication', AUTHENTICATION.verificationKey) as Authentication,
+				ipAllowlist: options.ipAllowlist,
+				maxEventAgeMinutes: options.maxEventAgeMinutes,
+			},
+			async () => (await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE)).verificationKey,
 		);
-		let outcome: DeliveryOutcome;
-		if (received.kind === 'received') {
-			// Loaded only for requests that passed the checks needing no key.
-			if (this.getNodeParameter('authentication', AUTHENTICATION.verificationKey) === AUTHENTICATION.verificationKey) {
-				settings.verificationKey = (await this.getCredentials<{ verificationKey: string }>(CREDENTIAL_TYPE)).verificationKey;
-			}
-			outcome = readCarrier(received.carrier, settings);
-		} else {
-			outcome = received;
-		}
 
 		if (outcome.kind === 'emit') {
 			return { workflowData: [this.helpers.returnJsonArray(outcome.item as unknown as IDataObject)] };
@@ -164,9 +164,10 @@ export class RevOpsTrigger implements INodeType {
 		}
 		if (outcome.kind === 'fault') {
 			throw new NodeOperationError(this.getNode(), outcome.error, {
-				description: 'The RevOps Trigger failed on a delivery it should have handled. Please report it with the execution log.',
+				description: 'The RevOps Trigger could not handle this delivery. If the message does not point to a setting, please report it with the execution log.',
 			});
 		}
+		if (outcome.operatorWarning) this.logger.warn(outcome.operatorWarning);
 		this.getResponseObject().status(outcome.status).json({ code: outcome.status, message: outcome.message });
 		return { noWebhookResponse: true };
 	}

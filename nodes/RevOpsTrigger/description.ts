@@ -6,6 +6,13 @@ export const CREDENTIAL_TYPE = 'revOpsWebhookApi';
 
 export const AUTHENTICATION = { verificationKey: 'verificationKey', none: 'none' } as const;
 
+export type Authentication = (typeof AUTHENTICATION)[keyof typeof AUTHENTICATION];
+
+/** The RevOps Webhook API credential's data; the key may be missing or empty, which refuses every delivery. */
+export interface VerificationKeyCredential {
+	verificationKey?: string;
+}
+
 export const ACKNOWLEDGE = { whenReceived: 'whenReceived', whenWorkflowSucceeds: 'whenWorkflowSucceeds' } as const;
 
 export const acknowledgeProperty: INodeProperties = {
@@ -32,7 +39,7 @@ export const acknowledgeProperty: INodeProperties = {
 
 export const acknowledgeNotice: INodeProperties = {
 	displayName:
-		'n8n answers RevOps with the output of the last node that ran, and RevOps counts the delivery only if that answer contains "RevOps API Event Received": end the workflow with an Edit Fields node that sets a field to that text. The workflow must finish within RevOps\' 30 second timeout. On an error RevOps delivers the event again, up to 5 times an hour apart.',
+		'n8n answers RevOps with the output of the last node that ran, and RevOps counts the delivery only if that answer contains "RevOps API Event Received": end the workflow with an Edit Fields node that sets a field to that text, and connect every branch (both outputs of an IF, for example) to it. A run that ends with no item, such as a Filter that lets nothing through, is answered with an error. The workflow must finish within RevOps\' 30 second timeout. On an error RevOps delivers the event again, up to 5 times an hour apart.',
 	name: 'acknowledgeNotice',
 	type: 'notice',
 	default: '',

@@ -1,6 +1,8 @@
 /**
- * From a checked RevOps envelope to the item the trigger emits: the event's type (given or
+ * From a usable RevOps envelope to the item the trigger emits: the event's type (given or
  * inferred), time and de-duplication key, plus deal and account fields ready to map.
+ * Everything here is a summary of objects the item also carries untouched, so a field that
+ * cannot be read becomes null (or empty) with a warning, never a refusal.
  */
 import { createHash } from 'crypto';
 
@@ -8,23 +10,24 @@ import { REVOPS_EVENTS, type RevOpsObjectType } from './events';
 import { readMoney } from './money';
 import { isRecord } from './parse';
 import { rejectInput } from './rejection';
-import type {
-	RevOpsAccount,
-	RevOpsAccountItem,
-	RevOpsDeal,
-	RevOpsDealItem,
-	RevOpsEnvelope,
-	RevOpsEventMeta,
-	RevOpsItem,
-} from './types';
+import type { RevOpsAccount, RevOpsAccountItem, RevOpsDeal, RevOpsDealItem, RevOpsEnvelope, RevOpsItem } from './types';
+import { describeType, type Warnings } from './warnings';
 
-function optionalString(value: unknown, field: string): string | null {
-	if (value === undefined || value === null) return null;
-	if (typeof value !== 'string') return rejectInput(`"${field}" must be a string`);
-	return value;
+function isUnset(value: unknown): boolean {
+	return value === undefined || value === null || value === '';
 }
 
-function inferEventType(objectType: RevOpsObjectType, status: string | null): string {
+/** Text as documented; numbers and booleans (real payloads send them) as their text; "" as unset. */
+function readText(value: unknown, field: string, warnings: Warnings): string | null {
+	if (isUnset(value)) return null;
+	if (typeof value === 'string') return value;
+	if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value);
+	warnings.push(`${field}: expected text, got ${describeType(value)}`);
+	return null;
+}
+
+/** The contract's rule for envelopes without `event.type`: the object's status decides. */
+export function inferEventType(objectType: RevOpsObjectType, status: string | null): string {
 	if (objectType === 'deal') {
 		if (status === 'signed') return 'deal-signed';
 		if (status === 'active') return 'deal-active';
@@ -33,140 +36,168 @@ function inferEventType(objectType: RevOpsObjectType, status: string | null): st
 	return status === 'deleted' ? 'account-deleted' : 'account-updated';
 }
 
-/** The object the delivery is about: the `deal` or `account` key, disambiguated by `event.type`. */
-function resolveObjectType(envelope: RevOpsEnvelope, eventType: string | null): RevOpsObjectType {
-	const catalogued = REVOPS_EVENTS.find((event) => event.type === eventType);
-	if (catalogued) {
-		if (envelope[catalogued.object] === undefined) {
-			return rejectInput(`A "${catalogued.type}" event needs a "${catalogued.object}" object`);
-		}
-		return catalogued.object;
+/**
+ * Which event this is and which object it is about. `event.type` decides when it is a
+ * non-empty string; otherwise the object present and its status do. A catalogued type whose
+ * object is missing is the one contradiction that leaves nothing to emit.
+ */
+export function readEventType(envelope: RevOpsEnvelope, warnings: Warnings) {
+	const given = envelope.event.type;
+	const type = typeof given === 'string' && given !== '' ? given : null;
+	if (type === null && !isUnset(given)) {
+		warnings.push(`event.type: expected an event type such as "deal-signed", got ${describeType(given)}; inferred from the status`);
 	}
-	if (envelope.deal !== undefined && envelope.account !== undefined) {
-		return rejectInput('The delivery has both a "deal" and an "account"; "event.type" must say which it is about');
+	const catalogued = REVOPS_EVENTS.find((event) => event.type === type);
+	if (catalogued && envelope[catalogued.object] === undefined) {
+		return rejectInput(`A "${catalogued.type}" event needs a "${catalogued.object}" object`);
 	}
-	return envelope.deal !== undefined ? 'deal' : 'account';
+	if (!catalogued && envelope.deal && envelope.account) {
+		warnings.push('The delivery has both a "deal" and an "account" and no known "event.type"; read as a deal event');
+	}
+	const objectType: RevOpsObjectType = catalogued?.object ?? (envelope.deal ? 'deal' : 'account');
+	const status = readText(envelope[objectType]?.status, `${objectType}.status`, warnings);
+	return {
+		eventType: type ?? inferEventType(objectType, status),
+		eventTypeInferred: type === null,
+		objectType,
+		status,
+	};
 }
 
 const UNIX_DIGITS = /^\d{1,16}$/;
 
 /** `event.time` is Unix seconds, as a number or a digit string; 13 digits mean milliseconds. */
-function readEventTime(value: unknown): string | null {
-	if (value === undefined || value === null) return null;
+function readEventTime(value: unknown, warnings: Warnings): string | null {
+	if (isUnset(value)) return null;
 	const digits = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-	if (typeof digits !== 'string' || !UNIX_DIGITS.test(digits)) {
-		return rejectInput('"event.time" must be Unix seconds (or milliseconds) as a number or a string of digits');
+	const date =
+		typeof digits === 'string' && UNIX_DIGITS.test(digits)
+			? new Date(digits.length === 13 ? Number(digits) : Number(digits) * 1000)
+			: undefined;
+	if (date === undefined || Number.isNaN(date.getTime())) {
+		warnings.push(`event.time: expected Unix seconds or milliseconds, got ${describeType(value)}`);
+		return null;
 	}
-	const milliseconds = digits.length === 13 ? Number(digits) : Number(digits) * 1000;
-	const date = new Date(milliseconds);
-	if (Number.isNaN(date.getTime())) return rejectInput('"event.time" is out of range');
 	return date.toISOString();
 }
 
-function readList(value: unknown, field: string): Array<Record<string, unknown>> {
-	if (value === undefined || value === null) return [];
-	// n8n's query parser turns arrays with an index above 20 into objects keyed by index.
-	const entries = isRecord(value) && Object.keys(value).every((key) => /^\d+$/.test(key))
-		? Object.keys(value).sort((a, b) => Number(a) - Number(b)).map((key) => value[key])
-		: value;
-	if (!Array.isArray(entries) || !entries.every(isRecord)) {
-		return rejectInput(`"${field}" must be a list of objects`);
+/** The objects of a RevOps list; n8n's query parser turns lists longer than 20 into objects keyed by index. */
+function readList(value: unknown, field: string, warnings: Warnings): Array<Record<string, unknown>> {
+	if (isUnset(value)) return [];
+	const entries =
+		isRecord(value) && Object.keys(value).every((key) => /^\d+$/.test(key))
+			? Object.keys(value)
+					.sort((a, b) => Number(a) - Number(b))
+					.map((key) => value[key])
+			: value;
+	if (!Array.isArray(entries)) {
+		warnings.push(`${field}: expected a list, got ${describeType(value)}`);
+		return [];
 	}
-	return entries;
-}
-
-function isEnabled(flag: Record<string, unknown>): boolean {
-	// GET deliveries carry every value as a string.
-	return flag.enabled === true || flag.enabled === 'true';
-}
-
-function dealFields(deal: RevOpsDeal) {
-	const customer = deal.customer;
-	if (customer !== undefined && customer !== null && !isRecord(customer)) {
-		return rejectInput('"deal.customer" must be an object');
-	}
-	const enabledFeatureFlags = readList(deal.feature_flags, 'deal.feature_flags')
-		.map((flag, index) => (isEnabled(flag) ? optionalString(flag.name, `deal.feature_flags[${index}].name`) : null))
-		.filter((name): name is string => name !== null);
-	const terms: Record<string, string | null> = {};
-	readList(deal.terms, 'deal.terms').forEach((term, index) => {
-		const name = optionalString(term.friendly_name, `deal.terms[${index}].friendly_name`);
-		if (name === null) return;
-		const value = term.value === undefined ? null : optionalString(term.value, `deal.terms[${index}].value`);
-		// defineProperty keeps a term named "__proto__" an ordinary field instead of a prototype change.
-		Object.defineProperty(terms, name, { value, enumerable: true, writable: true, configurable: true });
+	return entries.filter((entry, index) => {
+		if (isRecord(entry)) return true;
+		warnings.push(`${field}[${index}]: expected an object, got ${describeType(entry)}`);
+		return false;
 	});
+}
+
+/** `enabled` missing means off; GET deliveries carry every value as a string. */
+function isEnabled(flag: Record<string, unknown>, field: string, warnings: Warnings): boolean {
+	const { enabled } = flag;
+	if (enabled === true || enabled === 'true') return true;
+	if (!isUnset(enabled) && enabled !== false && enabled !== 'false') {
+		warnings.push(`${field}.enabled: expected true or false, got ${describeType(enabled)}; read as off`);
+	}
+	return false;
+}
+
+function readFeatureFlags(value: unknown, warnings: Warnings): string[] {
+	return readList(value, 'deal.feature_flags', warnings).flatMap((flag, index) => {
+		const field = `deal.feature_flags[${index}]`;
+		if (!isEnabled(flag, field, warnings)) return [];
+		const name = readText(flag.name, `${field}.name`, warnings);
+		if (name === null) warnings.push(`${field}: an enabled flag without a name`);
+		return name === null ? [] : [name];
+	});
+}
+
+function readTerms(value: unknown, warnings: Warnings): Record<string, string | null> {
+	const terms: Record<string, string | null> = {};
+	readList(value, 'deal.terms', warnings).forEach((term, index) => {
+		const name = readText(term.friendly_name, `deal.terms[${index}].friendly_name`, warnings);
+		if (name === null) return;
+		const text = readText(term.value, `deal.terms[${index}].value`, warnings);
+		// defineProperty keeps a term named "__proto__" an ordinary field instead of a prototype change.
+		Object.defineProperty(terms, name, { value: text, enumerable: true, writable: true, configurable: true });
+	});
+	return terms;
+}
+
+function readCustomerName(customer: unknown, warnings: Warnings): string | null {
+	if (isRecord(customer)) return readText(customer.legal_name, 'deal.customer.legal_name', warnings);
+	if (!isUnset(customer)) warnings.push(`deal.customer: expected an object, got ${describeType(customer)}`);
+	return null;
+}
+
+function dealFields(deal: RevOpsDeal, status: string | null, warnings: Warnings) {
 	return {
-		dealId: optionalString(deal.id, 'deal.id'),
-		dealStatus: optionalString(deal.status, 'deal.status'),
-		accountId: optionalString(deal.account_id, 'deal.account_id'),
-		customerName: optionalString(customer?.legal_name, 'deal.customer.legal_name'),
-		netPrice: readMoney(deal.net_price, deal.net_price_currency, deal.net_price_precision, 'deal.net_price'),
+		dealId: readText(deal.id, 'deal.id', warnings),
+		dealStatus: status,
+		accountId: readText(deal.account_id, 'deal.account_id', warnings),
+		customerName: readCustomerName(deal.customer, warnings),
+		netPrice: readMoney(deal.net_price, deal.net_price_currency, deal.net_price_precision, 'deal.net_price', warnings),
 		originalNetPrice: readMoney(
 			deal.original_net_price,
 			deal.original_net_price_currency,
 			deal.original_net_price_precision,
 			'deal.original_net_price',
+			warnings,
 		),
-		enabledFeatureFlags,
-		terms,
+		enabledFeatureFlags: readFeatureFlags(deal.feature_flags, warnings),
+		terms: readTerms(deal.terms, warnings),
 	};
 }
 
-function accountFields(account: RevOpsAccount) {
+function accountFields(account: RevOpsAccount, status: string | null, warnings: Warnings) {
 	return {
-		accountId: optionalString(account.account_id, 'account.account_id'),
-		accountName: optionalString(account.name, 'account.name'),
-		accountEmail: optionalString(account.email, 'account.email'),
-		accountStatus: optionalString(account.status, 'account.status'),
+		accountId: readText(account.account_id, 'account.account_id', warnings),
+		accountName: readText(account.name, 'account.name', warnings),
+		accountEmail: readText(account.email, 'account.email', warnings),
+		accountStatus: status,
 	};
 }
 
 /**
- * Which delivery this is, for de-duplication: `event.id`, else `event.hash`, else a hash of
- * the bytes it arrived in, prefixed with the event type so two events never share a key.
+ * Which delivery this is, for de-duplication: `event.id` when RevOps sent one, else a hash of
+ * the bytes it arrived in (a retry repeats them exactly), prefixed with the event type so two
+ * events never share a key. `event.hash` is not used: RevOps does not say what it is a hash
+ * of, and if it covers only the object, two events about an unchanged object would share it.
  */
-function dedupeKey(eventType: string, event: RevOpsEventMeta, carrierBytes: Buffer): string {
-	const identity =
-		(typeof event.id === 'string' && event.id !== '' && `id:${event.id}`) ||
-		(typeof event.hash === 'string' && event.hash !== '' && `hash:${event.hash}`) ||
-		`sha256:${createHash('sha256').update(carrierBytes).digest('hex')}`;
+function dedupeKey(eventType: string, eventId: string | null, carrierBytes: Buffer): string {
+	const identity = eventId !== null ? `id:${eventId}` : `sha256:${createHash('sha256').update(carrierBytes).digest('hex')}`;
 	return `${eventType}:${identity}`;
 }
 
-export function toItem(
-	envelope: RevOpsEnvelope,
-	carrierBytes: Buffer,
-	signatureVerified: boolean,
-): RevOpsItem {
-	const event: RevOpsEventMeta = envelope.event ?? {};
-	const givenType = event.type;
-	if (givenType !== undefined && (typeof givenType !== 'string' || givenType === '')) {
-		return rejectInput('"event.type" must be a non-empty string such as "deal-signed"');
-	}
-	if (event.hash !== undefined && typeof event.hash !== 'string') {
-		return rejectInput('"event.hash" must be a string');
-	}
-	const objectType = resolveObjectType(envelope, givenType ?? null);
-	const object = objectType === 'deal' ? envelope.deal : envelope.account;
-	const status = optionalString(object?.status, `${objectType}.status`);
-	const eventType = givenType ?? inferEventType(objectType, status);
-
+export function toItem(envelope: RevOpsEnvelope, carrierBytes: Buffer, signatureVerified: boolean): RevOpsItem {
+	const warnings: Warnings = [];
+	const { eventType, eventTypeInferred, objectType, status } = readEventType(envelope, warnings);
+	const eventId = readText(envelope.event.id, 'event.id', warnings);
 	const common = {
 		eventType,
-		eventTypeInferred: givenType === undefined,
-		eventId: optionalString(event.id, 'event.id'),
-		eventTime: readEventTime(event.time),
-		dedupeKey: dedupeKey(eventType, event, carrierBytes),
+		eventTypeInferred,
+		eventId,
+		eventTime: readEventTime(envelope.event.time, warnings),
+		dedupeKey: dedupeKey(eventType, eventId, carrierBytes),
 		signatureVerified,
-		event,
+		event: envelope.event,
+		warnings,
 	};
 	if (objectType === 'deal') {
 		const deal = envelope.deal as RevOpsDeal;
-		const item: RevOpsDealItem = { ...common, objectType, ...dealFields(deal), deal };
+		const item: RevOpsDealItem = { ...common, objectType, ...dealFields(deal, status, warnings), deal };
 		return item;
 	}
 	const account = envelope.account as RevOpsAccount;
-	const item: RevOpsAccountItem = { ...common, objectType, ...accountFields(account), account };
+	const item: RevOpsAccountItem = { ...common, objectType, ...accountFields(account, status, warnings), account };
 	return item;
 }

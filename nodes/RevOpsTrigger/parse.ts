@@ -3,7 +3,7 @@
  * signed), how they decode, and whether they hold an envelope the trigger can use.
  */
 import { DeliveryRejection, rejectInput } from './rejection';
-import type { RevOpsEnvelope } from './types';
+import type { RevOpsEnvelope, RevOpsEventMeta } from './types';
 
 export interface DeliveryRequest {
 	method: string;
@@ -15,6 +15,12 @@ export interface DeliveryRequest {
 	query: Record<string, unknown>;
 	/** The request URL as sent, including the query string. */
 	url: string;
+	/** The `X-RevOps-Content-Hmac` header as received. */
+	signature: string | string[] | undefined;
+	/** The sender's address as n8n reports it (after N8N_PROXY_HOPS). */
+	clientIp: string | undefined;
+	/** When the request arrived, in milliseconds since the epoch. */
+	receivedAt: number;
 }
 
 /**
@@ -91,7 +97,28 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
 
 const ENVELOPE_KEYS = ['event', 'deal', 'account'];
 
-/** Unwraps the `{ "body": { … } }` form one RevOps example uses and checks the envelope's shape. */
+/** The `{ "body": { … } }` wrapper one RevOps example uses, removed when the top level has no envelope key. */
+export function unwrapBody(json: Record<string, unknown>): Record<string, unknown> {
+	const hasEnvelopeKey = ENVELOPE_KEYS.some((key) => Object.hasOwn(json, key));
+	return !hasEnvelopeKey && isRecord(json.body) ? json.body : json;
+}
+
+/**
+ * The `event` block: an object as sent, or, as in RevOps' curl example, a bare string that is
+ * the event type. Missing or null means the envelope had none.
+ */
+function readEventBlock(event: unknown): RevOpsEventMeta {
+	if (event === undefined || event === null) return {};
+	if (typeof event === 'string') return { type: event };
+	if (isRecord(event)) return event as RevOpsEventMeta;
+	return rejectInput('"event" must be an object, or an event type such as "deal-signed"');
+}
+
+/**
+ * Checks only what makes a delivery unusable: not an object, nested too deep, an `event` of
+ * the wrong kind, or no `deal`/`account` object to be about. Everything inside those objects
+ * is read leniently later.
+ */
 export function readEnvelope(json: unknown): RevOpsEnvelope {
 	if (!isRecord(json)) {
 		return rejectInput('The delivery must be a JSON object with an "event" and a "deal" or "account"');
@@ -99,18 +126,14 @@ export function readEnvelope(json: unknown): RevOpsEnvelope {
 	if (nestsDeeperThan(json, MAX_NESTING)) {
 		return rejectInput(`The delivery nests objects deeper than ${MAX_NESTING} levels`);
 	}
-	const hasEnvelopeKey = ENVELOPE_KEYS.some((key) => Object.hasOwn(json, key));
-	const envelope = !hasEnvelopeKey && isRecord(json.body) ? json.body : json;
-
-	if (envelope.event !== undefined && !isRecord(envelope.event)) {
-		return rejectInput('"event" must be an object');
-	}
-	const hasDeal = envelope.deal !== undefined;
-	const hasAccount = envelope.account !== undefined;
-	if (!hasDeal && !hasAccount) {
+	const envelope = unwrapBody(json);
+	const event = readEventBlock(envelope.event);
+	const deal = isRecord(envelope.deal) ? envelope.deal : undefined;
+	const account = isRecord(envelope.account) ? envelope.account : undefined;
+	if (!deal && !account) {
+		if (envelope.deal !== undefined) return rejectInput('"deal" must be an object');
+		if (envelope.account !== undefined) return rejectInput('"account" must be an object');
 		return rejectInput('The delivery has neither a "deal" nor an "account" object');
 	}
-	if (hasDeal && !isRecord(envelope.deal)) return rejectInput('"deal" must be an object');
-	if (hasAccount && !isRecord(envelope.account)) return rejectInput('"account" must be an object');
-	return envelope as RevOpsEnvelope;
+	return { event, deal, account };
 }

@@ -6,6 +6,8 @@ export class DeliveryRejection extends Error {
 	constructor(
 		readonly status: 400 | 401 | 403 | 415,
 		message: string,
+		/** For n8n's log, when the cause is the node's own settings rather than the delivery. */
+		readonly details: { operatorWarning?: string } = {},
 	) {
 		super(message);
 		this.name = 'DeliveryRejection';

@@ -89,21 +89,27 @@ export interface RevOpsAccount extends Passthrough {
 	status?: string;
 }
 
-/** A delivery's JSON after the optional `body` wrapper is removed. */
-export type RevOpsEnvelope = Passthrough & { event?: RevOpsEventMeta } & (
-		| { deal: RevOpsDeal; account?: undefined }
-		| { account: RevOpsAccount; deal?: undefined }
-	);
+/**
+ * A delivery as the trigger reads it: the optional `body` wrapper removed, `event` as an
+ * object (a bare string is its type), and whichever of `deal` and `account` is an object.
+ */
+export interface RevOpsEnvelope {
+	event: RevOpsEventMeta;
+	deal?: RevOpsDeal;
+	account?: RevOpsAccount;
+}
 
 /**
  * An exact amount of money. `amount` is a decimal string with exactly `precision`
  * fractional digits; `minorUnits` is the same amount as an integer count of the smallest
- * unit (cents for USD, yen for JPY), or null when it cannot be given exactly.
+ * unit (cents for USD, yen for JPY), or null when it cannot be given exactly. `precision`
+ * is `*_precision` when RevOps sent a usable one, else the currency's ISO 4217 minor unit,
+ * else null (and then `minorUnits` is null too).
  */
 export interface RevOpsMoney {
 	amount: string;
 	currency: string | null;
-	precision: number;
+	precision: number | null;
 	minorUnits: number | null;
 }
 
@@ -120,8 +126,10 @@ interface RevOpsItemBase {
 	dedupeKey: string;
 	/** True when the Verification Key checked the signature; false when authentication is off. */
 	signatureVerified: boolean;
-	/** The `event` block exactly as received (`{}` when the envelope had none). */
+	/** The `event` block exactly as received (`{}` when the envelope had none, `{ type }` when it was a string). */
 	event: RevOpsEventMeta;
+	/** One line per summary field that could not be read and is null or empty for that reason. */
+	warnings: string[];
 }
 
 export interface RevOpsDealItem extends RevOpsItemBase {

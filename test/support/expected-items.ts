@@ -1,8 +1,11 @@
 /**
  * What the trigger must emit for each fixture, field by field, written out by hand from the
  * fixtures and contract.md. Unit tests and the end-to-end suite (items read back from a
- * real n8n) both compare against this table.
+ * real n8n) both compare against `expectedItem`, which is the whole item: an extra, missing
+ * or renamed field fails them.
  */
+import { fixtureJson } from './fixtures';
+
 const USD = (amount: string, minorUnits: number) => ({ amount, currency: 'USD', precision: 2, minorUnits });
 
 const NORTHWIND_TERMS = {
@@ -98,13 +101,47 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		enabledFeatureFlags: ['sso_saml'],
 		terms: { 'Billing Frequency': 'year', 'Payment Terms': 'Net 45' },
 	},
+	// RevOps' example body: "" for every value not set yet, and a term whose value is a number.
+	'deal-created-unset-fields': {
+		objectType: 'deal',
+		eventType: 'deal-created',
+		eventTypeInferred: false,
+		eventId: '0d6f2c8e-58a1-4c55-9a3e-1f7b2c9d4e10',
+		eventTime: '2024-06-10T12:20:00.000Z',
+		dedupeKey: 'deal-created:id:0d6f2c8e-58a1-4c55-9a3e-1f7b2c9d4e10',
+		dealId: '5e7a1b2c-3d4f-4a6b-8c9d-0e1f2a3b4c5d',
+		dealStatus: 'draft',
+		accountId: null,
+		customerName: 'Fjord Freight AS',
+		netPrice: null,
+		originalNetPrice: null,
+		enabledFeatureFlags: [],
+		terms: { 'Contract Term (Months)': '12', 'Purchase Order Number': null },
+	},
+	// RevOps' "Testing webhooks" curl example: the event block is a bare string, no id or time.
+	'deal-created-string-event': {
+		objectType: 'deal',
+		eventType: 'deal-created',
+		eventTypeInferred: false,
+		eventId: null,
+		eventTime: null,
+		dedupeKey: 'deal-created:sha256:c97df7e683a54df583e7a92e6b61be31ec624a3a1d1126ab46a79b61607a2254',
+		dealId: '5e7a1b2c-3d4f-4a6b-8c9d-0e1f2a3b4c5d',
+		dealStatus: 'draft',
+		accountId: 'cust_30551',
+		customerName: 'Fjord Freight AS',
+		netPrice: { amount: '12500.00', currency: 'NOK', precision: 2, minorUnits: 1250000 },
+		originalNetPrice: null,
+		enabledFeatureFlags: [],
+		terms: {},
+	},
 	'account-created': {
 		...northwindAccount,
 		eventType: 'account-created',
 		eventTypeInferred: false,
 		eventId: null,
 		eventTime: '2024-05-06T14:02:12.000Z',
-		dedupeKey: 'account-created:hash:0f8a29024491552a7135fc97f71ceed7ac0cc047e6a7998799568e3707d90ce1',
+		dedupeKey: 'account-created:sha256:9b1d4a3cb54bfd10cdd7a7b3eed88ef40c4b47c76f52cf28e7f249646bd5c6af',
 		accountStatus: 'pending',
 	},
 	'account-updated': {
@@ -113,7 +150,7 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		eventTypeInferred: false,
 		eventId: null,
 		eventTime: '2024-05-15T09:00:45.000Z',
-		dedupeKey: 'account-updated:hash:2342b89e1ae6057b29f67590bac29cfb2d4906a24ec611d20a47d61ad71b6eb1',
+		dedupeKey: 'account-updated:sha256:a2627c1b10374669448bb740e2ddd5e146833339e30ef0693487f87c71dc6180',
 		accountStatus: 'active',
 	},
 	'account-deleted': {
@@ -122,7 +159,20 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		eventTypeInferred: false,
 		eventId: null,
 		eventTime: '2024-11-02T08:15:00.000Z',
-		dedupeKey: 'account-deleted:hash:ec6bb10d01baee31a0bc455f06419aff4b4eb6d797f0cb71c60ca41f47f51767',
+		dedupeKey: 'account-deleted:sha256:fbfb1dfa01bac7a1fb4e56354138fb53ef413e1358d0fee7b8b400d60683a811',
 		accountStatus: 'deleted',
 	},
 };
+
+/**
+ * The whole item for a fixture: the summary above, the `event` block and the object exactly as
+ * the fixture holds them, and no warnings.
+ */
+export function expectedItem(name: string, signatureVerified: boolean): Record<string, unknown> {
+	const json = fixtureJson(name);
+	const envelope = (json.body ?? json) as Record<string, unknown>;
+	const summary = EXPECTED_ITEMS[name];
+	const objectType = summary.objectType as string;
+	const event = typeof envelope.event === 'string' ? { type: envelope.event } : (envelope.event ?? {});
+	return { ...summary, event, signatureVerified, warnings: [], [objectType]: envelope[objectType] };
+}

@@ -1,15 +1,40 @@
+import { handleDelivery, type DeliveryOutcome, type TriggerSettings } from '../../nodes/RevOpsTrigger/delivery';
 import type { DeliveryRequest } from '../../nodes/RevOpsTrigger/parse';
 
-export function postRequest(body: Buffer): DeliveryRequest {
-	return { method: 'POST', rawBody: body, query: {}, url: '/webhook/id/webhook' };
+type RequestFacts = Partial<Pick<DeliveryRequest, 'signature' | 'clientIp' | 'receivedAt' | 'contentType'>>;
+
+const facts = (overrides: RequestFacts) => ({ signature: undefined, clientIp: '127.0.0.1', receivedAt: Date.now(), ...overrides });
+
+export function postRequest(body: Buffer, overrides: RequestFacts = {}): DeliveryRequest {
+	return { method: 'POST', rawBody: body, query: {}, url: '/webhook/id/webhook', ...facts(overrides) };
 }
 
 /** A GET as n8n hands it to the node: `query` already parsed, `url` as sent. */
-export function getRequest(query: Record<string, unknown>, queryString: string, body?: Buffer): DeliveryRequest {
+export function getRequest(
+	query: Record<string, unknown>,
+	queryString: string,
+	body?: Buffer,
+	overrides: RequestFacts = {},
+): DeliveryRequest {
 	return {
 		method: 'GET',
 		rawBody: body,
 		query,
 		url: `/webhook/id/webhook${queryString ? `?${queryString}` : ''}`,
+		...facts(overrides),
 	};
+}
+
+/** Every event, no signature: what most parsing tests need. */
+export const UNSIGNED_ALL: TriggerSettings = { events: ['*'], authentication: 'none' };
+
+/** The production pipeline with the key at hand; `key` undefined is a credential without one. */
+export function deliver(request: DeliveryRequest, settings: TriggerSettings = UNSIGNED_ALL, key?: string): Promise<DeliveryOutcome> {
+	return handleDelivery(request, settings, async () => key);
+}
+
+export async function emittedItem(outcome: Promise<DeliveryOutcome>): Promise<Record<string, unknown>> {
+	const settled = await outcome;
+	if (settled.kind !== 'emit') throw new Error(`expected an item, got ${JSON.stringify(settled)}`);
+	return settled.item as unknown as Record<string, unknown>;
 }

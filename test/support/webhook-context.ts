@@ -26,6 +26,7 @@ export interface ContextOptions {
  */
 export function webhookContext(options: ContextOptions) {
 	const response: RecordedResponse = {};
+	const warnings: string[] = [];
 	const calls = { getCredentials: 0 };
 	const request = {
 		method: options.method ?? 'POST',
@@ -64,6 +65,7 @@ export function webhookContext(options: ContextOptions) {
 		helpers: {
 			returnJsonArray: (data: unknown) => [{ json: data }],
 		},
+		logger: { warn: (message: string) => warnings.push(message) },
 	};
-	return { context: context as unknown as IWebhookFunctions, response, calls };
+	return { context: context as unknown as IWebhookFunctions, response, calls, warnings };
 }

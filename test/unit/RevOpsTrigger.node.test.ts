@@ -2,7 +2,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, IHookFunctions } 
 
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
-import { EXPECTED_ITEMS } from '../support/expected-items';
+import { expectedItem } from '../support/expected-items';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { webhookContext, type ContextOptions } from '../support/webhook-context';
 
@@ -58,7 +58,7 @@ describe('RevOps Trigger webhook()', () => {
 		expect(Object.keys(result)).toEqual(['workflowData']);
 		expect(result.workflowData).toHaveLength(1);
 		expect(result.workflowData?.[0]).toHaveLength(1);
-		expect(result.workflowData?.[0][0].json).toMatchObject({ ...EXPECTED_ITEMS['deal-signed'], signatureVerified: true });
+		expect(result.workflowData?.[0][0].json).toEqual(expectedItem('deal-signed', true));
 		expect(response).toEqual({});
 	});
 
@@ -103,7 +103,26 @@ describe('RevOps Trigger webhook()', () => {
 			headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] },
 			verificationKey: TEST_KEY,
 		});
-		expect(result.workflowData?.[0][0].json).toMatchObject(EXPECTED_ITEMS['deal-signed']);
+		expect(result.workflowData?.[0][0].json).toEqual(expectedItem('deal-signed', true));
+	});
+
+	it('refuses every delivery with 401 when the credential\'s key is empty, and says why in the log', async () => {
+		const { result, response, warnings } = await run({ ...signed('deal-signed.json'), verificationKey: '' });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response).toEqual({ status: 401, json: { code: 401, message: 'The trigger has no Verification Key, so it cannot verify any delivery' } });
+		expect(warnings).toEqual([
+			'RevOps Trigger: the RevOps Webhook API credential has an empty Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
+		]);
+	});
+
+	it('reports a credential that cannot be loaded as a node error, which n8n answers with 500', async () => {
+		const { context } = webhookContext(signed('deal-signed.json'));
+		const failing = Object.assign(Object.create(context), {
+			getCredentials: async () => {
+				throw new Error('Node does not have any credentials set');
+			},
+		});
+		await expect(node.webhook.call(failing)).rejects.toThrow('Node does not have any credentials set');
 	});
 });
 
@@ -126,10 +145,12 @@ describe('Verification Key credential test', () => {
 });
 
 describe('RevOps Trigger activation', () => {
-	const hookContext = (options: Record<string, unknown>, url: string) => {
+	const hookContext = (options: Record<string, unknown>, url: string, verificationKey = TEST_KEY) => {
 		const warnings: string[] = [];
+		const parameters: Record<string, unknown> = { options, authentication: 'verificationKey' };
 		const context = {
-			getNodeParameter: () => options,
+			getNodeParameter: (name: string) => parameters[name],
+			getCredentials: async () => ({ verificationKey }),
 			getNode: () => ({ name: 'RevOps Trigger' }),
 			getNodeWebhookUrl: () => url,
 			logger: { warn: (message: string) => warnings.push(message) },
@@ -149,6 +170,14 @@ describe('RevOps Trigger activation', () => {
 	it('refuses to activate with an allowlist entry that is not an address', async () => {
 		const { context } = hookContext({ ipAllowlist: '203.0.113.7, office' }, 'https://n8n.example.com/webhook/a/webhook');
 		await expect(hooks.create.call(context)).rejects.toThrow('IP(s) Allowlist: "office" is not an IP address or CIDR range');
+	});
+
+	it('warns at activation when the Verification Key is empty', async () => {
+		const { context, warnings } = hookContext({}, 'https://n8n.example.com/webhook/a/webhook', '');
+		expect(await hooks.create.call(context)).toBe(true);
+		expect(warnings).toEqual([
+			'RevOps Trigger: the Verification Key is empty, so every delivery will be refused with 401. Copy the key from RevOps > Settings > Webhooks into the RevOps Webhook API credential.',
+		]);
 	});
 
 	it('warns when the webhook URL is not https, which RevOps refuses', async () => {

@@ -1,121 +1,153 @@
 import { createHash } from 'crypto';
 
-import { handleDelivery, type DeliverySettings } from '../../nodes/RevOpsTrigger/delivery';
+import { handleDelivery, SIGNATURE_MISMATCH, type TriggerSettings } from '../../nodes/RevOpsTrigger/delivery';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
-import { EXPECTED_ITEMS } from '../support/expected-items';
-import { fixtureBytes, fixtureJson, jsonBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
-import { getRequest, postRequest } from '../support/requests';
+import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
+import { fixtureBytes, jsonBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
+import { deliver, emittedItem, getRequest, postRequest, UNSIGNED_ALL } from '../support/requests';
 
-const everything: DeliverySettings = { events: ['*'], verificationKey: undefined, signature: undefined };
-
-function emitted(outcome: ReturnType<typeof handleDelivery>) {
-	if (outcome.kind !== 'emit') throw new Error(`expected an item, got ${JSON.stringify(outcome)}`);
-	return outcome.item as unknown as Record<string, unknown>;
-}
+const SIGNED_ALL: TriggerSettings = { events: ['*'], authentication: 'verificationKey' };
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('every fixture', () => {
-	it.each(Object.keys(EXPECTED_ITEMS))('%s becomes the documented item', (name) => {
-		const body = fixtureBytes(name);
-		const item = emitted(handleDelivery(postRequest(body), everything));
-		expect(item).toMatchObject(EXPECTED_ITEMS[name]);
-		expect(item.signatureVerified).toBe(false);
-		const json = fixtureJson(name);
-		const envelope = (json.body ?? json) as Record<string, unknown>;
-		expect(item.event).toEqual(envelope.event);
-		expect(item[item.objectType as string]).toEqual(envelope[item.objectType as string]);
+	it.each(Object.keys(EXPECTED_ITEMS))('%s becomes exactly the documented item', async (name) => {
+		expect(await emittedItem(deliver(postRequest(fixtureBytes(name))))).toEqual(expectedItem(name, false));
 	});
 
-	it.each(Object.keys(SIGNATURE_VECTORS))('%s passes with its contract signature', (file) => {
-		const item = emitted(
-			handleDelivery(postRequest(fixtureBytes(file)), {
-				events: ['*'],
-				verificationKey: TEST_KEY,
-				signature: SIGNATURE_VECTORS[file],
-			}),
-		);
-		expect(item.signatureVerified).toBe(true);
+	it.each(Object.keys(EXPECTED_ITEMS))('%s, signed, becomes the documented item marked verified', async (name) => {
+		const body = fixtureBytes(name);
+		const request = postRequest(body, { signature: signDelivery(TEST_KEY, body) });
+		expect(await emittedItem(deliver(request, SIGNED_ALL, TEST_KEY))).toEqual(expectedItem(name, true));
+	});
+
+	it.each(Object.keys(SIGNATURE_VECTORS))('%s passes with its contract signature', async (file) => {
+		const request = postRequest(fixtureBytes(file), { signature: SIGNATURE_VECTORS[file] });
+		expect((await emittedItem(deliver(request, SIGNED_ALL, TEST_KEY))).signatureVerified).toBe(true);
 	});
 });
 
 describe('the signature check', () => {
 	const body = fixtureBytes('deal-signed');
-	const withKey = (signature: string | undefined): DeliverySettings => ({
-		events: ['*'],
-		verificationKey: TEST_KEY,
-		signature,
-	});
 
 	it.each([
 		['missing', undefined],
 		['wrong', signDelivery('not-the-key', body)],
-	])('answers 401 to a %s signature', (_label, signature) => {
-		expect(handleDelivery(postRequest(body), withKey(signature))).toEqual({
+		['made with the empty key', signDelivery('', body)],
+	])('answers 401 to a %s signature', async (_label, signature) => {
+		expect(await deliver(postRequest(body, { signature }), SIGNED_ALL, TEST_KEY)).toEqual({
 			kind: 'reject',
 			status: 401,
-			message: 'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key',
+			message: SIGNATURE_MISMATCH,
 		});
 	});
 
-	it('runs before the body is parsed, so forged garbage gets 401 rather than 400', () => {
-		expect(handleDelivery(postRequest(Buffer.from('{not json')), withKey(undefined))).toMatchObject({
+	it.each([
+		['an empty key', ''],
+		['no key at all', undefined],
+	])('fails closed with %s: 401 even for a delivery signed with that key, and a warning for the log', async (_label, key) => {
+		const outcome = await deliver(postRequest(body, { signature: signDelivery('', body) }), SIGNED_ALL, key);
+		expect(outcome).toMatchObject({
 			kind: 'reject',
 			status: 401,
+			message: 'The trigger has no Verification Key, so it cannot verify any delivery',
 		});
+		expect(outcome.kind === 'reject' && outcome.operatorWarning).toContain('empty Verification Key');
 	});
 
-	it('refuses an unsigned GET when a key is set', () => {
-		const payload = fixtureBytes('deal-signed').toString('utf8');
-		expect(handleDelivery(getRequest({ payload }, 'payload=x'), withKey(undefined))).toMatchObject({
-			kind: 'reject',
-			status: 401,
+	it('follows the Authentication setting, not whether a key happens to load', async () => {
+		let loads = 0;
+		const outcome = await handleDelivery(postRequest(body), UNSIGNED_ALL, async () => {
+			loads += 1;
+			return TEST_KEY;
 		});
+		expect(outcome.kind === 'emit' && outcome.item.signatureVerified).toBe(false);
+		expect(loads).toBe(0);
 	});
 
-	it('never puts the key in an answer', () => {
-		const outcome = handleDelivery(postRequest(body), withKey('0'.repeat(64)));
+	it('runs before the body is parsed, so forged garbage gets 401 rather than 400', async () => {
+		expect(await deliver(postRequest(Buffer.from('{not json')), SIGNED_ALL, TEST_KEY)).toMatchObject({ kind: 'reject', status: 401 });
+	});
+
+	it('refuses an unsigned GET when a key is set', async () => {
+		const payload = body.toString('utf8');
+		expect(await deliver(getRequest({ payload }, 'payload=x'), SIGNED_ALL, TEST_KEY)).toMatchObject({ kind: 'reject', status: 401 });
+	});
+
+	it('never puts the key in an answer', async () => {
+		const outcome = await deliver(postRequest(body, { signature: '0'.repeat(64) }), SIGNED_ALL, TEST_KEY);
 		expect(JSON.stringify(outcome)).not.toContain(TEST_KEY);
+	});
+
+	it('reports a key that cannot be loaded as a fault of the trigger, not as the sender\'s', async () => {
+		const outcome = await handleDelivery(postRequest(body, { signature: SIGNATURE_VECTORS['deal-signed.json'] }), SIGNED_ALL, async () => {
+			throw new Error('Node does not have any credentials set');
+		});
+		expect(outcome).toEqual({ kind: 'fault', error: new Error('Node does not have any credentials set') });
+	});
+});
+
+describe('one grammar per signature', () => {
+	const queryString = 'event[id]=e-1&event[type]=account-updated&account[account_id]=a-1';
+	const query = { event: { id: 'e-1', type: 'account-updated' }, account: { account_id: 'a-1' } };
+
+	it('refuses a bracketed-query GET with a key, even when the raw query string is signed', async () => {
+		const signature = signDelivery(TEST_KEY, Buffer.from(queryString));
+		expect(await deliver(getRequest(query, queryString, undefined, { signature }), SIGNED_ALL, TEST_KEY)).toEqual({
+			kind: 'reject',
+			status: 401,
+			message:
+				'A signed GET must carry the JSON envelope in a "payload" query parameter; bracketed query keys are accepted only with Authentication set to None',
+		});
+	});
+
+	it('so a signed compact JSON body replayed as a query string is refused', async () => {
+		// An attacker-chosen account name that, read as a query string, adds fields of its own.
+		const body = jsonBytes({ event: { type: 'account-updated' }, account: { name: 'x&event[type]=deal-signed&deal[id]=free' } });
+		const replayed = body.toString('utf8');
+		const parsedByN8n = { '{"event":{"type":"account-updated"},"account":{"name":"x': '', event: { type: 'deal-signed' }, deal: { id: 'free' } };
+		const outcome = await deliver(getRequest(parsedByN8n, replayed, undefined, { signature: signDelivery(TEST_KEY, body) }), SIGNED_ALL, TEST_KEY);
+		expect(outcome).toMatchObject({ kind: 'reject', status: 401 });
+	});
+
+	it('accepts the bracketed query without a key, where nothing claims to be verified', async () => {
+		expect(await emittedItem(deliver(getRequest(query, queryString)))).toMatchObject({ accountId: 'a-1', signatureVerified: false });
 	});
 });
 
 describe('the event filter', () => {
-	it.each(REVOPS_EVENTS.map((event) => event.type))('emits %s only when it is selected', (type) => {
+	it.each(REVOPS_EVENTS.map((event) => event.type))('emits %s only when it is selected', async (type) => {
 		const body = fixtureBytes(type);
 		const others = REVOPS_EVENTS.map((event) => event.type).filter((other) => other !== type);
-		expect(handleDelivery(postRequest(body), { ...everything, events: [type] }).kind).toBe('emit');
-		expect(handleDelivery(postRequest(body), { ...everything, events: others })).toEqual({
-			kind: 'ignore',
-			eventType: type,
-		});
+		expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: [type] })).kind).toBe('emit');
+		expect(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: others })).toEqual({ kind: 'ignore', eventType: type });
 	});
 
-	it('filters on the inferred type when event.type is missing', () => {
+	it('filters on the inferred type when event.type is missing', async () => {
 		const body = fixtureBytes('deal-signed-jpy-body-wrapped');
-		expect(handleDelivery(postRequest(body), { ...everything, events: ['deal-signed'] }).kind).toBe('emit');
-		expect(handleDelivery(postRequest(body), { ...everything, events: ['deal-updated'] }).kind).toBe('ignore');
+		expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['deal-signed'] })).kind).toBe('emit');
+		expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['deal-updated'] })).kind).toBe('ignore');
 	});
 
-	it('passes an unknown event type through only when listening to all events', () => {
+	it('passes an unknown event type through only when listening to all events', async () => {
 		const body = jsonBytes({ event: { id: 'e-1', type: 'deal-archived' }, deal: { id: 'd-1' } });
-		expect(emitted(handleDelivery(postRequest(body), everything))).toMatchObject({
+		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({
 			eventType: 'deal-archived',
 			objectType: 'deal',
 			eventTypeInferred: false,
 		});
-		expect(handleDelivery(postRequest(body), { ...everything, events: REVOPS_EVENTS.map((e) => e.type) })).toEqual({
+		expect(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: REVOPS_EVENTS.map((e) => e.type) })).toEqual({
 			kind: 'ignore',
 			eventType: 'deal-archived',
 		});
 	});
 
-	it('starts nothing when no event is selected', () => {
-		expect(handleDelivery(postRequest(fixtureBytes('deal-signed')), { ...everything, events: [] }).kind).toBe('ignore');
+	it('starts nothing when no event is selected', async () => {
+		expect((await deliver(postRequest(fixtureBytes('deal-signed')), { ...UNSIGNED_ALL, events: [] })).kind).toBe('ignore');
 	});
 });
 
 describe('envelope quirks from the contract', () => {
-	const deal = (status: string | undefined) => ({ id: 'd-1', ...(status === undefined ? {} : { status }) });
-
 	it.each([
 		['deal', 'signed', 'deal-signed'],
 		['deal', 'active', 'deal-active'],
@@ -124,13 +156,9 @@ describe('envelope quirks from the contract', () => {
 		['account', 'deleted', 'account-deleted'],
 		['account', 'pending', 'account-updated'],
 		['account', undefined, 'account-updated'],
-	])('infers a missing event.type from a %s with status %s as %s', (object, status, type) => {
-		const body = jsonBytes({ event: { id: 'e-1' }, [object]: deal(status) });
-		expect(emitted(handleDelivery(postRequest(body), everything))).toMatchObject({
-			eventType: type,
-			eventTypeInferred: true,
-			objectType: object,
-		});
+	])('infers a missing event.type from a %s with status %s as %s', async (object, status, type) => {
+		const body = jsonBytes({ event: { id: 'e-1' }, [object]: { id: 'd-1', ...(status === undefined ? {} : { status }) } });
+		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({ eventType: type, eventTypeInferred: true, objectType: object });
 	});
 
 	it.each([
@@ -140,98 +168,103 @@ describe('envelope quirks from the contract', () => {
 		['milliseconds as digits', '1715703605123', '2024-05-14T16:20:05.123Z'],
 		['zero', 0, '1970-01-01T00:00:00.000Z'],
 		['null', null, null],
-	])('reads event.time given as %s', (_label, time, iso) => {
+		['an empty string', '', null],
+	])('reads event.time given as %s', async (_label, time, iso) => {
 		const body = jsonBytes({ event: { id: 'e-1', type: 'deal-updated', time }, deal: { id: 'd-1' } });
-		expect(emitted(handleDelivery(postRequest(body), everything)).eventTime).toBe(iso);
+		const item = await emittedItem(deliver(postRequest(body)));
+		expect([item.eventTime, item.warnings]).toEqual([iso, []]);
 	});
 
-	it('accepts an envelope with no event block and emits event: {}', () => {
+	it('accepts an envelope with no event block and emits event: {}', async () => {
 		const body = jsonBytes({ deal: { id: 'd-1', status: 'signed' } });
-		const item = emitted(handleDelivery(postRequest(body), everything));
-		expect(item).toMatchObject({ event: {}, eventId: null, eventTime: null, eventType: 'deal-signed', eventTypeInferred: true });
-		expect(item.dedupeKey).toBe(`deal-signed:sha256:${createHash('sha256').update(body).digest('hex')}`);
+		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({
+			event: {},
+			eventId: null,
+			eventTime: null,
+			eventType: 'deal-signed',
+			eventTypeInferred: true,
+			dedupeKey: `deal-signed:sha256:${sha256(body)}`,
+		});
 	});
 
-	it('passes unknown fields through untouched at every level', () => {
+	it('passes unknown fields through untouched at every level', async () => {
 		const envelope = {
 			event: { id: 'e-1', type: 'deal-signed', source: 'api', nested: { a: [1, { b: null }] } },
 			deal: { id: 'd-1', status: 'signed', custom_field: { x: 1 }, skus: [{ id: 's', extra: true }] },
 			delivered_by: 'revops',
 		};
-		const item = emitted(handleDelivery(postRequest(jsonBytes(envelope)), everything));
+		const item = await emittedItem(deliver(postRequest(jsonBytes(envelope))));
 		expect(item.event).toEqual(envelope.event);
 		expect(item.deal).toEqual(envelope.deal);
 	});
 
-	it('treats a feature flag without "enabled" as disabled', () => {
+	it('treats a feature flag without "enabled" as disabled', async () => {
 		const body = jsonBytes({
 			event: { type: 'deal-signed', id: 'e' },
 			deal: { feature_flags: [{ name: 'a', enabled: true }, { name: 'b' }, { name: 'c', enabled: false }] },
 		});
-		expect(emitted(handleDelivery(postRequest(body), everything)).enabledFeatureFlags).toEqual(['a']);
+		expect((await emittedItem(deliver(postRequest(body)))).enabledFeatureFlags).toEqual(['a']);
 	});
 
-	it('gives a term without a value null', () => {
+	it('gives a term without a value null', async () => {
 		const body = jsonBytes({ event: { type: 'deal-signed', id: 'e' }, deal: { terms: [{ friendly_name: 'PO' }] } });
-		expect(emitted(handleDelivery(postRequest(body), everything)).terms).toEqual({ PO: null });
+		expect((await emittedItem(deliver(postRequest(body)))).terms).toEqual({ PO: null });
 	});
 
-	it('uses the object that event.type names when both are present', () => {
+	it('uses the object that event.type names when both are present', async () => {
 		const body = jsonBytes({ event: { type: 'account-updated', id: 'e' }, deal: { id: 'd' }, account: { account_id: 'a' } });
-		expect(emitted(handleDelivery(postRequest(body), everything))).toMatchObject({ objectType: 'account', accountId: 'a' });
+		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({ objectType: 'account', accountId: 'a' });
 	});
 });
 
 describe('de-duplication keys', () => {
-	it('is the same for identical bodies (retries) and differs between events', () => {
-		const bodies = ['deal-created', 'deal-updated', 'deal-signed', 'deal-active', 'account-created', 'account-updated', 'account-deleted'];
-		const keys = bodies.map((name) => emitted(handleDelivery(postRequest(fixtureBytes(name)), everything)).dedupeKey);
+	const bodies = ['deal-created', 'deal-updated', 'deal-signed', 'deal-active', 'account-created', 'account-updated', 'account-deleted'];
+
+	it('is the same for identical bodies (retries) and differs between events', async () => {
+		const keys = await Promise.all(bodies.map(async (name) => (await emittedItem(deliver(postRequest(fixtureBytes(name))))).dedupeKey));
 		expect(new Set(keys).size).toBe(bodies.length);
-		const again = bodies.map((name) => emitted(handleDelivery(postRequest(fixtureBytes(name)), everything)).dedupeKey);
+		const again = await Promise.all(bodies.map(async (name) => (await emittedItem(deliver(postRequest(fixtureBytes(name))))).dedupeKey));
 		expect(again).toEqual(keys);
 	});
 
-	it('keeps events that share an id apart by their type', () => {
+	it('keeps events that share an id apart by their type', async () => {
 		const updated = jsonBytes({ event: { id: 'same', type: 'deal-updated' }, deal: { id: 'd' } });
 		const signed = jsonBytes({ event: { id: 'same', type: 'deal-signed' }, deal: { id: 'd' } });
-		expect(emitted(handleDelivery(postRequest(updated), everything)).dedupeKey).not.toBe(
-			emitted(handleDelivery(postRequest(signed), everything)).dedupeKey,
-		);
+		expect((await emittedItem(deliver(postRequest(updated)))).dedupeKey).not.toBe((await emittedItem(deliver(postRequest(signed)))).dedupeKey);
 	});
 
-	it('hashes the body when there is neither id nor hash', () => {
-		const a = jsonBytes({ event: { type: 'deal-updated' }, deal: { id: 'd', status: 'draft' } });
-		const b = jsonBytes({ event: { type: 'deal-updated' }, deal: { id: 'd', status: 'approved' } });
-		const keyA = emitted(handleDelivery(postRequest(a), everything)).dedupeKey;
-		expect(keyA).toBe(`deal-updated:sha256:${createHash('sha256').update(a).digest('hex')}`);
-		expect(emitted(handleDelivery(postRequest(b), everything)).dedupeKey).not.toBe(keyA);
+	it('ignores event.hash, so two events that share one but differ in time keep apart', async () => {
+		const at = (time: number) => jsonBytes({ event: { type: 'account-updated', time, hash: 'a'.repeat(64) }, account: { account_id: 'a' } });
+		const first = await emittedItem(deliver(postRequest(at(1715703605))));
+		const second = await emittedItem(deliver(postRequest(at(1715703999))));
+		expect(first.dedupeKey).toBe(`account-updated:sha256:${sha256(at(1715703605))}`);
+		expect(second.dedupeKey).not.toBe(first.dedupeKey);
+	});
+
+	it('reads a numeric event.id as its text', async () => {
+		const body = jsonBytes({ event: { id: 42, type: 'deal-updated' }, deal: { id: 'd' } });
+		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({ eventId: '42', dedupeKey: 'deal-updated:id:42', warnings: [] });
 	});
 });
 
 describe('GET deliveries', () => {
 	const dealSigned = fixtureBytes('deal-signed').toString('utf8');
 
-	it.each(['payload', 'body', 'data'])('reads the envelope from the "%s" query parameter', (name) => {
-		const item = emitted(handleDelivery(getRequest({ [name]: dealSigned }, `${name}=...`), everything));
-		expect(item).toMatchObject(EXPECTED_ITEMS['deal-signed']);
+	it.each(['payload', 'body', 'data'])('reads the envelope from the "%s" query parameter', async (name) => {
+		expect(await emittedItem(deliver(getRequest({ [name]: dealSigned }, `${name}=...`)))).toEqual(expectedItem('deal-signed', false));
 	});
 
-	it('verifies a signed GET over the payload parameter', () => {
-		const signature = SIGNATURE_VECTORS['deal-signed.json'];
-		const outcome = handleDelivery(getRequest({ payload: dealSigned }, 'payload=...'), {
-			events: ['*'],
-			verificationKey: TEST_KEY,
-			signature,
-		});
-		expect(emitted(outcome)).toMatchObject({ signatureVerified: true, eventType: 'deal-signed' });
+	it('verifies a signed GET over the payload parameter', async () => {
+		const request = getRequest({ payload: dealSigned }, 'payload=...', undefined, { signature: SIGNATURE_VECTORS['deal-signed.json'] });
+		expect(await emittedItem(deliver(request, SIGNED_ALL, TEST_KEY))).toEqual(expectedItem('deal-signed', true));
 	});
 
-	it('prefers a non-empty body over the query', () => {
-		const item = emitted(handleDelivery(getRequest({ payload: 'ignored' }, 'payload=ignored', fixtureBytes('account-created')), everything));
+	it('prefers a non-empty body over the query', async () => {
+		const item = await emittedItem(deliver(getRequest({ payload: 'ignored' }, 'payload=ignored', fixtureBytes('account-created'))));
 		expect(item.eventType).toBe('account-created');
 	});
 
-	it('reads bracketed query keys as the envelope, with every value a string', () => {
+	it('reads bracketed query keys as the envelope, with every value a string', async () => {
 		const queryString = 'event[id]=e-9&event[type]=deal-signed&event[time]=1715703605&deal[id]=d-9&deal[status]=signed'
 			+ '&deal[net_price]=44400.00&deal[net_price_currency]=USD&deal[net_price_precision]=2'
 			+ '&deal[feature_flags][0][name]=sso&deal[feature_flags][0][enabled]=true&deal[feature_flags][1][name]=x&deal[feature_flags][1][enabled]=false';
@@ -249,8 +282,7 @@ describe('GET deliveries', () => {
 				],
 			},
 		};
-		const item = emitted(handleDelivery(getRequest(query, queryString), everything));
-		expect(item).toMatchObject({
+		expect(await emittedItem(deliver(getRequest(query, queryString)))).toMatchObject({
 			eventType: 'deal-signed',
 			eventId: 'e-9',
 			eventTime: '2024-05-14T16:20:05.000Z',
@@ -258,28 +290,19 @@ describe('GET deliveries', () => {
 			netPrice: { amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 },
 			enabledFeatureFlags: ['sso'],
 			dedupeKey: 'deal-signed:id:e-9',
+			warnings: [],
 		});
 	});
 
-	it('reads a list that n8n turned into an object keyed by index (more than 20 entries)', () => {
+	it('reads a list that n8n turned into an object keyed by index (more than 20 entries)', async () => {
 		const flags = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [String(i), { name: `f${i}`, enabled: 'true' }]));
 		const query = { event: { type: 'deal-signed', id: 'e' }, deal: { feature_flags: flags } };
-		const item = emitted(handleDelivery(getRequest(query, 'event[type]=deal-signed'), everything));
+		const item = await emittedItem(deliver(getRequest(query, 'event[type]=deal-signed')));
 		expect(item.enabledFeatureFlags).toEqual(Array.from({ length: 25 }, (_, i) => `f${i}`));
 	});
 
-	it('signs a bracketed-query GET over the raw query string', () => {
-		const queryString = 'event[id]=e-1&event[type]=account-updated&account[account_id]=a-1';
-		const query = { event: { id: 'e-1', type: 'account-updated' }, account: { account_id: 'a-1' } };
-		const settings = (signature: string): DeliverySettings => ({ events: ['*'], verificationKey: TEST_KEY, signature });
-		const good = signDelivery(TEST_KEY, Buffer.from(queryString));
-		expect(handleDelivery(getRequest(query, queryString), settings(good)).kind).toBe('emit');
-		const tampered = queryString.replace('a-1', 'a-2');
-		expect(handleDelivery(getRequest(query, tampered), settings(good))).toMatchObject({ kind: 'reject', status: 401 });
-	});
-
-	it('answers 400 to a GET with nothing in it', () => {
-		expect(handleDelivery(getRequest({}, ''), everything)).toEqual({
+	it('answers 400 to a GET with nothing in it', async () => {
+		expect(await deliver(getRequest({}, ''))).toEqual({
 			kind: 'reject',
 			status: 400,
 			message: 'The GET request carries no event: send the JSON envelope as the body or in a "payload" query parameter',
@@ -290,38 +313,53 @@ describe('GET deliveries', () => {
 describe('sender checks', () => {
 	const body = fixtureBytes('deal-signed');
 	const signedAt = Date.parse('2024-05-14T16:20:05.000Z');
+	const allowlist = { ...UNSIGNED_ALL, ipAllowlist: '203.0.113.0/24, 2001:db8::/32' };
 
-	it('answers 403 to an address outside the allowlist, before reading anything', () => {
-		const settings = { ...everything, ipAllowlist: '203.0.113.0/24, 2001:db8::/32', clientIp: '198.51.100.4' };
-		expect(handleDelivery(postRequest(Buffer.from('not even json')), settings)).toEqual({
-			kind: 'reject',
-			status: 403,
-			message: "This address is not in the trigger's IP allowlist",
+	it('answers 403 to an address outside the allowlist, before reading anything or loading the key', async () => {
+		let loads = 0;
+		const outcome = await handleDelivery(
+			postRequest(Buffer.from('not even json'), { clientIp: '198.51.100.4' }),
+			{ ...allowlist, authentication: 'verificationKey' },
+			async () => {
+				loads += 1;
+				return TEST_KEY;
+			},
+		);
+		expect(outcome).toEqual({ kind: 'reject', status: 403, message: "This address is not in the trigger's IP allowlist" });
+		expect(loads).toBe(0);
+	});
+
+	it.each(['203.0.113.9', '::ffff:203.0.113.9', '2001:db8::7'])('lets %s in', async (clientIp) => {
+		expect((await deliver(postRequest(body, { clientIp }), allowlist)).kind).toBe('emit');
+	});
+
+	it('allows any address when the allowlist is empty', async () => {
+		expect((await deliver(postRequest(body, { clientIp: '198.51.100.4' }), { ...UNSIGNED_ALL, ipAllowlist: ' ' })).kind).toBe('emit');
+	});
+
+	it('refuses events older than the age limit, and accepts younger ones', async () => {
+		const atAge = (minutes: number) =>
+			deliver(postRequest(body, { receivedAt: signedAt + minutes * 60_000 }), { ...UNSIGNED_ALL, maxEventAgeMinutes: 60 });
+		expect((await atAge(59)).kind).toBe('emit');
+		expect(await atAge(61)).toEqual({ kind: 'reject', status: 403, message: 'The event is older than the 60 minutes this trigger accepts' });
+	});
+
+	it('acknowledges an old event the user does not listen to instead of refusing it, so it is not retried', async () => {
+		const old = postRequest(body, { receivedAt: signedAt + 600 * 60_000 });
+		expect(await deliver(old, { ...UNSIGNED_ALL, events: ['account-created'], maxEventAgeMinutes: 60 })).toEqual({
+			kind: 'ignore',
+			eventType: 'deal-signed',
 		});
 	});
 
-	it.each(['203.0.113.9', '::ffff:203.0.113.9', '2001:db8::7'])('lets %s in', (clientIp) => {
-		const settings = { ...everything, ipAllowlist: '203.0.113.0/24, 2001:db8::/32', clientIp };
-		expect(handleDelivery(postRequest(body), settings).kind).toBe('emit');
-	});
-
-	it('allows any address when the allowlist is empty', () => {
-		expect(handleDelivery(postRequest(body), { ...everything, ipAllowlist: ' ', clientIp: '198.51.100.4' }).kind).toBe('emit');
-	});
-
-	it('refuses events older than the age limit, and accepts younger ones', () => {
-		const atAge = (minutes: number) =>
-			handleDelivery(postRequest(body), { ...everything, maxEventAgeMinutes: 60, receivedAt: signedAt + minutes * 60_000 });
-		expect(atAge(59).kind).toBe('emit');
-		expect(atAge(61)).toEqual({ kind: 'reject', status: 403, message: 'The event is older than the 60 minutes this trigger accepts' });
-	});
-
-	it('refuses an event without a time when an age limit is set', () => {
-		const untimed = jsonBytes({ event: { id: 'e', type: 'deal-signed' }, deal: {} });
-		expect(handleDelivery(postRequest(untimed), { ...everything, maxEventAgeMinutes: 60 })).toEqual({
+	it.each([
+		['no time', { id: 'e', type: 'deal-signed' }],
+		['a time it cannot read', { id: 'e', type: 'deal-signed', time: 'yesterday' }],
+	])('refuses an event with %s when an age limit is set', async (_label, event) => {
+		expect(await deliver(postRequest(jsonBytes({ event, deal: {} })), { ...UNSIGNED_ALL, maxEventAgeMinutes: 60 })).toEqual({
 			kind: 'reject',
 			status: 403,
-			message: 'The event has no "event.time", so its age cannot be checked',
+			message: 'The event has no usable "event.time", so its age cannot be checked',
 		});
 	});
 });

@@ -7,6 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
+import { readEventType } from '../../nodes/RevOpsTrigger/normalise';
+import { isRecord as isObject, readEnvelope, unwrapBody } from '../../nodes/RevOpsTrigger/parse';
+import { DeliveryRejection } from '../../nodes/RevOpsTrigger/rejection';
 
 /** Resolved from this file, not the working directory, so `npm run revops` works from anywhere. */
 export const FIXTURES_DIR = resolve(__dirname, '../../test/fixtures');
@@ -41,21 +44,6 @@ export function loadSample(nameOrPath: string): Buffer {
 
 type JsonObject = Record<string, unknown>;
 
-function isObject(value: unknown): value is JsonObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * The object that holds `event` / `deal` / `account`. One RevOps docs example wraps the
- * whole envelope in `"body": { … }`; the contract unwraps it only when the top level has
- * none of the envelope keys, and so do we.
- */
-function envelopeOf(parsed: JsonObject): JsonObject {
-	const hasEnvelopeKey = 'event' in parsed || 'deal' in parsed || 'account' in parsed;
-	if (!hasEnvelopeKey && isObject(parsed.body)) return parsed.body;
-	return parsed;
-}
-
 function parseObject(body: Buffer, caller: string): JsonObject {
 	let parsed: unknown;
 	try {
@@ -77,7 +65,7 @@ function parseObject(body: Buffer, caller: string): JsonObject {
  */
 export function freshEvent(body: Buffer, overrides: { id?: string; time?: number } = {}): Buffer {
 	const parsed = parseObject(body, 'freshEvent');
-	const envelope = envelopeOf(parsed);
+	const envelope = unwrapBody(parsed);
 	const event = isObject(envelope.event) ? envelope.event : {};
 	const id = overrides.id ?? randomUUID();
 	const renewed: JsonObject = 'id' in event ? { ...event, id } : { id, ...event };
@@ -88,22 +76,16 @@ export function freshEvent(body: Buffer, overrides: { id?: string; time?: number
 }
 
 /**
- * The event type a delivery carries, or the one the contract says to infer from the
- * object's status when event.type is missing. For `list`; not a parser for the node.
+ * The event type a delivery carries, or the one the node infers when event.type is missing:
+ * read with the node's own envelope and event-type rules, so `list` and the node never disagree.
  */
 export function eventTypeOf(body: Buffer): { type: string | null; inferred: boolean } {
-	const envelope = envelopeOf(parseObject(body, 'eventTypeOf'));
-	const event = isObject(envelope.event) ? envelope.event : {};
-	if (typeof event.type === 'string') return { type: event.type, inferred: false };
-	if (isObject(envelope.deal)) {
-		const status = envelope.deal.status;
-		const type =
-			status === 'signed' ? 'deal-signed' : status === 'active' ? 'deal-active' : 'deal-updated';
-		return { type, inferred: true };
+	const parsed = parseObject(body, 'eventTypeOf');
+	try {
+		const { eventType, eventTypeInferred } = readEventType(readEnvelope(parsed), []);
+		return { type: eventType, inferred: eventTypeInferred };
+	} catch (error) {
+		if (error instanceof DeliveryRejection) return { type: null, inferred: false };
+		throw error;
 	}
-	if (isObject(envelope.account)) {
-		const type = envelope.account.status === 'deleted' ? 'account-deleted' : 'account-updated';
-		return { type, inferred: true };
-	}
-	return { type: null, inferred: false };
 }
