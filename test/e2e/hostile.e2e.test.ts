@@ -105,8 +105,8 @@ function hostileClasses(): HostileClass[] {
 		},
 		{
 			name: 'wrong types at every field',
-			// Any field of a real fixture replaced: a 400 when the trigger reads that field, else a
-			// valid envelope whose event type the workflow does not listen to (see below).
+			// Any field of a real fixture replaced: a 400 when that leaves no usable envelope, else an
+			// envelope whose event type the workflow does not listen to (see below), filtered with 200.
 			allowed: [200, 400],
 			requests: sample(
 				fc.record({

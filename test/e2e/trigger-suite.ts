@@ -3,15 +3,15 @@
  * installed as Settings > Community nodes installs it, workflows published, executions read
  * back through n8n's public API. Run once per supported n8n version.
  */
-import { randomUUID } from 'crypto';
+import { createHmac, randomUUID } from 'crypto';
 
 import { startN8n, type N8nInstance, type N8nVersion } from '../../tools/n8n/instance';
 import { deliver, sendOnce } from '../../tools/revops/sender';
 import { BillingStub } from '../support/billing-stub';
-import { EXPECTED_ITEMS } from '../support/expected-items';
-import { fixtureBytes, fixtureJson, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
+import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
+import { fixtureBytes, jsonBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
-import { acknowledgeToRevOps, chain, noOp, postToBilling, removeRepeatedDeliveries, revOpsTrigger, type N8nNode } from '../support/workflows';
+import { acknowledgeToRevOps, chain, ifTrue, noOp, postToBilling, removeRepeatedDeliveries, revOpsTrigger, type N8nNode } from '../support/workflows';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
@@ -73,20 +73,15 @@ export function triggerSuite(version: N8nVersion): void {
 			expect(await n8n.nodeTypes()).toContain('n8n-nodes-revops.revOpsTrigger');
 		});
 
-		it('turns every fixture, POSTed and signed, into the documented item', async () => {
+		it('turns every fixture, POSTed and signed, into exactly the documented item', async () => {
+			// Includes RevOps' example shapes: "" for unset values, and the curl example's string event.
 			const workflow = await publish('Every event', revOpsTrigger({ credential }), noOp());
 			for (const name of FIXTURES) {
 				const answer = await signedPost(workflow.url, name);
 				expect({ name, status: answer.status, ack: answer.body.includes(ACK) }).toEqual({ name, status: 200, ack: true });
 			}
 			const items = await triggerItems(workflow, FIXTURES.length);
-			items.forEach((item, index) => {
-				const name = FIXTURES[index];
-				expect(item).toMatchObject({ ...EXPECTED_ITEMS[name], signatureVerified: true });
-				const json = fixtureJson(name);
-				const envelope = (json.body ?? json) as Record<string, unknown>;
-				expect(item[item.objectType as string]).toEqual(envelope[item.objectType as string]);
-			});
+			items.forEach((item, index) => expect(item).toEqual(expectedItem(FIXTURES[index], true)));
 		});
 
 		it('accepts every fixture by GET, signed over the payload parameter', async () => {
@@ -96,7 +91,7 @@ export function triggerSuite(version: N8nVersion): void {
 				expect({ name, status: answer.status, ack: answer.body.includes(ACK) }).toEqual({ name, status: 200, ack: true });
 			}
 			const items = await triggerItems(workflow, FIXTURES.length);
-			items.forEach((item, index) => expect(item).toMatchObject(EXPECTED_ITEMS[FIXTURES[index]]));
+			items.forEach((item, index) => expect(item).toEqual(expectedItem(FIXTURES[index], true)));
 		});
 
 		it('acknowledges events that are not selected without starting an execution', async () => {
@@ -130,6 +125,57 @@ export function triggerSuite(version: N8nVersion): void {
 			expect(items.map((item) => item.signatureVerified)).toEqual([true, true]);
 		});
 
+		it('fails closed with an empty Verification Key: 401 for every delivery, and the log says why', async () => {
+			const emptyKey = await n8n.createCredential('RevOps webhook without a key', 'revOpsWebhookApi', { verificationKey: '' });
+			const workflow = await publish('Empty key', revOpsTrigger({ credential: emptyKey }), noOp());
+			const body = fixtureBytes('deal-signed.json');
+			const signedWithEmptyKey = await sendOnce(body, { url: workflow.url, key: '' });
+			const unsigned = await rawRequest(workflow.url, { headers: { 'content-type': 'application/json' }, body });
+			const message = { code: 401, message: 'The trigger has no Verification Key, so it cannot verify any delivery' };
+			expect([signedWithEmptyKey.status, JSON.parse(signedWithEmptyKey.body)]).toEqual([401, message]);
+			expect([unsigned.status, JSON.parse(unsigned.body)]).toEqual([401, message]);
+			expect(n8n.logTail(200_000)).toContain('the RevOps Webhook API credential has an empty Verification Key');
+			expect(await n8n.executions(workflow.id, { expected: 0, timeoutMs: 2_000 })).toEqual([]);
+		});
+
+		it('refuses a signed GET with bracketed query keys, so a signed body cannot be replayed as a query', async () => {
+			const workflow = await publish('Signed GETs', revOpsTrigger({ credential }), noOp());
+			const body = jsonBytes({ event: { type: 'account-updated' }, account: { name: 'x&event[type]=deal-signed&deal[id]=free' } });
+			const replay = await rawRequest(`${workflow.url}?${body.toString('utf8')}`, {
+				method: 'GET',
+				headers: { 'x-revops-content-hmac': createHmac('sha256', TEST_KEY).update(body).digest('hex') },
+			});
+			expect(replay.status).toBe(401);
+			expect(JSON.parse(replay.body).message).toContain('bracketed query keys are accepted only with Authentication set to None');
+			const viaPayload = await sendOnce(body, { url: workflow.url, key: TEST_KEY, method: 'GET' });
+			expect([viaPayload.status, viaPayload.body]).toEqual([200, ACK]);
+			const items = await triggerItems(workflow, 1);
+			expect(items.map((item) => [item.eventType, item.accountName])).toEqual([['account-updated', 'x&event[type]=deal-signed&deal[id]=free']]);
+		});
+
+		it('reads money exactly in USD, JPY, KWD and CLF, with and without precision, from strings and JSON numbers', async () => {
+			const workflow = await publish('Money', revOpsTrigger({ authentication: 'none' }), noOp());
+			const deals: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+				[{ net_price: '44400', net_price_currency: 'USD' }, { amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 }],
+				[{ net_price: 44400.5, net_price_currency: 'USD', net_price_precision: 2 }, { amount: '44400.50', currency: 'USD', precision: 2, minorUnits: 4440050 }],
+				[{ net_price: '4860000', net_price_currency: 'JPY', net_price_precision: '' }, { amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 }],
+				[{ net_price: 4860000, net_price_currency: 'JPY', net_price_precision: 0 }, { amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 }],
+				[{ net_price: '12.345', net_price_currency: 'KWD' }, { amount: '12.345', currency: 'KWD', precision: 3, minorUnits: 12345 }],
+				[{ net_price: 12.345, net_price_currency: 'KWD', net_price_precision: '3' }, { amount: '12.345', currency: 'KWD', precision: 3, minorUnits: 12345 }],
+				[{ net_price: '1.5', net_price_currency: 'CLF' }, { amount: '1.5000', currency: 'CLF', precision: 4, minorUnits: 15000 }],
+				[{ net_price: 1.5, net_price_currency: 'CLF', net_price_precision: 4 }, { amount: '1.5000', currency: 'CLF', precision: 4, minorUnits: 15000 }],
+			];
+			for (const [index, [deal]] of deals.entries()) {
+				const answer = await rawRequest(workflow.url, {
+					headers: { 'content-type': 'application/json' },
+					body: jsonBytes({ event: { id: `money-${index}`, type: 'deal-signed' }, deal: { id: `d-${index}`, ...deal } }),
+				});
+				expect([answer.status, answer.body]).toEqual([200, ACK]);
+			}
+			const items = await triggerItems(workflow, deals.length);
+			expect(items.map((item) => [item.netPrice, item.warnings])).toEqual(deals.map(([, money]) => [money, []]));
+		});
+
 		it('answers each class of bad input with a 4xx and starts nothing', async () => {
 			const workflow = await publish('Unsigned, for bad input', revOpsTrigger({ authentication: 'none' }), noOp());
 			const json = { 'content-type': 'application/json' };
@@ -139,8 +185,7 @@ export function triggerSuite(version: N8nVersion): void {
 				['a JSON array', { headers: json, body: '[{"deal":{}}]' }, 400, 'The delivery must be a JSON object with an "event" and a "deal" or "account"'],
 				['no deal or account', { headers: json, body: '{"event":{"type":"deal-signed"}}' }, 400, 'The delivery has neither a "deal" nor an "account" object'],
 				['a deal that is a string', { headers: json, body: '{"deal":"d-1"}' }, 400, '"deal" must be an object'],
-				['a numeric event.type', { headers: json, body: '{"event":{"type":7},"deal":{}}' }, 400, '"event.type" must be a non-empty string such as "deal-signed"'],
-				['a price in words', { headers: json, body: '{"deal":{"net_price":"lots"}}' }, 400, '"deal.net_price" must be a decimal string such as "44400.00"'],
+				['an event that is a number', { headers: json, body: '{"event":7,"deal":{}}' }, 400, '"event" must be an object, or an event type such as "deal-signed"'],
 				['an empty POST', { headers: json, body: '' }, 400, 'The request body is empty: RevOps sends the event as a JSON body'],
 				['an empty GET', { method: 'GET' }, 400, 'The GET request carries no event: send the JSON envelope as the body or in a "payload" query parameter'],
 			];
@@ -152,11 +197,23 @@ export function triggerSuite(version: N8nVersion): void {
 			const malformed = await rawRequest(workflow.url, { headers: json, body: '{"event": {' });
 			expect(malformed.status).toBe(422);
 
-			// A valid delivery afterwards proves n8n is up, and is the only execution.
+			// Fields the trigger only summarises never refuse a delivery: emitted, with warnings.
+			const lenient = await rawRequest(workflow.url, { headers: json, body: '{"event":{"type":7},"deal":{"status":"signed","net_price":"lots"}}' });
+			expect([lenient.status, lenient.body]).toEqual([200, ACK]);
+			// A valid delivery afterwards proves n8n is up; these two are the only executions.
 			const valid = await rawRequest(workflow.url, { headers: json, body: fixtureBytes('deal-signed') });
 			expect([valid.status, valid.body]).toEqual([200, ACK]);
-			const items = await triggerItems(workflow, 1);
-			expect(items[0]).toMatchObject({ ...EXPECTED_ITEMS['deal-signed'], signatureVerified: false });
+			const items = await triggerItems(workflow, 2);
+			expect(items[0]).toMatchObject({
+				eventType: 'deal-signed',
+				eventTypeInferred: true,
+				netPrice: null,
+				warnings: [
+					'event.type: expected an event type such as "deal-signed", got a number; inferred from the status',
+					'deal.net_price: expected a decimal amount such as "44400.00", got text in another format',
+				],
+			});
+			expect(items[1]).toEqual(expectedItem('deal-signed', false));
 		});
 
 		it('connects a signed deal to billing through n8n\'s HTTP Request node', async () => {
@@ -236,6 +293,43 @@ export function triggerSuite(version: N8nVersion): void {
 			// A filtered event is still acknowledged at once, with no execution.
 			const filtered = await signedPost(workflow.url, 'account-created.json');
 			expect([filtered.status, filtered.body]).toEqual([200, ACK]);
+		});
+
+		it('with When Workflow Succeeds, acknowledges a run that skips billing when every branch ends in the acknowledgement', async () => {
+			billing.reset();
+			const publishBranching = async (name: string, falseBranchAcknowledges: boolean) => {
+				const trigger = revOpsTrigger({ credential, events: ['deal-created', 'deal-signed'], parameters: { acknowledge: 'whenWorkflowSucceeds' } });
+				const hasPrice = ifTrue('Has a Price', '={{ $json.netPrice !== null }}');
+				const bill = postToBilling(billing.url);
+				const acknowledge = acknowledgeToRevOps();
+				const link = (node: N8nNode) => ({ node: node.name, type: 'main' as const, index: 0 });
+				const nodes = [trigger, hasPrice, bill, acknowledge];
+				nodes.forEach((node, index) => (node.position = [index * 250, 0]));
+				const id = await n8n.createWorkflow({
+					name,
+					nodes,
+					connections: {
+						[trigger.name]: { main: [[link(hasPrice)]] },
+						[hasPrice.name]: { main: [[link(bill)], falseBranchAcknowledges ? [link(acknowledge)] : []] },
+						[bill.name]: { main: [[link(acknowledge)]] },
+					},
+					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+				});
+				await n8n.activate(id);
+				return n8n.webhookUrl(trigger.webhookId as string);
+			};
+			const everyBranch = await publishBranching('Every branch acknowledges', true);
+			const deadEnd = await publishBranching('False branch leads nowhere', false);
+
+			const unpriced = await signedPost(everyBranch, 'deal-created-unset-fields.json');
+			const priced = await signedPost(everyBranch, 'deal-signed.json');
+			expect([unpriced.status, JSON.parse(unpriced.body)]).toEqual([200, { message: ACK }]);
+			expect([priced.status, JSON.parse(priced.body)]).toEqual([200, { message: ACK }]);
+			expect(billing.received.map((request) => request.body.dedupeKey)).toEqual(['deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd']);
+
+			const nowhere = await signedPost(deadEnd, 'deal-created-unset-fields.json');
+			expect(nowhere.status).toBe(500);
+			expect(nowhere.body).toContain('No item to return');
 		});
 
 		it('leaves no trace of the Verification Key in answers, items or the log', async () => {

@@ -82,6 +82,18 @@ export function acknowledgeToRevOps(name = 'Acknowledge to RevOps'): N8nNode {
 	});
 }
 
+/** n8n's IF node: items for which `condition` (a boolean expression) is true leave by the first output. */
+export function ifTrue(name: string, condition: string): N8nNode {
+	return n8nNode(name, 'n8n-nodes-base.if', 2, {
+		conditions: {
+			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict' },
+			conditions: [{ id: randomUUID(), leftValue: condition, rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+			combinator: 'and',
+		},
+		options: {},
+	});
+}
+
 /** A straight chain: each node feeds the next. */
 export function chain(name: string, nodes: N8nNode[]): WorkflowSpec {
 	const connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> = {};
