@@ -154,7 +154,7 @@ describe('revops send', () => {
 		[['send', 'deal-signed', '--url', 'URL', '--key', SECRET_KEY, '--retries', 'many'], '--retries must be a whole number from 0 to 100'],
 		[
 			['send', 'deal-exploded', '--url', 'URL', '--key', SECRET_KEY],
-			'no sample or file named "deal-exploded" (samples: deal-created, deal-updated, deal-signed, deal-active, account-created, account-updated, account-deleted, deal-signed-jpy-body-wrapped)',
+			'no sample or file named "deal-exploded" (samples: deal-created, deal-updated, deal-signed, deal-active, account-created, account-updated, account-deleted, deal-signed-jpy-body-wrapped, deal-created-unset-fields, deal-created-string-event)',
 		],
 	])('exits 2 on a usage error %j, sends nothing, never prints the key', async (args, message) => {
 		const server = await serve();
@@ -181,6 +181,8 @@ describe('revops list, sign, --help', () => {
 				'account-updated               account-updated',
 				'account-deleted               account-deleted',
 				'deal-signed-jpy-body-wrapped  deal-signed (no event.type; inferred from the status)',
+				'deal-created-unset-fields     deal-created',
+				'deal-created-string-event     deal-created',
 				'',
 			].join('\n'),
 		);

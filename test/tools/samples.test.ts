@@ -16,13 +16,15 @@ const ALL_SAMPLES = [
 	'account-updated',
 	'account-deleted',
 	'deal-signed-jpy-body-wrapped',
+	'deal-created-unset-fields',
+	'deal-created-string-event',
 ];
 
 type Json = Record<string, any>;
 const parse = (bytes: Buffer): Json => JSON.parse(bytes.toString('utf8'));
 
 describe('sampleNames', () => {
-	it('lists the catalogue event types in catalogue order, then the body-wrapped sample', () => {
+	it('lists the catalogue event types in catalogue order, then the samples shaped like RevOps' documentation', () => {
 		expect(sampleNames()).toEqual(ALL_SAMPLES);
 	});
 });
@@ -133,6 +135,7 @@ describe('eventTypeOf', () => {
 		['account-updated', 'account-updated', false],
 		['account-deleted', 'account-deleted', false],
 		['deal-signed-jpy-body-wrapped', 'deal-signed', true],
+		['deal-created-string-event', 'deal-created', false],
 	])('reads %s as %s (inferred: %s)', (name, type, inferred) => {
 		expect(eventTypeOf(fixtureBytes(name))).toEqual({ type, inferred });
 	});

@@ -14,8 +14,12 @@ import { DeliveryRejection } from '../../nodes/RevOpsTrigger/rejection';
 /** Resolved from this file, not the working directory, so `npm run revops` works from anywhere. */
 export const FIXTURES_DIR = resolve(__dirname, '../../test/fixtures');
 
-/** The one fixture that is not named after an event type: the `body` wrapper, no event.type, JPY. */
-const EXTRA_SAMPLES = ['deal-signed-jpy-body-wrapped'] as const;
+/**
+ * Fixtures not named after an event type, in the shapes RevOps' documentation shows: the `body`
+ * wrapper with no event.type (JPY), "" for every value not set yet, and the curl example's
+ * bare-string event.
+ */
+const EXTRA_SAMPLES = ['deal-signed-jpy-body-wrapped', 'deal-created-unset-fields', 'deal-created-string-event'] as const;
 
 function fixturePath(name: string): string {
 	return join(FIXTURES_DIR, `${name}.json`);
