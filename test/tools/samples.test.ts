@@ -24,7 +24,7 @@ type Json = Record<string, any>;
 const parse = (bytes: Buffer): Json => JSON.parse(bytes.toString('utf8'));
 
 describe('sampleNames', () => {
-	it('lists the catalogue event types in catalogue order, then the samples shaped like RevOps' documentation', () => {
+	it("lists the catalogue event types in catalogue order, then the samples shaped like RevOps' documentation", () => {
 		expect(sampleNames()).toEqual(ALL_SAMPLES);
 	});
 });
