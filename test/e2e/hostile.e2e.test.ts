@@ -63,8 +63,10 @@ const catalogued = REVOPS_EVENTS.map((event) => event.type);
  */
 function replaceAt(fixture: string, path: number[], replacement: unknown): string {
 	const root = JSON.parse(fixture) as Record<string, unknown>;
-	const envelope = (root.body ?? root) as { event?: { type?: unknown } };
-	if (typeof envelope.event?.type === 'string') envelope.event.type = `unlisted-${envelope.event.type}`;
+	const envelope = (root.body ?? root) as { event?: string | { type?: unknown } };
+	// RevOps' curl example sends the event as a bare string holding its type.
+	if (typeof envelope.event === 'string') envelope.event = `unlisted-${envelope.event}`;
+	else if (typeof envelope.event?.type === 'string') envelope.event.type = `unlisted-${envelope.event.type}`;
 	else if (envelope.event) envelope.event.type = 'unlisted-event';
 	let cursor: Record<string, unknown> = root;
 	for (const [index, step] of path.entries()) {
