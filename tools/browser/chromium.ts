@@ -90,13 +90,13 @@ async function installMissingLibraries(executablePath: string, log: Log): Promis
 	const missing = missingLibraries(executablePath);
 	if (missing.length === 0) return;
 	const packages = [...new Set(missing.map((library) => DEBIAN_PACKAGE_OF_LIBRARY[library]))];
-	if (packages.includes(undefined) || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
+	const names = packages.filter((name): name is string => name !== undefined);
+	if (names.length < packages.length || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
 		throw new Error(
 			`Chromium needs shared libraries this machine lacks: ${missing.join(', ')}. ` +
-				`On Debian, as root: apt-get update && apt-get install -y ${packages.filter(Boolean).join(' ') || '<the packages providing them>'}`,
+				`On Debian, as root: apt-get update && apt-get install -y ${names.join(' ') || '<the packages providing them>'}`,
 		);
 	}
-	const names = packages as string[];
 	log(`Chromium: installing Debian packages ${names.join(' ')} for ${missing.join(', ')}`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	await runCommand('apt-get', ['update'], { cwd: '/', env });
