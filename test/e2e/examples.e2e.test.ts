@@ -1,0 +1,238 @@
+/**
+ * The four example workflows in examples/, end to end in a real n8n 2.41.1: each file imported
+ * as it is, its service URLs pointed at local stubs, its credentials attached, published, and
+ * fed the signed fixture events by the RevOps sender. What each workflow did is read back from
+ * the stubs, field by field.
+ */
+import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
+import { credentialsNamed, importAndPublish, readExample, type ExampleWorkflow } from '../../tools/n8n/examples';
+import { sendOnce } from '../../tools/revops/sender';
+import { ApiStub, chatStub, crmStub, productStub, stripeStub, taskStub, type StubRequest } from '../support/api-stubs';
+import { EXPECTED_ITEMS } from '../support/expected-items';
+import { fixtureBytes, fixtureJson, TEST_KEY } from '../support/fixtures';
+import { printLogTailOnFailure } from './log-tail';
+import { packedTarball } from './tarball';
+
+jest.setTimeout(300_000);
+
+const ACK = 'RevOps API Event Received';
+
+/** The token each stand-in service expects, one per credential name the examples use. */
+const API_TOKENS: Record<string, string> = {
+	'Billing API secret key': 'sk_test_revops_example',
+	'Product API key': 'product-key-example',
+	'CRM private app token': 'pat-na1-example',
+	'Task API token': 'asana-pat-example',
+};
+
+const signedDeal = fixtureJson('deal-signed').deal as {
+	signed_contract_url: string;
+	billing_contact: Record<string, string>;
+};
+const expected = (name: string) => EXPECTED_ITEMS[name] as Record<string, never> & {
+	dedupeKey: string;
+	netPrice: { amount: string; currency: string; minorUnits: number };
+};
+
+describe('the example workflows in n8n 2.41.1', () => {
+	let n8n: N8nInstance;
+	const credentials = new Map<string, { id: string; name: string }>();
+	const billing = stripeStub();
+	const product = productStub();
+	const crm = crmStub();
+	const chat = chatStub();
+	const tasks = taskStub();
+	const stubs: ApiStub[] = [billing, product, crm, chat, tasks];
+
+	async function createCredentials(workflow: ExampleWorkflow): Promise<void> {
+		for (const { type, name } of credentialsNamed(workflow)) {
+			if (credentials.has(`${type}/${name}`)) continue;
+			const data =
+				type === 'revOpsWebhookApi' ? { verificationKey: TEST_KEY } : { name: 'Authorization', value: `Bearer ${API_TOKENS[name]}` };
+			credentials.set(`${type}/${name}`, await n8n.createCredential(name, type, data));
+		}
+	}
+
+	/** Imports and publishes an example with the real service origins swapped for stubs. */
+	async function publishExample(file: string, origins: Record<string, string>): Promise<{ id: string; url: string }> {
+		const workflow = readExample(file);
+		await createCredentials(workflow);
+		const url = await importAndPublish(n8n, workflow, {
+			origins,
+			credential: (type, name) => {
+				const found = credentials.get(`${type}/${name}`);
+				if (found === undefined) throw new Error(`No credential ${type}/${name}`);
+				return found;
+			},
+		});
+		return { id: workflow.id, url };
+	}
+
+	/** Sends fixtures one after another, each acknowledged, and waits until their executions succeeded. */
+	async function feed(workflow: { id: string; url: string }, fixtures: string[], executionsBefore = 0): Promise<void> {
+		for (const fixture of fixtures) {
+			const answer = await sendOnce(fixtureBytes(fixture), { url: workflow.url, key: TEST_KEY, timeoutMs: 30_000 });
+			expect({ fixture, status: answer.status, body: answer.body }).toEqual({ fixture, status: 200, body: ACK });
+			// One at a time, so the stubs see the events in the order RevOps sent them.
+			const executions = await n8n.executions(workflow.id, { expected: executionsBefore + 1, timeoutMs: 60_000 });
+			executionsBefore += 1;
+			expect(executions.map((execution) => [execution.status, execution.error])).toEqual(
+				executions.map(() => ['success', undefined]),
+			);
+		}
+	}
+
+	const authorisation = (request: StubRequest) => request.headers.authorization;
+
+	beforeAll(async () => {
+		await Promise.all(stubs.map(async (stub) => await stub.start()));
+		n8n = await startN8n({ version: '2.41.1', tarball: await packedTarball() });
+	});
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await Promise.all(stubs.map(async (stub) => await stub.stop()));
+	});
+
+	printLogTailOnFailure(() => n8n);
+
+	it('Billing: a signed deal creates one customer and one subscription, and a repeated delivery creates nothing more', async () => {
+		const workflow = await publishExample('revops-billing-stripe.json', { 'https://api.stripe.com': billing.origin });
+		// The second delivery of the same event is what RevOps sends when our answer got lost.
+		await feed(workflow, ['deal-signed', 'deal-signed']);
+		const item = expected('deal-signed');
+
+		expect(billing.received.map((request) => `${request.method} ${request.path} ${request.headers['idempotency-key']}`)).toEqual([
+			`POST /v1/customers ${item.dedupeKey}-customer`,
+			`POST /v1/subscriptions ${item.dedupeKey}-subscription`,
+			`POST /v1/customers ${item.dedupeKey}-customer`,
+			`POST /v1/subscriptions ${item.dedupeKey}-subscription`,
+		]);
+		expect(billing.received.map(authorisation)).toEqual(Array(4).fill(`Bearer ${API_TOKENS['Billing API secret key']}`));
+		expect(billing.received[0]?.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
+		const contact = signedDeal.billing_contact;
+		expect(billing.customers).toEqual([
+			{
+				id: 'cus_1',
+				name: item.customerName,
+				email: contact.email,
+				'address[line1]': contact.address,
+				'address[city]': contact.city,
+				'address[state]': contact.state,
+				'address[postal_code]': contact.postal_code,
+				'metadata[revops_account_id]': item.accountId,
+				'metadata[revops_deal_id]': item.dealId,
+			},
+		]);
+		expect(billing.subscriptions).toEqual([
+			{
+				id: 'sub_1',
+				customer: 'cus_1',
+				collection_method: 'send_invoice',
+				days_until_due: '30',
+				'items[0][price_data][currency]': 'usd',
+				'items[0][price_data][unit_amount]': String(item.netPrice.minorUnits),
+				'items[0][price_data][recurring][interval]': 'year',
+				'items[0][price_data][product]': 'prod_REPLACE_WITH_YOUR_PRODUCT',
+				'metadata[revops_deal_id]': item.dealId,
+				'metadata[payment_terms]': 'Net 30',
+			},
+		]);
+		expect(item.netPrice.minorUnits).toBe(4440000);
+	});
+
+	it('Feature flags: an activated deal switches on exactly the features it enabled', async () => {
+		const workflow = await publishExample('revops-feature-flags.json', { 'https://product.example.com': product.origin });
+		// A signed deal is not selected: acknowledged, but nothing reaches the product.
+		const skipped = await sendOnce(fixtureBytes('deal-signed'), { url: workflow.url, key: TEST_KEY });
+		expect([skipped.status, skipped.body]).toEqual([200, ACK]);
+		await feed(workflow, ['deal-active']);
+		const item = expected('deal-active');
+
+		expect(product.received).toHaveLength(1);
+		const [request] = product.received as [StubRequest];
+		expect([request.method, request.path, authorisation(request)]).toEqual([
+			'PUT',
+			`/api/v1/accounts/${item.accountId}/features`,
+			`Bearer ${API_TOKENS['Product API key']}`,
+		]);
+		expect(request.body).toEqual({
+			enabled: ['sso_saml', 'audit_log_export'],
+			reason: `RevOps deal ${item.dealId} activated`,
+			dedupeKey: item.dedupeKey,
+		});
+		// The fixture also lists sandbox_workspaces, disabled: it must stay off.
+		expect(Object.fromEntries(product.features)).toEqual({ [item.accountId]: item.enabledFeatureFlags });
+	});
+
+	it('CRM: account created, updated and deleted upsert the company and then close it, through one Switch', async () => {
+		const workflow = await publishExample('revops-crm-hubspot.json', { 'https://api.hubapi.com': crm.origin });
+		await feed(workflow, ['account-created', 'account-updated', 'account-deleted']);
+		const [created, updated, deleted] = ['account-created', 'account-updated', 'account-deleted'].map(expected);
+
+		expect(crm.received.map((request) => `${request.method} ${request.path}`)).toEqual([
+			'POST /crm/v3/objects/companies/batch/upsert',
+			'POST /crm/v3/objects/companies/batch/upsert',
+			`PATCH /crm/v3/objects/companies/${created.accountId}`,
+		]);
+		expect(crm.received.map(authorisation)).toEqual(Array(3).fill(`Bearer ${API_TOKENS['CRM private app token']}`));
+		const upsert = (item: typeof created) => ({
+			inputs: [
+				{
+					idProperty: 'revops_account_id',
+					id: item.accountId,
+					properties: {
+						revops_account_id: item.accountId,
+						name: item.accountName,
+						revops_billing_email: item.accountEmail,
+						revops_status: item.accountStatus,
+						revops_last_event: item.dedupeKey,
+					},
+				},
+			],
+		});
+		expect(crm.received[0]?.body).toEqual(upsert(created));
+		expect(crm.received[1]?.body).toEqual(upsert(updated));
+		expect(crm.received[2]?.query).toEqual({ idProperty: 'revops_account_id' });
+		expect(crm.received[2]?.body).toEqual({
+			properties: { revops_status: 'deleted', revops_closed_at: deleted.eventTime, revops_last_event: deleted.dedupeKey },
+		});
+		expect(Object.fromEntries(crm.companies)).toEqual({
+			[created.accountId]: {
+				revops_account_id: created.accountId,
+				name: 'Northwind Analytics',
+				revops_billing_email: 'ap@northwind.example',
+				revops_status: 'deleted',
+				revops_closed_at: deleted.eventTime,
+				revops_last_event: deleted.dedupeKey,
+			},
+		});
+	});
+
+	it('SLA and notice: a signed deal posts the customer, amount and contract link, and creates a task due at activation', async () => {
+		const workflow = await publishExample('revops-sla-notice.json', {
+			'https://hooks.slack.com': chat.origin,
+			'https://app.asana.com': tasks.origin,
+		});
+		await feed(workflow, ['deal-signed']);
+		const item = expected('deal-signed');
+
+		expect(chat.received.map((request) => [request.method, request.path, request.body])).toEqual([
+			[
+				'POST',
+				'/services/REPLACE/WITH/YOUR-WEBHOOK',
+				{ text: `:tada: ${item.customerName} signed a deal for $44,400.00. Contract: ${signedDeal.signed_contract_url}` },
+			],
+		]);
+		expect(tasks.received.map(authorisation)).toEqual([`Bearer ${API_TOKENS['Task API token']}`]);
+		expect(tasks.tasks).toEqual([
+			{
+				gid: '1200000001',
+				name: `Onboard ${item.customerName} before activation`,
+				due_on: '2024-06-01',
+				notes: `Signed contract: ${signedDeal.signed_contract_url}\nRevOps deal ${item.dealId} (${item.dedupeKey})`,
+				projects: ['REPLACE_WITH_PROJECT_ID'],
+			},
+		]);
+	});
+});
