@@ -1,0 +1,150 @@
+/**
+ * n8n's editor as a user clicks through it, found by n8n's own `data-test-id` attributes
+ * (plus roles and visible texts where n8n gives no test id). Used by the browser tests and
+ * by `npm run docs:screenshots`, so the pictures show the path the tests check.
+ */
+import type { Locator, Page } from 'playwright-core';
+
+/** Editor actions on a loaded box can take seconds; on a busy 2-core machine, more. */
+export const EDITOR_TIMEOUT_MS = 60_000;
+
+/** Waits until the locator's text matches, then returns that text (or throws with the last text seen). */
+export async function textMatching(locator: Locator, pattern: RegExp, timeoutMs = EDITOR_TIMEOUT_MS): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	let last = '';
+	for (;;) {
+		last = await locator.innerText().catch(() => last);
+		if (pattern.test(last)) return last;
+		if (Date.now() > deadline) throw new Error(`Text never matched ${String(pattern)} within ${timeoutMs} ms; last text:\n${last.slice(0, 2000)}`);
+		await locator.page().waitForTimeout(200);
+	}
+}
+
+export class Editor {
+	constructor(
+		readonly page: Page,
+		private readonly baseUrl: string,
+	) {
+		page.setDefaultTimeout(EDITOR_TIMEOUT_MS);
+	}
+
+	async signIn(email: string, password: string): Promise<void> {
+		await this.page.goto(`${this.baseUrl}/signin`);
+		await this.page.getByTestId('emailOrLdapLoginId').locator('input').fill(email);
+		await this.page.getByTestId('password').locator('input').fill(password);
+		await this.page.getByTestId('form-submit-button').click();
+		await this.page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+	}
+
+	async openNewWorkflow(): Promise<void> {
+		await this.page.goto(`${this.baseUrl}/workflow/new`);
+		await this.page.getByTestId('canvas-add-button').waitFor();
+	}
+
+	async openWorkflow(workflowId: string): Promise<void> {
+		await this.page.goto(`${this.baseUrl}/workflow/${workflowId}`);
+		await this.page.getByTestId('canvas-node').first().waitFor();
+	}
+
+	// The node panel ("node creator")
+	nodeCreator(): Locator {
+		return this.page.getByTestId('node-creator');
+	}
+
+	nodeCreatorItem(text: string): Locator {
+		return this.nodeCreator().getByTestId('item-iterator-item').filter({ hasText: text });
+	}
+
+	async searchNodePanel(query: string): Promise<void> {
+		await this.page.getByTestId('canvas-add-button').click();
+		await this.page.getByTestId('node-creator-search-bar').fill(query);
+	}
+
+	// The node details view ("NDV")
+	ndv(): Locator {
+		return this.page.getByTestId('ndv');
+	}
+
+	parameters(): Locator {
+		return this.page.getByTestId('node-parameters');
+	}
+
+	parameter(name: string): Locator {
+		return this.page.getByTestId(`parameter-input-${name}`);
+	}
+
+	/** Notices render as alerts among the parameters. */
+	notice(text: string): Locator {
+		return this.parameters().getByRole('alert').filter({ hasText: text });
+	}
+
+	/** Options show their description under the name, so the name is matched as a prefix. */
+	async selectOption(parameterName: string, option: string): Promise<void> {
+		await this.parameter(parameterName).click();
+		await this.page.getByRole('option', { name: new RegExp(`^${option}`) }).click();
+	}
+
+	/** Expands "Webhook URLs" (once) and shows the test or production URLs; returns the POST URL shown. */
+	async webhookUrl(mode: 'test' | 'production'): Promise<string> {
+		const toggle = this.page.getByTestId(`radio-button-${mode}`);
+		if (!(await toggle.isVisible())) await this.parameters().getByText('Webhook URLs').click();
+		await toggle.click();
+		const text = await textMatching(this.parameters(), mode === 'test' ? /\/webhook-test\// : /\/webhook\/[0-9a-f-]{36}\//);
+		const url = /POST\s+(\S+)/.exec(text)?.[1];
+		if (url === undefined) throw new Error(`No POST URL among the node parameters:\n${text}`);
+		return url;
+	}
+
+	credentialSelect(): Locator {
+		return this.page.getByTestId('node-credentials-select');
+	}
+
+	credentialDialog(): Locator {
+		return this.page.getByTestId('editCredential-modal');
+	}
+
+	/** With no credential of the type yet, n8n shows a "Connect to ..." button instead of the list. */
+	async openNewCredentialDialog(): Promise<void> {
+		if (await this.credentialSelect().isVisible()) {
+			await this.credentialSelect().click();
+			await this.page.getByTestId('node-credentials-select-item-new').click();
+		} else {
+			await this.page.getByTestId('node-credentials-slot').getByRole('button', { name: /^Connect to / }).click();
+		}
+		await this.credentialDialog().getByTestId('credential-save-button').waitFor();
+	}
+
+	async saveCredential(fields: Record<string, string>): Promise<void> {
+		for (const [name, value] of Object.entries(fields)) {
+			await this.credentialDialog().getByTestId(`parameter-input-${name}`).locator('input').fill(value);
+		}
+		await this.credentialDialog().getByTestId('credential-save-button').click();
+	}
+
+	async executeStep(): Promise<void> {
+		await this.page.getByTestId('node-execute-button').first().click();
+	}
+
+	outputPanel(): Locator {
+		return this.page.getByTestId('output-panel');
+	}
+
+	async showOutputAs(mode: 'Table' | 'JSON' | 'Schema'): Promise<void> {
+		await this.outputPanel().getByRole('radio', { name: mode }).click();
+	}
+
+	async closeNdv(): Promise<void> {
+		await this.page.getByTestId('ndv-close-button').click();
+		await this.ndv().waitFor({ state: 'hidden' });
+	}
+
+	async publish(): Promise<void> {
+		await this.page.getByTestId('workflow-open-publish-modal-button').click();
+		await this.page.getByTestId('workflow-publish-button').click();
+		await this.page.getByTestId('workflow-publish-button').waitFor({ state: 'hidden' });
+	}
+
+	async openExecutionsTab(): Promise<void> {
+		await this.page.getByTestId('radio-button-executions').click();
+	}
+}
