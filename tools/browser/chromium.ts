@@ -74,7 +74,7 @@ function writeFontConfig(dir: string, fontConfigDir: string): void {
 }
 
 /** Shared libraries `ldd` cannot find for the binary. */
-export function missingLibraries(executablePath: string): string[] {
+function missingLibraries(executablePath: string): string[] {
 	const output = execFileSync('ldd', [executablePath], { encoding: 'utf8' });
 	return output
 		.split('\n')
