@@ -6,7 +6,7 @@
 import type { Locator, Page } from 'playwright-core';
 
 /** Editor actions on a loaded box can take seconds; on a busy 2-core machine, more. */
-export const EDITOR_TIMEOUT_MS = 60_000;
+const EDITOR_TIMEOUT_MS = 60_000;
 
 /** Waits until the locator's text matches, then returns that text (or throws with the last text seen). */
 export async function textMatching(locator: Locator, pattern: RegExp, timeoutMs = EDITOR_TIMEOUT_MS): Promise<string> {

@@ -26,7 +26,7 @@ const PUBLIC_URL = 'https://n8n.example.com/';
 const CANVAS_MARGIN = 48;
 
 /** Example file -> picture name. */
-export const EXAMPLE_PICTURES: Record<string, string> = {
+const EXAMPLE_PICTURES: Record<string, string> = {
 	'revops-billing-stripe.json': 'example-billing.png',
 	'revops-feature-flags.json': 'example-feature-flags.png',
 	'revops-crm-hubspot.json': 'example-crm.png',

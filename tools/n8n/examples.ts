@@ -7,9 +7,9 @@ import path from 'node:path';
 
 import type { N8nInstance, WorkflowNode, WorkflowSpec } from './instance';
 
-export const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
+const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
 
-export const TRIGGER_TYPE = 'n8n-nodes-revops.revOpsTrigger';
+const TRIGGER_TYPE = 'n8n-nodes-revops.revOpsTrigger';
 
 export interface ExampleWorkflow extends WorkflowSpec {
 	id: string;
@@ -21,7 +21,7 @@ export function readExample(file: string): ExampleWorkflow {
 }
 
 /** The RevOps Trigger's webhookId: its production URL is /webhook/<webhookId>/webhook. */
-export function triggerWebhookId(workflow: ExampleWorkflow): string {
+function triggerWebhookId(workflow: ExampleWorkflow): string {
 	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_TYPE);
 	if (trigger?.webhookId === undefined) throw new Error(`${workflow.name} has no RevOps Trigger with a webhookId`);
 	return trigger.webhookId;
@@ -44,7 +44,7 @@ export interface ImportOptions {
 }
 
 /** The example as it is once a user has replaced its URLs and picked its credentials. */
-export function prepareExample(workflow: ExampleWorkflow, options: ImportOptions): ExampleWorkflow {
+function prepareExample(workflow: ExampleWorkflow, options: ImportOptions): ExampleWorkflow {
 	let text = JSON.stringify(workflow);
 	for (const [real, replacement] of Object.entries(options.origins ?? {})) text = text.split(real).join(replacement);
 	const prepared = JSON.parse(text) as ExampleWorkflow;
