@@ -8,6 +8,8 @@ import { deliver, getRequest, postRequest } from '../support/requests';
 import { webhookContext } from '../support/webhook-context';
 
 const RUNS = 400;
+// Hundreds of generated deliveries per test: on a loaded 2-core machine that outgrows Jest's 5 s default.
+jest.setTimeout(120_000);
 
 /** Holds for every outcome: a 4xx refusal, or an item built from a valid envelope. */
 function assertWellFormed(outcome: DeliveryOutcome) {
