@@ -1,38 +1,30 @@
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
-import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
-import tseslint from 'typescript-eslint';
+import { config } from '@n8n/node-cli/eslint';
 
-// The rule sets n8n's community-package scanner runs. Inline disables are reported as
-// errors so the result matches the scanner, which ignores them.
+// n8n's default configuration (what `npx n8n-node lint` runs in strict mode) lints every .ts
+// file with the rules for code that runs inside n8n. test/ and tools/ never ship (package.json
+// "files" is dist/ only) and must start processes, read files and print progress, so for them
+// the community-node rules are switched off and the generic JavaScript, TypeScript and import
+// rules of the same default stay on. This is why package.json has "strict": false.
+const unshippedCode = ['test/**/*.ts', 'tools/**/*.ts'];
+
+const communityNodeRulesOff = Object.fromEntries(
+	Object.keys(n8nCommunityNodesPlugin.rules).map((rule) => [`@n8n/community-nodes/${rule}`, 'off']),
+);
+
 export default [
-	{ ignores: ['node_modules/**', 'test/**', 'tools/**', '**/*.js', '**/*.mjs'] },
+	...config,
 	{
+		// n8n's package scanner ignores inline disables, so they are refused here too.
 		linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'error' },
-		languageOptions: { parser: tseslint.parser, parserOptions: { sourceType: 'module' } },
-	},
-	n8nCommunityNodesPlugin.configs.recommended,
-	{
-		files: ['package.json'],
-		languageOptions: { parser: n8nNodesBase.configs.community.parser ?? undefined },
 	},
 	{
-		files: ['nodes/**/*.ts'],
-		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		files: unshippedCode,
 		rules: {
-			...n8nNodesBase.configs.nodes.rules,
-			// Contradicts @n8n/community-nodes/node-connection-type-literal, which n8n's
-			// scanner enforces: outputs use NodeConnectionTypes.Main, not the 'main' literal.
-			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
-		},
-	},
-	{
-		files: ['credentials/**/*.ts'],
-		plugins: { 'n8n-nodes-base': n8nNodesBase },
-		rules: {
-			...n8nNodesBase.configs.credentials.rules,
-			// Applies only to n8n's own repository (the rule says so): community credentials
-			// link to their own docs by full URL, as @n8n/community-nodes requires.
-			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+			...communityNodeRulesOff,
+			'no-console': 'off',
+			// `const { omitted: _omitted, ...rest } = object` drops a field on purpose.
+			'@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }],
 		},
 	},
 ];

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import { sendOnce } from '../../tools/revops/sender';
 import { signBody } from '../../tools/revops/sign';
-import { fixtureBytes, fixtureJson, fixtureNames, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
+import { fixtureBytes, fixtureNames, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
 import { chain, n8nWebhook, noOp, revOpsTrigger } from '../support/workflows';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
@@ -19,7 +19,6 @@ import { packedTarball } from './tarball';
 
 jest.setTimeout(900_000);
 
-const ACK = 'RevOps API Event Received';
 const SEED = 20261127;
 const CONCURRENCY = 4;
 /** Lowered for this instance so the oversized class stays small on the wire. */
