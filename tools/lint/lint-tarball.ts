@@ -1,16 +1,18 @@
 /**
- * Lints what users install: packs the package, unpacks the tarball and runs n8n's
- * community-node rules over its dist/ and package.json, the way n8n's package scanner does
- * (inline eslint-disable comments are not honoured).
+ * Lints what users install: packs the package, unpacks the tarball, checks what it holds
+ * (tarball-contents.ts) and runs n8n's community-node rules over its dist/ and package.json,
+ * the way n8n's package scanner does (inline eslint-disable comments are not honoured).
  */
 import { execFileSync } from 'child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
+
+import { tarballProblems } from './tarball-contents';
 
 const repoRoot = join(__dirname, '..', '..');
 
@@ -22,7 +24,16 @@ async function main(): Promise<number> {
 		if (!tarball) throw new Error('npm pack produced no tarball');
 		execFileSync('tar', ['-xzf', join(workDir, tarball), '-C', workDir]);
 		const packageDir = join(workDir, 'package');
-		const files = execFileSync('tar', ['-tzf', join(workDir, tarball)], { encoding: 'utf8' }).trim().split('\n');
+		const files = execFileSync('tar', ['-tzf', join(workDir, tarball)], { encoding: 'utf8' })
+			.trim()
+			.split('\n')
+			.map((file) => file.replace(/^package\//, ''));
+		const contentProblems = tarballProblems({
+			files,
+			n8n: JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).n8n ?? {},
+			read: (path) => readFileSync(join(packageDir, path), 'utf8'),
+		});
+		for (const problem of contentProblems) console.log(`tarball ${tarball}: ${problem}`);
 		const eslint = new ESLint({
 			cwd: packageDir,
 			overrideConfigFile: true,
@@ -39,8 +50,10 @@ async function main(): Promise<number> {
 		const errors = results.reduce((sum, result) => sum + result.errorCount, 0);
 		const warnings = results.reduce((sum, result) => sum + result.warningCount, 0);
 		if (report) console.log(report);
-		console.log(`tarball ${tarball}: ${files.length} files, ${results.length} linted, ${errors} errors, ${warnings} warnings`);
-		return errors === 0 ? 0 : 1;
+		console.log(
+			`tarball ${tarball}: ${files.length} files, ${contentProblems.length} content problems, ${results.length} linted, ${errors} errors, ${warnings} warnings`,
+		);
+		return errors === 0 && contentProblems.length === 0 ? 0 : 1;
 	} finally {
 		rmSync(workDir, { recursive: true, force: true });
 	}
