@@ -25,7 +25,7 @@ export class RevOpsWebhookApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'The key RevOps signs each delivery with. In RevOps open Settings > Webhooks, open the webhook that points at this workflow and copy its Verification Key.',
+				'The key RevOps signs each delivery with. In RevOps, open Settings > Webhooks, open the webhook that points at this workflow and copy its Verification Key.',
 		},
 	];
 }

@@ -25,6 +25,7 @@ import {
 	eventsProperty,
 	optionsProperty,
 	setupNotice,
+	subtitle,
 	type TriggerOptions,
 	unsignedWarning,
 	type VerificationKeyCredential,
@@ -40,7 +41,7 @@ export class RevOpsTrigger implements INodeType {
 		icon: { light: 'file:revops.svg', dark: 'file:revops.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].includes("*") ? "All events" : $parameter["events"].join(", ")}}',
+		subtitle,
 		description: 'Starts the workflow when a RevOps deal or account event arrives',
 		defaults: { name: 'RevOps Trigger' },
 		inputs: [],
@@ -82,12 +83,12 @@ export class RevOpsTrigger implements INodeType {
 			): Promise<INodeCredentialTestResult> {
 				const key = credential.data?.verificationKey;
 				if (typeof key !== 'string' || key === '') {
-					return { status: 'Error', message: 'Enter the Verification Key shown for the webhook in RevOps' };
+					return { status: 'Error', message: 'Enter the \'Verification Key\' shown for the webhook in RevOps' };
 				}
 				if (key.trim() !== key) {
-					return { status: 'Error', message: 'The Verification Key starts or ends with a space; copy it again from RevOps' };
+					return { status: 'Error', message: 'The \'Verification Key\' starts or ends with a space: copy it again from RevOps' };
 				}
-				return { status: 'OK', message: 'The key is set. RevOps has no API to check it: send a test event from RevOps to confirm it' };
+				return { status: 'OK', message: 'The key is set. RevOps has no API to check it: send a test event from RevOps to confirm it.' };
 			},
 		},
 	};
@@ -105,7 +106,7 @@ export class RevOpsTrigger implements INodeType {
 				const options = this.getNodeParameter('options', {}) as TriggerOptions;
 				const { invalid } = parseIpAllowlist(options.ipAllowlist ?? '');
 				if (invalid.length > 0) {
-					throw new NodeOperationError(this.getNode(), `IP(s) Allowlist: "${invalid[0]}" is not an IP address or CIDR range`, {
+					throw new NodeOperationError(this.getNode(), `'${invalid[0]}' in 'IP(s) Allowlist' is not an IP address or range`, {
 						description: 'Use addresses such as 203.0.113.7 or ranges such as 198.51.100.0/24 or 2001:db8::/32, separated by commas.',
 					});
 				}

@@ -39,7 +39,7 @@ export const acknowledgeProperty: INodeProperties = {
 
 export const acknowledgeNotice: INodeProperties = {
 	displayName:
-		'n8n answers RevOps with the output of the last node that ran, and RevOps counts the delivery only if that answer contains "RevOps API Event Received": end the workflow with an Edit Fields node that sets a field to that text, and connect every branch (both outputs of an IF, for example) to it. A run that ends with no item, such as a Filter that lets nothing through, is answered with an error. The workflow must finish within RevOps\' 30 second timeout. On an error RevOps delivers the event again, up to 5 times an hour apart.',
+		'n8n answers RevOps with the output of the last node that ran, and RevOps counts the delivery only if that answer contains "RevOps API Event Received": end the workflow with an Edit Fields node that sets a field to that text, and connect every branch (both outputs of an IF, for example) to it. A run that ends with no item, such as a Filter that lets nothing through, is answered with an error. The workflow must finish within RevOps\' 30 second timeout. If it fails, RevOps delivers the event again, up to 5 times, an hour apart.',
 	name: 'acknowledgeNotice',
 	type: 'notice',
 	default: '',
@@ -48,7 +48,7 @@ export const acknowledgeNotice: INodeProperties = {
 
 export const setupNotice: INodeProperties = {
 	displayName:
-		'In RevOps, open Settings > Webhooks, add a webhook with the method POST, and paste the Production URL shown above (RevOps accepts only https URLs). Copy that webhook\'s Verification Key into this node\'s credential.',
+		'In RevOps, open Settings > Webhooks, add a webhook with the method POST and paste the Production URL shown above (RevOps accepts only https URLs). Copy that webhook\'s Verification Key into the credential above. <a href="https://www.revops.io/docs/webhooks/" target="_blank">RevOps\' webhook guide</a>',
 	name: 'setupNotice',
 	type: 'notice',
 	default: '',
@@ -60,14 +60,14 @@ export const authenticationProperty: INodeProperties = {
 	type: 'options',
 	options: [
 		{
-			name: 'Verification Key',
-			value: AUTHENTICATION.verificationKey,
-			description: 'Accept only deliveries signed with the webhook\'s Verification Key',
-		},
-		{
 			name: 'None',
 			value: AUTHENTICATION.none,
 			description: 'Accept unsigned deliveries from anyone who knows the URL',
+		},
+		{
+			name: 'Verification Key',
+			value: AUTHENTICATION.verificationKey,
+			description: 'Accept only deliveries signed with the webhook\'s Verification Key',
 		},
 	],
 	default: 'verificationKey',
@@ -75,34 +75,42 @@ export const authenticationProperty: INodeProperties = {
 
 export const unsignedWarning: INodeProperties = {
 	displayName:
-		'Without a Verification Key anyone who learns this URL can start the workflow with a made-up event, for example a signed deal that provisions a product for free. Use None only for trying things out.',
+		'Without a Verification Key, anyone who learns this URL can start the workflow with a made-up event, for example a signed deal that provisions a product for free. Use \'None\' only for trying things out.',
 	name: 'unsignedWarning',
 	type: 'notice',
 	default: '',
 	displayOptions: { show: { authentication: [AUTHENTICATION.none] } },
 };
 
+// n8n's guidelines: a trigger's event parameter is called Trigger On and has no tooltip, and
+// list options are sorted alphabetically. All Events stays first: it is not an event but the
+// choice of every event.
 export const eventsProperty: INodeProperties = {
-	displayName: 'Events',
+	displayName: 'Trigger On',
 	name: 'events',
 	type: 'multiOptions',
 	required: true,
 	default: [],
-	description:
-		'The events that start the workflow. Others are still acknowledged to RevOps but start no execution.',
 	options: [
 		{
 			name: 'All Events',
 			value: ALL_EVENTS,
 			description: 'Every event, including types RevOps adds later',
 		},
-		...REVOPS_EVENTS.map((event) => ({
-			name: event.label,
-			value: event.type,
-			description: event.description,
-		})),
+		...[...REVOPS_EVENTS]
+			.sort((a, b) => a.label.localeCompare(b.label, 'en'))
+			.map((event) => ({
+				name: event.label,
+				value: event.type,
+				description: event.description,
+			})),
 	],
 };
+
+const EVENT_LABELS = Object.fromEntries(REVOPS_EVENTS.map((event) => [event.type, event.label]));
+
+/** The canvas subtitle, in Title Case like the options: "All Events" or "Deal Signed, Deal Updated". */
+export const subtitle = `={{$parameter["events"].includes("${ALL_EVENTS}") ? "All Events" : $parameter["events"].map((type) => (${JSON.stringify(EVENT_LABELS)})[type] || type).join(", ")}}`;
 
 export interface TriggerOptions {
 	ipAllowlist?: string;
@@ -123,7 +131,7 @@ export const optionsProperty: INodeProperties = {
 			default: '',
 			placeholder: 'e.g. 203.0.113.7, 198.51.100.0/24, 2001:db8::/32',
 			description:
-				'Comma-separated addresses or CIDR ranges (IPv4 or IPv6) allowed to send events; others get 403. Leave empty to allow any address. Behind a reverse proxy, set N8N_PROXY_HOPS so n8n sees the sender\'s address.',
+				'Comma-separated IP addresses or ranges that may send events; deliveries from other addresses are refused. Leave empty to allow any address. If n8n runs behind a reverse proxy, its N8N_PROXY_HOPS setting must be set for n8n to see the sender\'s address.',
 		},
 		{
 			displayName: 'Reject Events Older Than (Minutes)',
@@ -132,7 +140,7 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: 0,
 			description:
-				'Refuse deliveries whose event.time is older than this (403), which limits replays of captured deliveries. 0 turns the check off. RevOps retries a failed delivery for about 5 hours, so a limit under 300 minutes also refuses its late retries.',
+				'Refuse events whose time, as RevOps sent it, is more than this many minutes ago, and events sent without a time. This limits replays of captured deliveries. Defaults to 0, which turns the check off. RevOps retries a delivery for about 5 hours, so a limit under 300 minutes also refuses its late retries.',
 		},
 	],
 };

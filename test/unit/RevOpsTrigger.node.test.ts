@@ -1,4 +1,4 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, IHookFunctions } from 'n8n-workflow';
+import { Workflow, type ICredentialsDecrypted, type ICredentialTestFunctions, type IHookFunctions, type INode, type INodeTypes } from 'n8n-workflow';
 
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
@@ -25,13 +25,46 @@ describe('RevOps Trigger description', () => {
 		expect(description.properties.find((property) => property.name === 'acknowledge')?.default).toBe('whenReceived');
 	});
 
-	it('offers every catalogued event plus all events, in catalogue order', () => {
+	it('offers All Events, then every catalogued event in alphabetical order, as Trigger On without a tooltip', () => {
 		const events = description.properties.find((property) => property.name === 'events');
 		expect(events?.type).toBe('multiOptions');
-		expect(events?.options).toEqual([
-			{ name: 'All Events', value: '*', description: 'Every event, including types RevOps adds later' },
-			...REVOPS_EVENTS.map((event) => ({ name: event.label, value: event.type, description: event.description })),
+		expect(events?.displayName).toBe('Trigger On');
+		expect(events?.description).toBeUndefined();
+		expect(events?.options?.map((option) => option.name)).toEqual([
+			'All Events',
+			'Account Created',
+			'Account Deleted',
+			'Account Updated',
+			'Deal Activated',
+			'Deal Created',
+			'Deal Signed',
+			'Deal Updated',
 		]);
+		expect(events?.options).toEqual(
+			expect.arrayContaining([
+				{ name: 'All Events', value: '*', description: 'Every event, including types RevOps adds later' },
+				...REVOPS_EVENTS.map((event) => ({ name: event.label, value: event.type, description: event.description })),
+			]),
+		);
+	});
+
+	it('shows the chosen events in Title Case as the subtitle, evaluated by n8n-workflow', () => {
+		const nodeTypes = { getByName: () => node, getByNameAndVersion: () => node, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+		const subtitleFor = (events: string[]) => {
+			const trigger: INode = {
+				id: 'trigger',
+				name: 'RevOps Trigger',
+				type: 'n8n-nodes-revops.revOpsTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { events },
+			};
+			const workflow = new Workflow({ nodes: [trigger], connections: {}, active: false, nodeTypes });
+			return workflow.expression.getSimpleParameterValue(trigger, description.subtitle as string, 'internal', {});
+		};
+		expect(subtitleFor(['*'])).toBe('All Events');
+		expect(subtitleFor(['deal-signed', 'deal-updated'])).toBe('Deal Signed, Deal Updated');
+		expect(subtitleFor(['deal-active', 'account-deleted'])).toBe('Deal Activated, Account Deleted');
 	});
 
 	it('asks for the credential only with Verification Key authentication', () => {
@@ -169,7 +202,7 @@ describe('RevOps Trigger activation', () => {
 
 	it('refuses to activate with an allowlist entry that is not an address', async () => {
 		const { context } = hookContext({ ipAllowlist: '203.0.113.7, office' }, 'https://n8n.example.com/webhook/a/webhook');
-		await expect(hooks.create.call(context)).rejects.toThrow('IP(s) Allowlist: "office" is not an IP address or CIDR range');
+		await expect(hooks.create.call(context)).rejects.toThrow("'office' in 'IP(s) Allowlist' is not an IP address or range");
 	});
 
 	it('warns at activation when the Verification Key is empty', async () => {
