@@ -4,7 +4,6 @@ const onTag: ReleaseContext = {
 	refType: 'tag',
 	refName: 'v0.2.0',
 	repository: 'n8n-nodes-revops/n8n-nodes-revops',
-	dryRun: false,
 	packageVersion: '0.2.0',
 	packageRepository: { type: 'git', url: 'git+https://github.com/n8n-nodes-revops/n8n-nodes-revops.git' },
 	changelog: '# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n\n### Added\n\n- Something\n\n## [0.1.0] - 2026-11-30\n',
@@ -60,14 +59,10 @@ describe('releaseRefusals', () => {
 		expect(releaseRefusals({ ...onTag, packageRepository })).toEqual([expect.stringContaining('does not name')]);
 	});
 
-	it('refuses to publish from a branch, and lets a dry run start there', () => {
-		const fromBranch = { ...onTag, refType: 'branch', refName: 'main' };
-		expect(releaseRefusals(fromBranch)).toEqual([expect.stringContaining('Publishing runs from a version tag')]);
-		expect(releaseRefusals({ ...fromBranch, dryRun: true })).toEqual([]);
-	});
-
-	it('still checks the tag of a dry run started from a tag', () => {
-		expect(releaseRefusals({ ...onTag, refName: 'v9.9.9', dryRun: true })).toHaveLength(1);
+	it('refuses to publish from a branch', () => {
+		expect(releaseRefusals({ ...onTag, refType: 'branch', refName: 'main' })).toEqual([
+			expect.stringContaining('Publishing runs from a version tag, not the branch main'),
+		]);
 	});
 });
 

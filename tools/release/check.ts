@@ -14,8 +14,6 @@ export interface ReleaseContext {
 	refName: string;
 	/** `owner/name` of the repository the workflow runs in (github.repository). */
 	repository: string;
-	/** A dry run (manual dispatch) may start from a branch: it publishes nothing. */
-	dryRun: boolean;
 	packageVersion: string;
 	/** package.json's repository: a string or `{ url }`. */
 	packageRepository: unknown;
@@ -42,9 +40,9 @@ export function releaseRefusals(context: ReleaseContext): string[] {
 				`The tag ${context.refName} is not package.json's version ${context.packageVersion}: tag the commit v${context.packageVersion}, or set "version" to the tag without its "v".`,
 			);
 		}
-	} else if (!context.dryRun) {
+	} else {
 		refusals.push(
-			`Publishing runs from a version tag, not the ${context.refType} ${context.refName}: push the tag v${context.packageVersion}, or start the workflow with "dry-run".`,
+			`Publishing runs from a version tag, not the ${context.refType} ${context.refName}: push the tag v${context.packageVersion}.`,
 		);
 	}
 	const url =
@@ -82,18 +80,19 @@ function main(): number {
 		refType: process.env.REF_TYPE ?? '',
 		refName: process.env.REF_NAME ?? '',
 		repository: process.env.REPOSITORY ?? '',
-		dryRun: process.env.DRY_RUN === 'true',
 		packageVersion: packageJson.version,
 		packageRepository: packageJson.repository,
 		changelog: readFileSync(join(repoRoot, 'CHANGELOG.md'), 'utf8'),
 	};
+	// A dry run publishes nothing, so it only reports what a real run would refuse.
+	const dryRun = process.env.DRY_RUN === 'true';
 	const refusals = releaseRefusals(context);
-	for (const refusal of refusals) console.error(`::error::${refusal}`);
-	if (refusals.length > 0) return 1;
+	for (const refusal of refusals) console.log(`::${dryRun ? 'warning' : 'error'}::${refusal}`);
+	if (refusals.length > 0 && !dryRun) return 1;
 	const tag = distTag(packageJson.version);
 	if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `dist-tag=${tag}\n`);
 	console.log(
-		`${context.dryRun ? 'Dry run: would publish' : 'Publishing'} ${packageJson.name}@${packageJson.version} from ${context.repository} under the npm tag "${tag}"`,
+		`${dryRun ? 'Dry run: would publish' : 'Publishing'} ${packageJson.name}@${packageJson.version} from ${context.repository} under the npm tag "${tag}"`,
 	);
 	return 0;
 }
