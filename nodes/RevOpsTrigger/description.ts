@@ -48,7 +48,7 @@ export const acknowledgeNotice: INodeProperties = {
 
 export const setupNotice: INodeProperties = {
 	displayName:
-		'In RevOps, open Settings > Webhooks, add a webhook with the method POST and paste the Production URL shown above (RevOps accepts only https URLs). Copy that webhook\'s Verification Key into the credential above. <a href="https://www.revops.io/docs/webhooks/" target="_blank">RevOps\' webhook guide</a>',
+		'In RevOps, open Settings > Webhooks, add a webhook with the method POST and paste the Production URL shown above (RevOps accepts only https URLs). Copy that webhook\'s Verification Key into the credential below. <a href="https://www.revops.io/docs/webhooks/" target="_blank">RevOps\' webhook guide</a>',
 	name: 'setupNotice',
 	type: 'notice',
 	default: '',
