@@ -121,7 +121,7 @@ describe('the RevOps Trigger in n8n 2.41.1\'s editor', () => {
 		const dialog = editor.credentialDialog();
 		await dialog.getByText('More details').click();
 		expect(await textMatching(dialog, /starts or ends with a space/)).toContain(
-			'The Verification Key starts or ends with a space; copy it again from RevOps',
+			"The 'Verification Key' starts or ends with a space: copy it again from RevOps",
 		);
 		await editor.saveCredential({ verificationKey: TEST_KEY });
 		// A credential that tests fine closes its dialog and is selected on the node.
@@ -147,7 +147,7 @@ describe('the RevOps Trigger in n8n 2.41.1\'s editor', () => {
 	});
 
 	scenario('4. Authentication "None" shows its warning; "When Workflow Succeeds" shows its notice', async () => {
-		const unsigned = 'Without a Verification Key anyone who learns this URL can start the workflow';
+		const unsigned = 'Without a Verification Key, anyone who learns this URL can start the workflow';
 		const lastNode = 'n8n answers RevOps with the output of the last node that ran';
 		expect(await editor.notice(unsigned).count()).toBe(0);
 		expect(await editor.notice(lastNode).count()).toBe(0);
