@@ -20,12 +20,28 @@ export interface ContextOptions {
 	options?: Record<string, unknown>;
 }
 
+/** A response object that records what the node wrote, as Express's would send it. */
+export function recordingResponse(): { res: { status(code: number): unknown; json(body: unknown): unknown }; response: RecordedResponse } {
+	const response: RecordedResponse = {};
+	const res = {
+		status(code: number) {
+			response.status = code;
+			return res;
+		},
+		json(body: unknown) {
+			response.json = body;
+			return res;
+		},
+	};
+	return { res, response };
+}
+
 /**
  * A minimal IWebhookFunctions for fast unit tests of the node's glue. The end-to-end suite
  * runs the same node inside a real n8n.
  */
 export function webhookContext(options: ContextOptions) {
-	const response: RecordedResponse = {};
+	const { res, response } = recordingResponse();
 	const warnings: string[] = [];
 	const calls = { getCredentials: 0 };
 	const request = {
@@ -41,16 +57,6 @@ export function webhookContext(options: ContextOptions) {
 		events: options.events ?? ['*'],
 		authentication: options.authentication ?? 'verificationKey',
 		options: options.options ?? {},
-	};
-	const res = {
-		status(code: number) {
-			response.status = code;
-			return res;
-		},
-		json(body: unknown) {
-			response.json = body;
-			return res;
-		},
 	};
 	const context = {
 		getRequestObject: () => request,
