@@ -15,7 +15,6 @@ import {
 import { ACKNOWLEDGEMENT, handleDelivery } from './delivery';
 import { parseIpAllowlist } from './ip-allowlist';
 import {
-	ACKNOWLEDGE,
 	acknowledgeNotice,
 	acknowledgeProperty,
 	AUTHENTICATION,
@@ -31,8 +30,7 @@ import {
 	type VerificationKeyCredential,
 } from './description';
 import { SIGNATURE_HEADER } from './signature';
-
-const WEBHOOK_PATH = 'webhook';
+import { WEBHOOKS } from './webhooks';
 
 export class RevOpsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -55,15 +53,7 @@ export class RevOpsTrigger implements INodeType {
 				displayOptions: { show: { authentication: [AUTHENTICATION.verificationKey] } },
 			},
 		],
-		// RevOps lets each webhook choose POST or GET; both are served on one URL.
-		webhooks: ['POST', 'GET'].map((httpMethod) => ({
-			name: 'default' as const,
-			httpMethod,
-			path: WEBHOOK_PATH,
-			responseMode: `={{$parameter["acknowledge"] === "${ACKNOWLEDGE.whenWorkflowSucceeds}" ? "lastNode" : "onReceived"}}`,
-			// On receipt RevOps needs this text in the body; after the workflow, the last node's item is the answer.
-			responseData: `={{$parameter["acknowledge"] === "${ACKNOWLEDGE.whenWorkflowSucceeds}" ? "firstEntryJson" : "${ACKNOWLEDGEMENT}"}}`,
-		})),
+		webhooks: WEBHOOKS,
 		properties: [
 			setupNotice,
 			authenticationProperty,

@@ -19,7 +19,7 @@ describe('RevOps Trigger description', () => {
 	it('serves POST and GET on one URL, answering on receipt or after the workflow as the user chose', () => {
 		const responseMode = '={{$parameter["acknowledge"] === "whenWorkflowSucceeds" ? "lastNode" : "onReceived"}}';
 		const responseData = '={{$parameter["acknowledge"] === "whenWorkflowSucceeds" ? "firstEntryJson" : "RevOps API Event Received"}}';
-		expect(description.webhooks).toEqual(
+		expect(description.webhooks).toMatchObject(
 			['POST', 'GET'].map((httpMethod) => ({ name: 'default', httpMethod, path: 'webhook', responseMode, responseData })),
 		);
 		expect(description.properties.find((property) => property.name === 'acknowledge')?.default).toBe('whenReceived');
