@@ -1,0 +1,95 @@
+/** docs/benchmarks.md from one bench run: machine, versions, method, tables, goals, chart. */
+import { cpus, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { MicroResult } from './micro';
+import { engineTable, goalTable, RunIndex, targetLegend } from './report';
+import { ENGINE_LABELS, type BenchRun } from './run';
+import { FILTER_PROBE, TARGET_LABELS } from './scenarios';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The version of an installed package, or of this one for `..`. */
+function version(packageName: string): string {
+	return (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules', packageName, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function filterProbe(index: RunIndex): string {
+	const rows = index.engines.flatMap((engine) =>
+		index.connections.map((connections) => {
+			const probe = index.rate(engine, FILTER_PROBE, 'filtered', connections);
+			const trigger = index.rate(engine, 'C', 'filtered', connections);
+			return `| ${ENGINE_LABELS[engine]} | ${connections} | ${trigger.toFixed(1)} | ${probe.toFixed(1)} | ${(probe / trigger).toFixed(2)}× |`;
+		}),
+	);
+	return [
+		`Filtered events cost C a load of the Verification Key, because the signature is checked before the event type. ` +
+			`${TARGET_LABELS[FILTER_PROBE]} filters the same events without loading a key, which is what filtering before the ` +
+			'signature check would cost (see SECURITY.md for why the trigger does not do that).',
+		'',
+		'| engine | clients | C filtered req/s | N filtered req/s | N/C |',
+		'| --- | --- | --- | --- | --- |',
+		...rows,
+	].join('\n');
+}
+
+function microTable(micro: MicroResult): string {
+	const rows = micro.rows.map(
+		(row) =>
+			`| ${row.deal} (${row.bytes.toLocaleString('en-US')} bytes) | ${row.floorUs.toFixed(1)} | ${row.pipelineUs.toFixed(1)} | ${row.credentialUs.toFixed(1)} | ${row.webhookUs.toFixed(1)} | ${(row.webhookUs / row.floorUs).toFixed(2)}× | ${(row.pipelineUs / row.floorUs).toFixed(2)}× |`,
+	);
+	return [
+		'| deal | floor µs (HMAC + JSON.parse) | delivery pipeline µs (node code, key at hand) | getCredentials() µs (n8n-core) | webhook() in WebhookContext µs | webhook()/floor | pipeline/floor |',
+		'| --- | --- | --- | --- | --- | --- | --- |',
+		...rows,
+	].join('\n');
+}
+
+export function benchmarksMarkdown(run: BenchRun, micro: MicroResult, settings: { rounds: number; cellSeconds: number }): string {
+	const index = new RunIndex(run);
+	const cpu = cpus();
+	const minutes = ((run.finishedAt.getTime() - run.startedAt.getTime()) / 60_000).toFixed(0);
+	return `# Benchmarks
+
+Written by \`npm run bench\` (tools/bench/) on ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${minutes} minutes.
+Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, shared with other jobs while it ran.
+Versions: n8n 2.41.1 on Node 24.21.0 (SQLite, regular mode, executions saved), n8n-nodes-revops ${version('..')}, autocannon ${version('autocannon')}, n8n-core ${version('n8n-core')}; load generator and microbenchmark on Node ${process.versions.node}.
+
+![RevOps Trigger throughput relative to the DIY workflow and to Webhook → No-Op](benchmarks.svg)
+
+## How it was measured
+
+${targetLegend()}
+
+One n8n process per expression-engine setting holds A, B, C and N; F is a separate process on the same Node.
+Each request kind goes to every target in turn, in short cells (about ${settings.cellSeconds} s each, ${settings.rounds} rounds, order rotated every round),
+so a noisy neighbour hits all targets alike: **compare ratios within one engine setting**; absolute rates move with the machine's load.
+The same signed RevOps fixtures go to every target: *emitted* is a signed \`deal-signed\` (the selected type), *filtered* a signed
+\`account-updated\` (not selected), *forged* a \`deal-signed\` with a wrong signature. B checks nothing and runs every request.
+Every answer is checked (status and body) and every execution counted through n8n's API; a cell's time runs until the
+executions it started have finished, so work n8n does after answering is not free. p50/p99 are answer latencies over all rounds.
+
+## Results
+
+${index.engines.map((engine) => engineTable(index, engine)).join('\n\n')}
+
+Executions are *counted/requests*. C/A above 1 means the RevOps Trigger is faster than the DIY workflow.
+
+## Goals (issue 10, 1 client)
+
+${goalTable(index)}
+
+## Filtering before or after the signature check
+
+${filterProbe(index)}
+
+## The node's own cost, inside n8n-core
+
+\`webhook()\` run in n8n-core ${version('n8n-core')}'s \`WebhookContext\` on a real n8n-workflow \`Workflow\`, with the credential
+stored encrypted and decrypted by n8n-core's \`Credentials\` (test/support/n8n-core-webhook.ts), for the 4 KB \`deal-signed\`
+fixture and the same deal grown to 2 MB. Median of interleaved batches, Node ${micro.node}.
+
+${microTable(micro)}
+`;
+}

@@ -1,0 +1,62 @@
+/**
+ * What the bench sends and what every answer must be. One signed fixture per scenario, the
+ * same bytes to every target, so the targets differ only in what runs on the server.
+ */
+import { loadSample } from '../revops/samples';
+import { signBody } from '../revops/sign';
+
+export const ACKNOWLEDGEMENT = 'RevOps API Event Received';
+/** The one event type every filtering target listens to. */
+export const SELECTED_EVENT = 'deal-signed';
+/** The key the bench's credential, DIY Code node and floor share. */
+export const BENCH_KEY = 'revops-bench-verification-key';
+
+export type ScenarioName = 'emitted' | 'filtered' | 'forged';
+export const SCENARIOS: readonly ScenarioName[] = ['emitted', 'filtered', 'forged'];
+
+export type TargetName = 'A' | 'B' | 'C' | 'F' | 'N';
+export const TARGETS: readonly TargetName[] = ['A', 'B', 'C', 'F'];
+/**
+ * N: the RevOps Trigger with Authentication None, sent only filtered events. It filters
+ * without loading the Verification Key, so it costs what a filter placed before the
+ * signature check would cost.
+ */
+export const FILTER_PROBE: TargetName = 'N';
+export const TARGET_LABELS: Record<TargetName, string> = {
+	A: 'A: DIY (Webhook + Code + IF + Respond to Webhook)',
+	B: 'B: Webhook → No-Op',
+	C: 'C: RevOps Trigger → No-Op',
+	F: 'F: node:http floor (HMAC + JSON.parse)',
+	N: 'N: RevOps Trigger without authentication → No-Op',
+};
+
+export interface Scenario {
+	name: ScenarioName;
+	body: Buffer;
+	headers: Record<string, string>;
+}
+
+export function scenario(name: ScenarioName): Scenario {
+	const body = loadSample(name === 'filtered' ? 'account-updated' : SELECTED_EVENT);
+	const signature = name === 'forged' ? '0'.repeat(64) : signBody(BENCH_KEY, body);
+	return { name, body, headers: { 'content-type': 'application/json', 'x-revops-content-hmac': signature } };
+}
+
+export interface ExpectedAnswer {
+	status: number;
+	/** Text the body must contain. */
+	bodyContains: string;
+	/** Executions one request starts. */
+	executions: 0 | 1;
+}
+
+/**
+ * B checks nothing and answers every request the same; the others refuse the forged request
+ * with 401 and acknowledge the rest. Only C and F skip the execution for what they do not run.
+ */
+export function expectedAnswer(target: TargetName, name: ScenarioName): ExpectedAnswer {
+	if (target === 'B') return { status: 200, bodyContains: 'Workflow was started', executions: 1 };
+	if (name === 'forged') return { status: 401, bodyContains: '"code":401', executions: target === 'A' ? 1 : 0 };
+	const runs = target === 'A' || (target === 'C' && name === 'emitted');
+	return { status: 200, bodyContains: ACKNOWLEDGEMENT, executions: runs ? 1 : 0 };
+}
