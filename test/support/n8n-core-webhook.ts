@@ -147,6 +147,8 @@ export interface PreparedCall {
 	response: WrittenResponse;
 	/** How often getCredentials() reached the credential store. */
 	credentialLoads(): number;
+	/** What the node logged as warnings through n8n's logger. */
+	warnings: string[];
 }
 
 export interface CoreWebhook {
@@ -155,7 +157,7 @@ export interface CoreWebhook {
 	/** A fresh WebhookContext for one request, as n8n makes per request. */
 	prepare(request: WebhookRequest): PreparedCall;
 	/** Runs webhook() once in a fresh WebhookContext. */
-	call(request: WebhookRequest): Promise<{ result: IWebhookResponseData; response: WrittenResponse; credentialLoads: number }>;
+	call(request: WebhookRequest): Promise<{ result: IWebhookResponseData; response: WrittenResponse; credentialLoads: number; warnings: string[] }>;
 }
 
 export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook> {
@@ -211,16 +213,20 @@ export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook
 				webhookId: savedNode.webhookId,
 			};
 			const context = new WebhookContext(workflow, savedNode, additionalData, 'webhook', webhookData, [], null);
-			return { context, response, credentialLoads: () => credentialLoads };
+			// n8n's logger writes to the console; the tests read what the node told the operator.
+			const warnings: string[] = [];
+			const log = () => undefined;
+			Object.defineProperty(context, 'logger', { value: { warn: (message: string) => warnings.push(message), error: log, info: log, debug: log } });
+			return { context, response, credentialLoads: () => credentialLoads, warnings };
 	};
 	return {
 		workflow,
 		node: savedNode,
 		prepare,
 		async call(request) {
-			const { context, response, credentialLoads } = prepare(request);
+			const { context, response, credentialLoads, warnings } = prepare(request);
 			const result = await nodeTypes.trigger.webhook.call(context);
-			return { result, response, credentialLoads: credentialLoads() };
+			return { result, response, credentialLoads: credentialLoads(), warnings };
 		},
 	};
 }

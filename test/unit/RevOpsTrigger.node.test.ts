@@ -1,16 +1,35 @@
-import { Workflow, type ICredentialsDecrypted, type ICredentialTestFunctions, type IHookFunctions, type INode, type INodeTypes } from 'n8n-workflow';
+import {
+	resolveWebhookDescriptionField,
+	webhookDescriptionIsNativelyResolvable,
+	Workflow,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IHookFunctions,
+	type INode,
+	type INodeParameters,
+	type INodeTypes,
+} from 'n8n-workflow';
 
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import { expectedItem } from '../support/expected-items';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
-import { webhookContext, type ContextOptions } from '../support/webhook-context';
+import { coreWebhook } from '../support/n8n-core-webhook';
+import type { ContextOptions } from '../support/webhook-context';
 
 const node = new RevOpsTrigger();
+
+/**
+ * webhook() in n8n-core's own WebhookContext, the node saved in a real Workflow with these
+ * settings (all events unless given) and the key stored as an encrypted n8n credential.
+ */
 const run = async (options: ContextOptions) => {
-	const harness = webhookContext(options);
-	const result = await node.webhook.call(harness.context);
-	return { result, ...harness };
+	const hook = await coreWebhook({
+		parameters: { events: options.events ?? ['*'], authentication: options.authentication ?? 'verificationKey', options: (options.options ?? {}) as INodeParameters },
+		credential: options.verificationKey === undefined ? undefined : { verificationKey: options.verificationKey },
+	});
+	const { result, response, credentialLoads, warnings } = await hook.call(options);
+	return { result, response, warnings, calls: { getCredentials: credentialLoads } };
 };
 
 describe('RevOps Trigger description', () => {
@@ -149,13 +168,56 @@ describe('RevOps Trigger webhook()', () => {
 	});
 
 	it('reports a credential that cannot be loaded as a node error, which n8n answers with 500', async () => {
-		const { context } = webhookContext(signed('deal-signed.json'));
-		const failing = Object.assign(Object.create(context), {
-			getCredentials: async () => {
-				throw new Error('Node does not have any credentials set');
-			},
-		});
-		await expect(node.webhook.call(failing)).rejects.toThrow('Node does not have any credentials set');
+		const { verificationKey: _none, ...withoutCredential } = signed('deal-signed.json');
+		await expect(run(withoutCredential)).rejects.toThrow('Node does not have any credentials set');
+	});
+});
+
+describe('RevOps Trigger parameters and answers as n8n resolves them', () => {
+	const signedRequest = (file: string) => ({
+		rawBody: fixtureBytes(file),
+		headers: { 'content-type': 'application/json', 'x-revops-content-hmac': SIGNATURE_VECTORS[file] },
+	});
+	const withKey = { credential: { verificationKey: TEST_KEY } };
+
+	it('gets its unset parameters from the description defaults', async () => {
+		const hook = await coreWebhook({ ...withKey, parameters: { events: ['deal-signed'] } });
+		expect(hook.node.parameters).toMatchObject({ authentication: 'verificationKey', acknowledge: 'whenReceived', options: {} });
+	});
+
+	it('filters everything when no event type is selected (the default)', async () => {
+		const hook = await coreWebhook(withKey);
+		expect((await hook.call(signedRequest('deal-signed.json'))).result).toEqual({ webhookResponse: 'RevOps API Event Received' });
+	});
+
+	it('evaluates an events expression the way n8n does', async () => {
+		const hook = await coreWebhook({ ...withKey, parameters: { events: '={{ ["deal-" + "signed"] }}' } });
+		expect((await hook.call(signedRequest('deal-signed.json'))).result.workflowData).toHaveLength(1);
+		expect((await hook.call(signedRequest('account-created.json'))).result).toEqual({ webhookResponse: 'RevOps API Event Received' });
+	});
+
+	it('never asks n8n for a credential with Authentication None, where n8n-core would refuse: "Credentials not found"', async () => {
+		const hook = await coreWebhook({ parameters: { authentication: 'none', events: ['*'] } });
+		expect((await hook.call({ rawBody: fixtureBytes('deal-signed.json') })).credentialLoads).toBe(0);
+		await expect(hook.prepare({}).context.getCredentials('revOpsWebhookApi')).rejects.toThrow('Credentials not found');
+	});
+
+	it.each([
+		['whenReceived', 'onReceived', 'RevOps API Event Received'],
+		['whenWorkflowSucceeds', 'lastNode', 'firstEntryJson'],
+	])('with Acknowledge %s, n8n resolves the webhook to answer %s with %s, with and without its expression engine', async (acknowledge, responseMode, responseData) => {
+		const hook = await coreWebhook({ ...withKey, parameters: { events: ['*'], acknowledge } });
+		const descriptions = hook.workflow.nodeTypes.getByNameAndVersion(hook.node.type, 1).description.webhooks ?? [];
+		expect(descriptions.map((description) => description.httpMethod)).toEqual(['POST', 'GET']);
+		for (const description of descriptions) {
+			const byEngine = (field: string) => hook.workflow.expression.getSimpleParameterValue(hook.node, description[field] as string, 'webhook', {});
+			expect(byEngine('responseMode')).toBe(responseMode);
+			expect(byEngine('responseData')).toBe(responseData);
+			// n8n 2.41 skips the engine (and its isolate) for descriptions it can resolve natively.
+			expect(webhookDescriptionIsNativelyResolvable(description)).toBe(true);
+			expect(resolveWebhookDescriptionField(hook.node, description, 'responseMode')).toEqual({ resolved: true, value: responseMode });
+			expect(resolveWebhookDescriptionField(hook.node, description, 'responseData')).toEqual({ resolved: true, value: responseData });
+		}
 	});
 });
 

@@ -53,8 +53,18 @@ async function measureDeal(hook: CoreWebhook, label: string, body: Buffer, batch
 	const signature = signBody(BENCH_KEY, body);
 	const headers = { 'content-type': 'application/json', 'x-revops-content-hmac': signature };
 	const request = { rawBody: body, headers };
-	const settings = { events: [SELECTED_EVENT], verificationKey: BENCH_KEY, signature };
-	const deliveryRequest = { method: 'POST', contentType: 'application/json', rawBody: body, query: {}, url: '/webhook/x/webhook' };
+	const settings = { events: [SELECTED_EVENT], authentication: 'verificationKey' as const };
+	const deliveryRequest = {
+		method: 'POST',
+		contentType: 'application/json',
+		rawBody: body,
+		query: {},
+		url: '/webhook/x/webhook',
+		signature,
+		clientIp: '127.0.0.1',
+		receivedAt: Date.now(),
+	};
+	const loadKey = async () => BENCH_KEY;
 	const check = await hook.call(request);
 	if (check.result.workflowData?.[0]?.length !== 1) throw new Error(`webhook() did not emit the ${label} deal: ${JSON.stringify(check.response)}`);
 	if (floorOutcome(BENCH_KEY, body, signature) !== 'emit') throw new Error(`the floor did not accept the ${label} deal`);
@@ -63,7 +73,7 @@ async function measureDeal(hook: CoreWebhook, label: string, body: Buffer, batch
 	const calls = Math.max(3, Math.round(50_000 / (await timePerCall(() => hook.call(request), 3))));
 	const variants = {
 		floorUs: () => floorOutcome(BENCH_KEY, body, signature),
-		pipelineUs: () => handleDelivery(deliveryRequest, settings),
+		pipelineUs: () => handleDelivery(deliveryRequest, settings, loadKey),
 		webhookUs: () => hook.call(request),
 		// What n8n-core does for getCredentials(): decrypt the stored credential and apply its defaults.
 		credentialUs: () => hook.prepare(request).context.getCredentials('revOpsWebhookApi'),
