@@ -145,6 +145,16 @@ describe('the event filter', () => {
 	it('starts nothing when no event is selected', async () => {
 		expect((await deliver(postRequest(fixtureBytes('deal-signed')), { ...UNSIGNED_ALL, events: [] })).kind).toBe('ignore');
 	});
+
+	it('runs after the signature check, so only a signed delivery of an unselected type is acknowledged (SECURITY.md)', async () => {
+		const body = fixtureBytes('account-created');
+		const onlyDeals: TriggerSettings = { events: ['deal-signed'], authentication: 'verificationKey' };
+		const forged = postRequest(body, { signature: '0'.repeat(64) });
+		expect(await deliver(postRequest(body), onlyDeals, TEST_KEY)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
+		expect(await deliver(forged, onlyDeals, TEST_KEY)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
+		const signed = postRequest(body, { signature: SIGNATURE_VECTORS['account-created.json'] });
+		expect(await deliver(signed, onlyDeals, TEST_KEY)).toEqual({ kind: 'ignore', eventType: 'account-created' });
+	});
 });
 
 describe('envelope quirks from the contract', () => {
