@@ -10,7 +10,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { Container } from '@n8n/di';
-import { Cipher, Credentials, EncryptionKeyProxy, InstanceSettings, WebhookContext } from 'n8n-core';
+import { Cipher, Credentials, EncryptionKeyProxy, HookContext, InstanceSettings, WebhookContext } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -158,6 +158,16 @@ export interface CoreWebhook {
 	prepare(request: WebhookRequest): PreparedCall;
 	/** Runs webhook() once in a fresh WebhookContext. */
 	call(request: WebhookRequest): Promise<{ result: IWebhookResponseData; response: WrittenResponse; credentialLoads: number; warnings: string[] }>;
+	/** The HookContext n8n gives the lifecycle methods when it activates the workflow, n8n's webhook URLs under `webhookBaseUrl`. */
+	activation(webhookBaseUrl: string): { context: HookContext; warnings: string[] };
+}
+
+/** n8n's logger writes to the console; the tests read what the node told the operator. */
+function captureWarnings(context: WebhookContext | HookContext): string[] {
+	const warnings: string[] = [];
+	const ignore = () => undefined;
+	Object.defineProperty(context, 'logger', { value: { warn: (message: string) => warnings.push(message), error: ignore, info: ignore, debug: ignore } });
+	return warnings;
 }
 
 export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook> {
@@ -180,44 +190,40 @@ export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook
 	if (webhookDescription === undefined) throw new Error('the trigger declares no webhook');
 
 	const prepare = (request: WebhookRequest): PreparedCall => {
-			const { res, response } = recordingResponse();
-			let credentialLoads = 0;
-			const credentialsHelper = Object.create(store, {
-				getDecrypted: {
-					value: async (...args: Parameters<EncryptedCredentialStore['getDecrypted']>) => {
-						credentialLoads += 1;
-						return await store.getDecrypted(...args);
-					},
+		const { res, response } = recordingResponse();
+		let credentialLoads = 0;
+		const credentialsHelper = Object.create(store, {
+			getDecrypted: {
+				value: async (...args: Parameters<EncryptedCredentialStore['getDecrypted']>) => {
+					credentialLoads += 1;
+					return await store.getDecrypted(...args);
 				},
-			}) as EncryptedCredentialStore;
-			const url = request.url ?? `/webhook/${savedNode.webhookId}/webhook`;
-			const httpRequest = {
-				method: request.method ?? 'POST',
-				headers: request.headers ?? {},
-				query: request.query ?? {},
-				params: {},
-				body: {},
-				url,
-				originalUrl: url,
-				rawBody: request.rawBody,
-				ip: request.ip ?? '127.0.0.1',
-			};
-			const additionalData = { credentialsHelper, httpRequest, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData;
-			const webhookData: IWebhookData = {
-				httpMethod: httpRequest.method,
-				node: savedNode.name,
-				path: 'webhook',
-				webhookDescription,
-				workflowId: workflow.id,
-				workflowExecuteAdditionalData: additionalData,
-				webhookId: savedNode.webhookId,
-			};
-			const context = new WebhookContext(workflow, savedNode, additionalData, 'webhook', webhookData, [], null);
-			// n8n's logger writes to the console; the tests read what the node told the operator.
-			const warnings: string[] = [];
-			const log = () => undefined;
-			Object.defineProperty(context, 'logger', { value: { warn: (message: string) => warnings.push(message), error: log, info: log, debug: log } });
-			return { context, response, credentialLoads: () => credentialLoads, warnings };
+			},
+		}) as EncryptedCredentialStore;
+		const url = request.url ?? `/webhook/${savedNode.webhookId}/webhook`;
+		const httpRequest = {
+			method: request.method ?? 'POST',
+			headers: request.headers ?? {},
+			query: request.query ?? {},
+			params: {},
+			body: {},
+			url,
+			originalUrl: url,
+			rawBody: request.rawBody,
+			ip: request.ip ?? '127.0.0.1',
+		};
+		const additionalData = { credentialsHelper, httpRequest, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData;
+		const webhookData: IWebhookData = {
+			httpMethod: httpRequest.method,
+			node: savedNode.name,
+			path: 'webhook',
+			webhookDescription,
+			workflowId: workflow.id,
+			workflowExecuteAdditionalData: additionalData,
+			webhookId: savedNode.webhookId,
+		};
+		const context = new WebhookContext(workflow, savedNode, additionalData, 'webhook', webhookData, [], null);
+		return { context, response, credentialLoads: () => credentialLoads, warnings: captureWarnings(context) };
 	};
 	return {
 		workflow,
@@ -227,6 +233,11 @@ export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook
 			const { context, response, credentialLoads, warnings } = prepare(request);
 			const result = await nodeTypes.trigger.webhook.call(context);
 			return { result, response, credentialLoads: credentialLoads(), warnings };
+		},
+		activation(webhookBaseUrl) {
+			const additionalData = { credentialsHelper: store, webhookBaseUrl } as unknown as IWorkflowExecuteAdditionalData;
+			const context = new HookContext(workflow, savedNode, additionalData, 'trigger', 'activate');
+			return { context, warnings: captureWarnings(context) };
 		},
 	};
 }

@@ -239,23 +239,17 @@ describe('Verification Key credential test', () => {
 	});
 });
 
-describe('RevOps Trigger activation', () => {
-	const hookContext = (options: Record<string, unknown>, url: string, verificationKey = TEST_KEY) => {
-		const warnings: string[] = [];
-		const parameters: Record<string, unknown> = { options, authentication: 'verificationKey' };
-		const context = {
-			getNodeParameter: (name: string) => parameters[name],
-			getCredentials: async () => ({ verificationKey }),
-			getNode: () => ({ name: 'RevOps Trigger' }),
-			getNodeWebhookUrl: () => url,
-			logger: { warn: (message: string) => warnings.push(message) },
-		};
-		return { context: context as unknown as IHookFunctions, warnings };
+describe('RevOps Trigger activation, in n8n-core\'s HookContext', () => {
+	/** The hook context n8n builds when it activates the workflow, the node saved with these options. */
+	const activation = async (options: INodeParameters, webhookBaseUrl: string, verificationKey = TEST_KEY) => {
+		const hook = await coreWebhook({ parameters: { events: ['*'], options }, credential: { verificationKey } });
+		const { context, warnings } = hook.activation(webhookBaseUrl);
+		return { context: context as IHookFunctions, warnings, webhookId: hook.node.webhookId };
 	};
 	const hooks = node.webhookMethods.default;
 
 	it('asks n8n to call create(), and create() accepts a valid configuration quietly', async () => {
-		const { context, warnings } = hookContext({ ipAllowlist: '203.0.113.7, 2001:db8::/32' }, 'https://n8n.example.com/webhook/a/webhook');
+		const { context, warnings } = await activation({ ipAllowlist: '203.0.113.7, 2001:db8::/32' }, 'https://n8n.example.com/webhook');
 		expect(await hooks.checkExists.call(context)).toBe(false);
 		expect(await hooks.create.call(context)).toBe(true);
 		expect(await hooks.delete.call(context)).toBe(true);
@@ -263,23 +257,23 @@ describe('RevOps Trigger activation', () => {
 	});
 
 	it('refuses to activate with an allowlist entry that is not an address', async () => {
-		const { context } = hookContext({ ipAllowlist: '203.0.113.7, office' }, 'https://n8n.example.com/webhook/a/webhook');
+		const { context } = await activation({ ipAllowlist: '203.0.113.7, office' }, 'https://n8n.example.com/webhook');
 		await expect(hooks.create.call(context)).rejects.toThrow("'office' in 'IP(s) Allowlist' is not an IP address or range");
 	});
 
 	it('warns at activation when the Verification Key is empty', async () => {
-		const { context, warnings } = hookContext({}, 'https://n8n.example.com/webhook/a/webhook', '');
+		const { context, warnings } = await activation({}, 'https://n8n.example.com/webhook', '');
 		expect(await hooks.create.call(context)).toBe(true);
 		expect(warnings).toEqual([
 			'RevOps Trigger: the Verification Key is empty, so every delivery will be refused with 401. Copy the key from RevOps > Settings > Webhooks into the RevOps Webhook API credential.',
 		]);
 	});
 
-	it('warns when the webhook URL is not https, which RevOps refuses', async () => {
-		const { context, warnings } = hookContext({}, 'http://localhost:5678/webhook/a/webhook');
+	it('warns with the URL n8n built when it is not https, which RevOps refuses', async () => {
+		const { context, warnings, webhookId } = await activation({}, 'http://localhost:5678/webhook');
 		expect(await hooks.create.call(context)).toBe(true);
 		expect(warnings).toEqual([
-			"RevOps Trigger: the webhook URL http://localhost:5678/webhook/a/webhook is not https. RevOps accepts only https URLs: set WEBHOOK_URL to n8n's public https address.",
+			`RevOps Trigger: the webhook URL http://localhost:5678/webhook/${webhookId}/webhook is not https. RevOps accepts only https URLs: set WEBHOOK_URL to n8n's public https address.`,
 		]);
 	});
 });
