@@ -3,7 +3,7 @@
  * issue's goals with the figures that decide them, and an SVG chart of the ratios.
  */
 import { ENGINE_LABELS, type BenchRun, type CellTotals, type EngineName } from './run';
-import { SCENARIOS, TARGET_LABELS, TARGETS, type ScenarioName, type TargetName } from './scenarios';
+import { FILTER_PROBE, SCENARIOS, TARGET_LABELS, TARGETS, type ScenarioName, type TargetName } from './scenarios';
 
 export interface CellFigures {
 	rate: number;
@@ -186,5 +186,5 @@ function seriesColor(bottom: 'A' | 'B', connections: number): string {
 }
 
 export function targetLegend(): string {
-	return TARGETS.map((target) => `- **${TARGET_LABELS[target]}**`).join('\n');
+	return [...TARGETS, FILTER_PROBE].map((target) => `- **${TARGET_LABELS[target]}**`).join('\n');
 }
