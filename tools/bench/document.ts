@@ -20,7 +20,11 @@ function filterProbe(index: RunIndex): string {
 		index.connections.map((connections) => {
 			const probe = index.rate(engine, FILTER_PROBE, 'filtered', connections);
 			const trigger = index.rate(engine, 'C', 'filtered', connections);
-			return `| ${ENGINE_LABELS[engine]} | ${connections} | ${trigger.toFixed(1)} | ${probe.toFixed(1)} | ${(probe / trigger).toFixed(2)}× |`;
+			const isolates = (['C', FILTER_PROBE] as const)
+				.map((target) => index.cell(engine, target, 'filtered', connections))
+				.map((cell) => (cell ? (cell.isolates / cell.requests).toFixed(1) : 'n/a'))
+				.join(' / ');
+			return `| ${ENGINE_LABELS[engine]} | ${connections} | ${trigger.toFixed(1)} | ${probe.toFixed(1)} | ${(probe / trigger).toFixed(2)}× | ${isolates} |`;
 		}),
 	);
 	return [
@@ -28,8 +32,8 @@ function filterProbe(index: RunIndex): string {
 			`${TARGET_LABELS[FILTER_PROBE]} filters the same events without loading a key, which is what filtering before the ` +
 			'signature check would cost (see SECURITY.md for why the trigger does not do that).',
 		'',
-		'| engine | clients | C filtered req/s | N filtered req/s | N/C |',
-		'| --- | --- | --- | --- | --- |',
+		'| engine | clients | C filtered req/s | N filtered req/s | N/C | isolates per request C / N |',
+		'| --- | --- | --- | --- | --- | --- |',
 		...rows,
 	].join('\n');
 }
@@ -69,6 +73,8 @@ The same signed RevOps fixtures go to every target: *emitted* is a signed \`deal
 \`account-updated\` (not selected), *forged* a \`deal-signed\` with a wrong signature. B checks nothing and runs every request.
 Every answer is checked (status and body) and every execution counted through n8n's API; a cell's time runs until the
 executions it started have finished, so work n8n does after answering is not free. p50/p99 are answer latencies over all rounds.
+*Isolates per request* is n8n's own count of expression isolates acquired (\`n8n_expression_pool_acquired_total\` on its
+\`/metrics\`, read before and after each cell): on the \`vm\` engine each one is a V8 isolate built; the legacy engine has none.
 
 ## Results
 

@@ -75,8 +75,8 @@ export function problems(run: BenchRun): string[] {
 
 export function engineTable(index: RunIndex, engine: EngineName): string {
 	const header =
-		'| requests | clients | A req/s | B req/s | C req/s | F req/s | C/A | C/B | F/C | p50 ms A / B / C / F | p99 ms A / B / C / F | executions A / B / C |';
-	const rule = `|${' --- |'.repeat(12)}`;
+		'| requests | clients | A req/s | B req/s | C req/s | F req/s | C/A | C/B | F/C | p50 ms A / B / C / F | p99 ms A / B / C / F | executions A / B / C | isolates per request A / B / C |';
+	const rule = `|${' --- |'.repeat(13)}`;
 	const rows: string[] = [];
 	for (const scenario of SCENARIOS) {
 		for (const connections of index.connections) {
@@ -86,9 +86,10 @@ export function engineTable(index: RunIndex, engine: EngineName): string {
 			const p50 = figs.map((fig) => fixed(fig?.p50 ?? Number.NaN, 0)).join(' / ');
 			const p99 = figs.map((fig) => fixed(fig?.p99 ?? Number.NaN, 0)).join(' / ');
 			const runs = cells.slice(0, 3).map((cell) => (cell ? `${cell.executionsCounted}/${cell.requests}` : 'n/a')).join(' / ');
+			const isolates = cells.slice(0, 3).map((cell) => (cell ? fixed(cell.isolates / cell.requests, 1) : 'n/a')).join(' / ');
 			rows.push(
 				`| ${scenario} | ${connections} | ${rates.join(' | ')} | ${ratioText(index.ratio(engine, 'C', 'A', scenario, connections))} | ` +
-					`${ratioText(index.ratio(engine, 'C', 'B', scenario, connections))} | ${ratioText(index.ratio(engine, 'F', 'C', scenario, connections))} | ${p50} | ${p99} | ${runs} |`,
+					`${ratioText(index.ratio(engine, 'C', 'B', scenario, connections))} | ${ratioText(index.ratio(engine, 'F', 'C', scenario, connections))} | ${p50} | ${p99} | ${runs} | ${isolates} |`,
 			);
 		}
 	}

@@ -51,6 +51,8 @@ export interface CellTotals {
 	elapsedMs: number;
 	executionsExpected: number;
 	executionsCounted: number;
+	/** Expression isolates n8n acquired while the cell ran (0 with the legacy engine, which has none). */
+	isolates: number;
 	latenciesMs: number[];
 }
 
@@ -86,6 +88,13 @@ async function drain(n8n: N8nInstance, workflowId: string, expected: number): Pr
 	}
 }
 
+/** n8n's own count of expression isolates acquired so far (its /metrics, with N8N_METRICS=true). */
+async function isolatesAcquired(n8n: N8nInstance): Promise<number> {
+	const metrics = await (await fetch(`${n8n.baseUrl}/metrics`)).text();
+	const line = metrics.split('\n').find((text) => text.startsWith('n8n_expression_pool_acquired_total '));
+	return line === undefined ? 0 : Number(line.split(' ')[1]);
+}
+
 /** Every target in a different position each round, so no target always follows the slowest. */
 function rotated<T>(items: readonly T[], by: number): T[] {
 	return items.map((_item, index) => items[(index + by) % items.length]);
@@ -97,7 +106,7 @@ async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map
 	const n8n = await startN8n({
 		version: '2.41.1',
 		tarball: options.tarball,
-		env: { ...ENGINE_ENV[engine], NODE_FUNCTION_ALLOW_BUILTIN: 'crypto' },
+		env: { ...ENGINE_ENV[engine], NODE_FUNCTION_ALLOW_BUILTIN: 'crypto', N8N_METRICS: 'true' },
 		log,
 	});
 	const floor = await startFloor(install.nodeBin);
@@ -107,8 +116,9 @@ async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map
 		const executions = new Map<TargetName, number>(targets.map((target) => [target.name, 0]));
 		const rates = new Map<CellKey, number>();
 
-		const cell = async (target: Target, request: Scenario, connections: number, amount: number): Promise<CellResult & { counted: number; expectedRuns: number }> => {
+		const cell = async (target: Target, request: Scenario, connections: number, amount: number): Promise<CellResult & { counted: number; expectedRuns: number; isolates: number }> => {
 			const expected = expectedAnswer(target.name, request.name);
+			const isolatesBefore = await isolatesAcquired(n8n);
 			const before = executions.get(target.name) ?? 0;
 			let after = before;
 			const settle = async () => {
@@ -116,7 +126,8 @@ async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map
 			};
 			const result = await runCell(target.url, request, expected, connections, amount, settle);
 			executions.set(target.name, after);
-			return { ...result, counted: after - before, expectedRuns: expected.executions * result.requests };
+			const isolates = (await isolatesAcquired(n8n)) - isolatesBefore;
+			return { ...result, counted: after - before, expectedRuns: expected.executions * result.requests, isolates };
 		};
 
 		/** Which targets get which requests: N only filtered ones. */
@@ -155,6 +166,7 @@ async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map
 							elapsedMs: 0,
 							executionsExpected: 0,
 							executionsCounted: 0,
+							isolates: 0,
 							latenciesMs: [],
 						};
 						totals.requests += result.requests;
@@ -164,6 +176,7 @@ async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map
 						totals.elapsedMs += result.elapsedMs;
 						totals.executionsExpected += result.expectedRuns;
 						totals.executionsCounted += result.counted;
+						totals.isolates += result.isolates;
 						totals.latenciesMs.push(...result.latenciesMs);
 						cells.set(key, totals);
 					}
