@@ -1,3 +1,3 @@
-import { triggerSuite } from './trigger-suite';
+import { singleN8n, triggerSuite } from './trigger-suite';
 
-triggerSuite('1.123.81');
+triggerSuite(singleN8n('1.123.81'));

@@ -1,3 +1,3 @@
-import { triggerSuite } from './trigger-suite';
+import { singleN8n, triggerSuite } from './trigger-suite';
 
-triggerSuite('2.41.1');
+triggerSuite(singleN8n('2.41.1'));

@@ -30,9 +30,24 @@ interface Published {
 /** Starting n8n takes seconds and reading executions back polls: generous, bounded limits. */
 const TEST_TIMEOUT_MS = 300_000;
 
-export function triggerSuite(version: N8nVersion): void {
+/** Where the suite runs: by default one n8n of its own; queue mode passes its shared set. */
+export interface SuiteTarget {
+	label: string;
+	acquire: () => Promise<N8nInstance>;
+	release: (n8n: N8nInstance) => Promise<void>;
+}
+
+export function singleN8n(version: N8nVersion): SuiteTarget {
+	return {
+		label: `n8n ${version}`,
+		acquire: async () => await startN8n({ version, tarball: await packedTarball() }),
+		release: async (n8n) => await n8n.stop(),
+	};
+}
+
+export function triggerSuite(target: SuiteTarget): void {
 	jest.setTimeout(TEST_TIMEOUT_MS);
-	describe(`RevOps Trigger in n8n ${version}`, () => {
+	describe(`RevOps Trigger in ${target.label}`, () => {
 		let n8n: N8nInstance;
 		let credential: { id: string; name: string };
 		const billing = new BillingStub();
@@ -58,12 +73,12 @@ export function triggerSuite(version: N8nVersion): void {
 
 		beforeAll(async () => {
 			await billing.start();
-			n8n = await startN8n({ version, tarball: await packedTarball() });
+			n8n = await target.acquire();
 			credential = await n8n.createCredential('RevOps test webhook', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
 		});
 
 		afterAll(async () => {
-			await n8n?.stop();
+			if (n8n) await target.release(n8n);
 			await billing.stop();
 		});
 

@@ -11,7 +11,7 @@ import { installPackageInto } from './package';
 import { freePort, isPortInUse } from './ports';
 import { N8nLog, N8nProcess, n8nCommandEnvironment, sleep } from './process';
 import { publishWorkflow, unpublishWorkflow } from './publishing';
-import { Reaper } from './reaper';
+import { reaper } from './reaper';
 import { runCommand } from './run';
 
 export type { ExecutionSummary } from './executions';
@@ -96,9 +96,23 @@ const PUBLICATION_TIMEOUT_MS = 30_000;
 /** n8n finishes running executions on SIGTERM; a test instance has no reason to wait long. */
 const STOP_GRACE_MS = 15_000;
 
-const running = new Set<RunningN8n>();
+/** What stopAll() and the exit handlers stop: single instances and queue-mode sets. */
+interface Stoppable {
+	stop(): Promise<void>;
+	kill(): void;
+}
 
-const reaper = new Reaper();
+const running = new Set<Stoppable>();
+
+/** For other topologies (queue.ts): stopped by stopAll() and on exit like a single instance. */
+export function trackRunning(instance: Stoppable): void {
+	registerExitHandlers();
+	running.add(instance);
+}
+
+export function untrackRunning(instance: Stoppable): void {
+	running.delete(instance);
+}
 
 class RunningN8n implements N8nInstance {
 	readonly baseUrl: string;

@@ -35,19 +35,37 @@ export class N8nLog {
 		return this.lines.slice(-count).join('\n');
 	}
 
+	/** Lines kept so far that match, e.g. to find which worker ran an execution. */
+	matching(pattern: RegExp): string[] {
+		return this.lines.filter((line) => pattern.test(line));
+	}
+
 	private add(line: string): void {
 		this.lines.push(line);
 		if (this.lines.length > KEPT_LOG_LINES) this.lines.splice(0, this.lines.length - KEPT_LOG_LINES);
 	}
 }
 
+/** The n8n commands the harness runs as servers: one process, or queue mode's three roles. */
+export type N8nCommand = 'start' | 'worker' | 'webhook';
+
 export interface LaunchSpec {
 	install: N8nInstall;
+	/** Default `start`. */
+	command?: N8nCommand;
+	/** The HTTP port n8n answers its readiness probes on (a worker's health server). */
 	port: number;
 	/** n8n 2.x always starts a task broker; two instances must not share its port. */
 	brokerPort: number;
 	userFolder: string;
 	env: Record<string, string>;
+}
+
+export interface SpawnGroupOptions {
+	cwd: string;
+	env: NodeJS.ProcessEnv;
+	/** Run as this user and group (only root may ask). */
+	user?: { uid: number; gid: number };
 }
 
 export interface ExitStatus {
@@ -90,7 +108,7 @@ function serverEnvironment(spec: LaunchSpec): NodeJS.ProcessEnv {
 	});
 }
 
-/** One run of `n8n start`, in its own process group so stopping it takes its helpers too. */
+/** One run of an n8n command (or of a server the harness needs beside it), in its own process group so stopping it takes its helpers too. */
 export class N8nProcess {
 	readonly pid: number;
 
@@ -101,7 +119,8 @@ export class N8nProcess {
 	private constructor(
 		child: ChildProcess,
 		pid: number,
-		private readonly version: N8nVersion,
+		/** Undefined for programs other than n8n. */
+		private readonly version: N8nVersion | undefined,
 	) {
 		this.pid = pid;
 		this.exited = new Promise((resolve) => {
@@ -113,17 +132,31 @@ export class N8nProcess {
 	}
 
 	static launch(spec: LaunchSpec, log: N8nLog): N8nProcess {
-		const child = spawn(spec.install.nodeBin, [spec.install.n8nEntry, 'start'], {
-			cwd: spec.userFolder,
-			env: serverEnvironment(spec),
+		const command = spec.command ?? 'start';
+		const launched = N8nProcess.spawnGroup(spec.install.nodeBin, [spec.install.n8nEntry, command], { cwd: spec.userFolder, env: serverEnvironment(spec) }, log);
+		log.note(`started n8n ${spec.install.version} ${command} as pid ${launched.pid} on port ${spec.port}`);
+		return new N8nProcess(launched.child, launched.pid, spec.install.version);
+	}
+
+	/** Any program in its own process group, its output going to `log` (PostgreSQL, Redis). */
+	static spawnOther(command: string, args: string[], options: SpawnGroupOptions, log: N8nLog): N8nProcess {
+		const launched = N8nProcess.spawnGroup(command, args, options, log);
+		log.note(`started ${path.basename(command)} as pid ${launched.pid}`);
+		return new N8nProcess(launched.child, launched.pid, undefined);
+	}
+
+	private static spawnGroup(command: string, args: string[], options: SpawnGroupOptions, log: N8nLog): { child: ChildProcess; pid: number } {
+		const child = spawn(command, args, {
+			cwd: options.cwd,
+			env: options.env,
 			detached: true, // own process group (setsid), see stop()
 			stdio: ['ignore', 'pipe', 'pipe'],
+			...options.user,
 		});
-		if (child.pid === undefined) throw new Error(`Could not start ${spec.install.nodeBin} ${spec.install.n8nEntry} start`);
+		if (child.pid === undefined) throw new Error(`Could not start ${command} ${args.join(' ')}`);
 		if (child.stdout !== null) log.attach(child.stdout);
 		if (child.stderr !== null) log.attach(child.stderr);
-		log.note(`started n8n ${spec.install.version} as pid ${child.pid} on port ${spec.port}`);
-		return new N8nProcess(child, child.pid, spec.install.version);
+		return { child, pid: child.pid };
 	}
 
 	get hasExited(): boolean {
@@ -142,7 +175,7 @@ export class N8nProcess {
 	 * answer too before any REST call.
 	 */
 	async waitUntilReady(baseUrl: string, timeoutMs: number, log: N8nLog): Promise<void> {
-		const probes = ['/healthz', '/healthz/readiness', ...(this.version.startsWith('1.') ? ['/rest/settings'] : [])];
+		const probes = ['/healthz', '/healthz/readiness', ...(this.version?.startsWith('1.') ? ['/rest/settings'] : [])];
 		const deadline = Date.now() + timeoutMs;
 		for (const probe of probes) {
 			while ((await probeStatus(`${baseUrl}${probe}`)) !== 200) {
@@ -158,12 +191,26 @@ export class N8nProcess {
 	}
 
 	/**
-	 * SIGTERM to the group, SIGKILL after the grace period. Once n8n itself is gone, SIGKILL
-	 * whatever it left in its group (task runners), so nothing outlives it.
+	 * Waits until the program prints a line matching `ready` (servers that have no HTTP probe).
+	 * `seenBefore`: how many such lines the log held before this start (a restart logs into the same one).
 	 */
-	async stop(graceMs: number): Promise<void> {
+	async waitForLine(ready: RegExp, seenBefore: number, timeoutMs: number, log: N8nLog): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (log.matching(ready).length <= seenBefore) {
+			if (this.hasExited) throw new Error(`pid ${this.pid} ${this.describeExit()} before printing ${String(ready)}. Last log lines:\n${log.tail()}`);
+			if (Date.now() > deadline) throw new Error(`pid ${this.pid} did not print ${String(ready)} within ${timeoutMs} ms. Last log lines:\n${log.tail()}`);
+			await sleep(50);
+		}
+	}
+
+	/**
+	 * `signal` (SIGTERM unless said otherwise) to the group, SIGKILL after the grace period.
+	 * Once the leader is gone, SIGKILL whatever it left in its group (task runners), so
+	 * nothing outlives it.
+	 */
+	async stop(graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 		if (!this.hasExited) {
-			this.signalGroup('SIGTERM');
+			this.signalGroup(signal);
 			let graceTimer: NodeJS.Timeout | undefined;
 			const graceOver = new Promise<boolean>((resolve) => {
 				graceTimer = setTimeout(() => resolve(false), graceMs);

@@ -75,3 +75,6 @@ export class Reaper {
 		return child;
 	}
 }
+
+/** The one reaper of this process, shared by every server the harness starts. */
+export const reaper = new Reaper();

@@ -5,6 +5,8 @@ export interface RunOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Receives every output line of the command, for progress on long installs. */
 	log?: (line: string) => void;
+	/** Run as this user and group (only root may ask): PostgreSQL refuses to run as root. */
+	user?: { uid: number; gid: number };
 }
 
 /** How many output lines a failure message quotes. */
@@ -29,7 +31,12 @@ export function onEachLine(stream: NodeJS.ReadableStream, onLine: (line: string)
  * exit status and the end of its combined output, so a failed install explains itself.
  */
 export async function runCommand(command: string, args: string[], options: RunOptions): Promise<string> {
-	const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(command, args, {
+		cwd: options.cwd,
+		env: options.env ?? process.env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		...options.user,
+	});
 	const lines: string[] = [];
 	const collect = (line: string): void => {
 		lines.push(line);

@@ -1,0 +1,319 @@
+/**
+ * n8n in queue mode, the shape teams run at scale: PostgreSQL and Redis, a main process for the
+ * editor and API (production webhooks off), one `n8n webhook` process that receives RevOps'
+ * deliveries and enqueues them, and `n8n worker` processes that run the executions. Every n8n
+ * process has its own user folder with the packed package installed, as each machine of a
+ * real deployment would. See ../../../shared/n8n/queue-mode.md for the recipe it follows.
+ *
+ * The set answers the same `N8nInstance` API as a single n8n (suites run on either), with
+ * webhook URLs pointing at the webhook process, plus handles on each process for fault tests.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { ensureN8n, type N8nInstall } from './install';
+import { startN8n, trackRunning, untrackRunning, type N8nInstance, type StartOptions } from './instance';
+import { installPackageInto } from './package';
+import { freePort, isPortInUse } from './ports';
+import { PostgresServer, POSTGRES_DATABASE, POSTGRES_USER } from './postgres';
+import { N8nLog, N8nProcess, type N8nCommand, sleep } from './process';
+import { reaper } from './reaper';
+import { RedisServer } from './redis';
+
+export interface QueueStartOptions {
+	tarball: string;
+	/** Default 2. */
+	workers?: number;
+	log?: (line: string) => void;
+	/** Extra environment for every n8n process. */
+	env?: Record<string, string>;
+	readyTimeoutMs?: number;
+}
+
+const DEFAULT_WORKERS = 2;
+const DEFAULT_READY_TIMEOUT_MS = 180_000;
+const STOP_GRACE_MS = 15_000;
+
+/** One webhook or worker process: what a fault test needs to hit it and to read its log. */
+export interface QueueProcess {
+	readonly role: string;
+	readonly port: number;
+	readonly userFolder: string;
+	readonly pid: number;
+	readonly log: N8nLog;
+	/** SIGKILL to its process group, like a machine or container dying. */
+	kill(): void;
+	stop(): Promise<void>;
+	/** Stops it if needed and starts it again on the same port and user folder. */
+	restart(): Promise<void>;
+	/** Resolves, saying how, if the process ends without stop() or kill(). */
+	unexpectedExit(): Promise<string>;
+}
+
+class RoleProcess implements QueueProcess {
+	readonly log: N8nLog;
+
+	private process: N8nProcess | undefined;
+
+	private readonly endRequested = new WeakSet<N8nProcess>();
+
+	constructor(
+		readonly role: string,
+		private readonly command: Exclude<N8nCommand, 'start'>,
+		private readonly install: N8nInstall,
+		readonly port: number,
+		readonly userFolder: string,
+		private readonly env: Record<string, string>,
+		private readonly options: QueueStartOptions,
+	) {
+		this.log = new N8nLog(path.join(userFolder, 'n8n.log'));
+	}
+
+	get pid(): number {
+		if (this.process === undefined) throw new Error(`${this.role} has not been started`);
+		return this.process.pid;
+	}
+
+	async start(): Promise<void> {
+		const startedAt = Date.now();
+		const brokerPort = await freePort();
+		this.process = N8nProcess.launch(
+			{ install: this.install, command: this.command, port: this.port, brokerPort, userFolder: this.userFolder, env: this.env },
+			this.log,
+		);
+		reaper.watchGroup(this.process.pid);
+		await this.process.waitUntilReady(`http://127.0.0.1:${this.port}`, this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, this.log);
+		this.options.log?.(`n8n ${this.role}: ready on port ${this.port} after ${Date.now() - startedAt} ms (pid ${this.process.pid})`);
+	}
+
+	kill(): void {
+		if (this.process === undefined) return;
+		this.endRequested.add(this.process);
+		this.log.note(`SIGKILL to process group ${this.process.pid}`);
+		this.process.kill();
+	}
+
+	async stop(): Promise<void> {
+		const { process: n8n } = this;
+		if (n8n === undefined) return;
+		this.endRequested.add(n8n);
+		if (!n8n.hasExited) this.log.note(`stopping pid ${n8n.pid}`);
+		await n8n.stop(STOP_GRACE_MS);
+		reaper.forgetGroup(n8n.pid);
+	}
+
+	async restart(): Promise<void> {
+		await this.stop();
+		const deadline = Date.now() + 10_000;
+		while (await isPortInUse(this.port)) {
+			if (Date.now() > deadline) throw new Error(`Port ${this.port} is still in use 10 s after the ${this.role} stopped`);
+			await sleep(100);
+		}
+		await this.start();
+	}
+
+	async unexpectedExit(): Promise<string> {
+		const n8n = this.process;
+		if (n8n === undefined) throw new Error(`${this.role} has not been started`);
+		await n8n.exited;
+		if (this.endRequested.has(n8n)) return await new Promise<never>(() => undefined);
+		return `${this.role} ${n8n.describeExit()}`;
+	}
+}
+
+/** A queue-mode set; `N8nInstance` calls go to main, webhook URLs to the webhook process. */
+export interface N8nQueue extends N8nInstance {
+	readonly topology: 'queue';
+	readonly main: N8nInstance;
+	readonly webhook: QueueProcess;
+	readonly workers: QueueProcess[];
+	readonly redis: RedisServer;
+	readonly postgres: PostgresServer;
+	/** The folder holding every process's user folder and the databases' data. */
+	readonly folder: string;
+}
+
+class RunningQueue implements N8nQueue {
+	readonly topology = 'queue';
+
+	constructor(
+		readonly main: N8nInstance,
+		readonly webhook: QueueProcess,
+		readonly workers: QueueProcess[],
+		readonly redis: RedisServer,
+		readonly postgres: PostgresServer,
+		readonly folder: string,
+	) {}
+
+	get version() {
+		return this.main.version;
+	}
+
+	get port() {
+		return this.main.port;
+	}
+
+	get baseUrl() {
+		return this.main.baseUrl;
+	}
+
+	get userFolder() {
+		return this.main.userFolder;
+	}
+
+	get pid() {
+		return this.main.pid;
+	}
+
+	get owner() {
+		return this.main.owner;
+	}
+
+	get apiKey() {
+		return this.main.apiKey;
+	}
+
+	private get n8nProcesses(): QueueProcess[] {
+		return [this.webhook, ...this.workers];
+	}
+
+	/** Every n8n process's log, each block headed by its role. */
+	logTail(lines = 60): string {
+		const blocks = [`--- main\n${this.main.logTail(lines)}`, ...this.n8nProcesses.map((role) => `--- ${role.role}\n${role.log.tail(lines)}`)];
+		return blocks.join('\n');
+	}
+
+	createCredential: N8nInstance['createCredential'] = async (...args) => await this.main.createCredential(...args);
+
+	createWorkflow: N8nInstance['createWorkflow'] = async (...args) => await this.main.createWorkflow(...args);
+
+	upsertWorkflow: N8nInstance['upsertWorkflow'] = async (...args) => await this.main.upsertWorkflow(...args);
+
+	activate: N8nInstance['activate'] = async (...args) => await this.main.activate(...args);
+
+	deactivate: N8nInstance['deactivate'] = async (...args) => await this.main.deactivate(...args);
+
+	nodeTypes: N8nInstance['nodeTypes'] = async () => await this.main.nodeTypes();
+
+	executions: N8nInstance['executions'] = async (...args) => await this.main.executions(...args);
+
+	publicApi: N8nInstance['publicApi'] = async (...args) => await this.main.publicApi(...args);
+
+	rest: N8nInstance['rest'] = async (...args) => await this.main.rest(...args);
+
+	/** Production deliveries go to the webhook process; the editor's test URL is main's. */
+	webhookUrl(webhookId: string, webhookPath = 'webhook', mode: 'production' | 'test' = 'production'): string {
+		if (mode === 'test') return this.main.webhookUrl(webhookId, webhookPath, mode);
+		return `http://127.0.0.1:${this.webhook.port}/webhook/${webhookId}/${webhookPath}`;
+	}
+
+	/** Stops the n8n processes (webhook and workers first, main last), then Redis and PostgreSQL. */
+	async stop(): Promise<void> {
+		await Promise.all(this.n8nProcesses.map(async (role) => await role.stop()));
+		await this.main.stop();
+		await this.redis.stop();
+		await this.postgres.stop();
+		untrackRunning(this);
+	}
+
+	/** SIGKILL to every n8n process; the reaper and stop() take care of Redis and PostgreSQL. */
+	kill(): void {
+		for (const role of this.n8nProcesses) role.kill();
+		this.main.kill();
+	}
+
+	/** Every n8n process again, on the same database and queue. */
+	async restart(): Promise<void> {
+		await Promise.all(this.n8nProcesses.map(async (role) => await role.stop()));
+		await this.main.restart();
+		await Promise.all(this.n8nProcesses.map(async (role) => await role.restart()));
+	}
+
+	async unexpectedExit(): Promise<string> {
+		return await Promise.race([this.main.unexpectedExit().then((how) => `main ${how}`), ...this.n8nProcesses.map(async (role) => await role.unexpectedExit())]);
+	}
+}
+
+/**
+ * Starts PostgreSQL, Redis, main, then the webhook process and the workers together, and
+ * returns once all answer their readiness probes. On any failure everything started so far is
+ * stopped before the error is thrown; the reaper covers a harness that dies.
+ */
+export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueue> {
+	const log = options.log ?? (() => undefined);
+	const install = await ensureN8n('2.41.1', log);
+	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-queue-'));
+	// PostgreSQL runs as nobody when we are root: it must be able to reach its data folder.
+	chmodSync(folder, 0o755);
+	if (process.env.N8N_REVOPS_KEEP_USER_FOLDERS !== '1') reaper.removeFolderAtExit(folder);
+
+	const started: Array<{ stop(): Promise<void> }> = [];
+	try {
+		const postgres = await PostgresServer.start(folder, log);
+		started.push(postgres);
+		const redis = await RedisServer.start(folder, log);
+		started.push(redis);
+		log(`PostgreSQL on port ${postgres.port}, Redis on port ${redis.port} (append-only) in ${folder}`);
+
+		const [webhookPort, ...healthPorts] = await Promise.all(Array.from({ length: 1 + (options.workers ?? DEFAULT_WORKERS) }, async () => await freePort()));
+		const shared: Record<string, string> = {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(postgres.port),
+			DB_POSTGRESDB_DATABASE: POSTGRES_DATABASE,
+			DB_POSTGRESDB_USER: POSTGRES_USER,
+			DB_POSTGRESDB_PASSWORD: 'unused-trust-auth',
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(redis.port),
+			// Workers decrypt the credentials main stored: every process needs the same key.
+			N8N_ENCRYPTION_KEY: randomBytes(24).toString('base64url'),
+			N8N_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
+			// Test-URL executions run on workers too, and main needs no task runner of its own.
+			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			...options.env,
+		};
+		const userFolder = (role: string): string => {
+			const roleFolder = path.join(folder, role);
+			mkdirSync(roleFolder, { recursive: true });
+			installPackageInto(roleFolder, options.tarball);
+			return roleFolder;
+		};
+
+		const mainOptions: StartOptions = {
+			version: '2.41.1',
+			tarball: options.tarball,
+			userFolder: userFolder('main'),
+			env: { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
+			log: (line) => log(line.replace(/^n8n 2\.41\.1:/, 'n8n main:')),
+			readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+		};
+		const main = await startN8n(mainOptions);
+		// Stopped with the set, in order, rather than on its own by stopAll().
+		untrackRunning(main);
+		started.push(main);
+
+		const webhook = new RoleProcess('webhook', 'webhook', install, webhookPort, userFolder('webhook'), shared, options);
+		const workers = healthPorts.map(
+			(port, index) =>
+				new RoleProcess(`worker ${index + 1}`, 'worker', install, port, userFolder(`worker-${index + 1}`), {
+					...shared,
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(port),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				}, options),
+		);
+		started.push(webhook, ...workers);
+		await Promise.all([webhook, ...workers].map(async (role) => await role.start()));
+
+		const queue = new RunningQueue(main, webhook, workers, redis, postgres, folder);
+		trackRunning(queue);
+		return queue;
+	} catch (error) {
+		// n8n processes first, then the servers they use.
+		for (const service of started.reverse()) await service.stop().catch(() => undefined);
+		throw error;
+	}
+}
