@@ -14,6 +14,7 @@ import {
 
 import { ACKNOWLEDGEMENT, handleDelivery } from './delivery';
 import { parseIpAllowlist } from './ip-allowlist';
+import { logRefusal } from './rejection-log';
 import {
 	acknowledgeNotice,
 	acknowledgeProperty,
@@ -158,7 +159,7 @@ export class RevOpsTrigger implements INodeType {
 				description: 'The RevOps Trigger could not handle this delivery. If the message does not point to a setting, please report it with the execution log.',
 			});
 		}
-		if (outcome.operatorWarning) this.logger.warn(outcome.operatorWarning);
+		logRefusal(this, outcome, Date.now());
 		this.getResponseObject().status(outcome.status).json({ code: outcome.status, message: outcome.message });
 		return { noWebhookResponse: true };
 	}

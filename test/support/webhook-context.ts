@@ -63,6 +63,7 @@ export function webhookContext(options: ContextOptions) {
 		getResponseObject: () => res,
 		getNodeParameter: (name: string) => parameters[name],
 		getNode: () => ({ name: 'RevOps Trigger', type: 'n8n-nodes-revops.revOpsTrigger', typeVersion: 1 }),
+		getWorkflow: () => ({ id: 'wf-unit', active: true }),
 		async getCredentials(type: string) {
 			calls.getCredentials += 1;
 			if (type !== 'revOpsWebhookApi') throw new Error(`unexpected credential type ${type}`);

@@ -163,6 +163,7 @@ describe('RevOps Trigger webhook()', () => {
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toEqual({ status: 401, json: { code: 401, message: 'The trigger has no Verification Key, so it cannot verify any delivery' } });
 		expect(warnings).toEqual([
+			expect.stringContaining('refused a delivery from 127.0.0.1 (event deal-signed) with 401: The trigger has no Verification Key'),
 			'RevOps Trigger: the RevOps Webhook API credential has an empty Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
 		]);
 	});

@@ -1,0 +1,170 @@
+/**
+ * What n8n's log says about a delivery the trigger refused (401, 403, 4xx): the reason, the
+ * sender's address and, when the delivery names a known one, the event type; never the body or
+ * the key. A flood of bad requests must not flood the log, so each trigger logs the first
+ * refusals of a window one by one and only counts the rest; the count goes out with the first
+ * refusal after the window, so a sustained flood costs a few lines a minute.
+ */
+import { REVOPS_EVENTS } from './events';
+
+export const REJECTION_LOG_WINDOW_MS = 60_000;
+/** Refusals per trigger and window logged one by one; the rest are counted. */
+export const REJECTION_LOG_BURST = 5;
+/** Triggers tracked per server; the least recently started window is dropped beyond it. */
+const MAX_TRACKED_TRIGGERS = 1000;
+const MAX_REASON_LENGTH = 300;
+
+export interface RefusedDelivery {
+	status: number;
+	reason: string;
+	/** The sender's address as n8n reports it. */
+	sender: string | undefined;
+	/** Which trigger refused it: workflow and node. */
+	workflowId: string | undefined;
+	nodeName: string;
+}
+
+interface Window {
+	startedAt: number;
+	logged: number;
+	suppressed: number;
+}
+
+export interface RejectionWarning {
+	message: string;
+	/** The same facts as separate fields, for log pipelines that index them. */
+	meta: Record<string, string | number>;
+}
+
+/**
+ * Counts refusals per trigger. One lives per n8n HTTP server (see the node's glue for where),
+ * never in module memory; it holds no delivery data, only counters and times.
+ */
+export class RejectionLogLimiter {
+	private readonly windows = new Map<string, Window>();
+
+	/**
+	 * Whether this refusal is logged, and how many of the same trigger's went unlogged in the
+	 * window that just ended.
+	 */
+	admit(trigger: string, now: number): { log: boolean; suppressedBefore: number; lastOfBurst: boolean } {
+		let window = this.windows.get(trigger);
+		let suppressedBefore = 0;
+		if (window === undefined || now - window.startedAt >= REJECTION_LOG_WINDOW_MS || now < window.startedAt) {
+			suppressedBefore = window?.suppressed ?? 0;
+			this.windows.delete(trigger);
+			window = { startedAt: now, logged: 0, suppressed: 0 };
+			this.windows.set(trigger, window);
+			if (this.windows.size > MAX_TRACKED_TRIGGERS) this.windows.delete(this.windows.keys().next().value as string);
+		}
+		if (window.logged >= REJECTION_LOG_BURST) {
+			window.suppressed += 1;
+			return { log: false, suppressedBefore: 0, lastOfBurst: false };
+		}
+		window.logged += 1;
+		return { log: true, suppressedBefore, lastOfBurst: window.logged === REJECTION_LOG_BURST };
+	}
+}
+
+const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(REVOPS_EVENTS.map((event) => event.type));
+
+/**
+ * The event type the delivery claims, when it is one RevOps documents. Anything else is
+ * reported as unknown, so a sender cannot write arbitrary text into the log through it.
+ * Called only for refusals that get logged, so a flood is not parsed twice.
+ */
+export function claimedEventType(envelopeText: string | undefined): string | undefined {
+	if (envelopeText === undefined || envelopeText === '') return undefined;
+	try {
+		const envelope = JSON.parse(envelopeText) as { event?: { type?: unknown } } | null;
+		const type = envelope?.event?.type;
+		return typeof type === 'string' && KNOWN_EVENT_TYPES.has(type) ? type : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** An address as n8n reports it, or "unknown" for anything that is not one. */
+function safeAddress(address: string | undefined): string {
+	return address !== undefined && /^[0-9A-Fa-f:.]{2,45}$/.test(address) ? address : 'unknown';
+}
+
+/** The reason is the trigger's own text, but field names in it come from the delivery. */
+function safeReason(reason: string): string {
+	const printable = reason.replace(/[^\x20-\x7E]/g, '?');
+	return printable.length > MAX_REASON_LENGTH ? `${printable.slice(0, MAX_REASON_LENGTH)}...` : printable;
+}
+
+export function rejectionWarning(
+	refused: RefusedDelivery,
+	eventType: string | undefined,
+	admitted: { suppressedBefore: number; lastOfBurst: boolean },
+): RejectionWarning {
+	const sender = safeAddress(refused.sender);
+	const reason = safeReason(refused.reason);
+	const parts = [
+		`RevOps Trigger "${safeReason(refused.nodeName)}" (workflow ${safeReason(refused.workflowId ?? 'unknown')}) refused a delivery`,
+		`from ${sender}${eventType === undefined ? '' : ` (event ${eventType})`} with ${refused.status}: ${reason}`,
+	];
+	let message = parts.join(' ');
+	if (admitted.suppressedBefore > 0) {
+		message += ` [${admitted.suppressedBefore} more refusals in the previous ${REJECTION_LOG_WINDOW_MS / 1000} s were counted, not logged]`;
+	}
+	if (admitted.lastOfBurst) {
+		message += ` [further refusals by this trigger in the next ${REJECTION_LOG_WINDOW_MS / 1000} s are counted, not logged]`;
+	}
+	return {
+		message,
+		meta: {
+			status: refused.status,
+			sender,
+			eventType: eventType ?? 'unknown',
+			workflowId: refused.workflowId ?? 'unknown',
+			node: refused.nodeName,
+			suppressedBefore: admitted.suppressedBefore,
+		},
+	};
+}
+
+/** Where the limiter of one n8n HTTP server lives: its Express app's `locals`, made for app-wide state. */
+const LIMITER_SLOT = 'n8nNodesRevOpsRejectionLog';
+
+interface RefusalContext {
+	getRequestObject(): { ip?: string; rawBody?: Buffer; query?: unknown; app?: { locals?: Record<string, unknown> } };
+	getNode(): { name: string };
+	getWorkflow(): { id?: string };
+	logger: { warn(message: string, meta?: Record<string, unknown>): void };
+}
+
+/**
+ * Logs a refused delivery through n8n's logger, within the limits above, followed by the
+ * delivery pipeline's advice to the operator when it has some. Without an Express
+ * app to keep the counters on (unit tests), every refusal is logged.
+ */
+export function logRefusal(context: RefusalContext, refusal: { status: number; message: string; operatorWarning?: string }, now: number): void {
+	const request = context.getRequestObject();
+	const refused: RefusedDelivery = {
+		status: refusal.status,
+		reason: refusal.message,
+		sender: request.ip,
+		workflowId: context.getWorkflow().id,
+		nodeName: context.getNode().name,
+	};
+	const locals = request.app?.locals;
+	let limiter = locals?.[LIMITER_SLOT];
+	if (locals !== undefined && !(limiter instanceof RejectionLogLimiter)) {
+		limiter = new RejectionLogLimiter();
+		locals[LIMITER_SLOT] = limiter;
+	}
+	const admitted =
+		limiter instanceof RejectionLogLimiter
+			? limiter.admit(`${refused.workflowId ?? ''}\u0000${refused.nodeName}`, now)
+			: { log: true, suppressedBefore: 0, lastOfBurst: false };
+	if (!admitted.log) return;
+	const query = request.query as { payload?: unknown } | undefined;
+	const envelopeText = typeof query?.payload === 'string' ? query.payload : request.rawBody?.toString('utf8');
+	const warning = rejectionWarning(refused, claimedEventType(envelopeText), admitted);
+	context.logger.warn(warning.message, warning.meta);
+	// A refusal caused by the trigger's own settings repeats on every delivery: limited the same way.
+	if (refusal.operatorWarning) context.logger.warn(refusal.operatorWarning);
+}
