@@ -12,6 +12,7 @@ import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { BillingStub } from '../support/billing-stub';
 import { TEST_KEY } from '../support/fixtures';
 import { acknowledgeToRevOps, chain, postToBilling, revOpsTrigger } from '../support/workflows';
+import { runFaultScenario } from './fault-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
@@ -41,51 +42,26 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 
 	it('loses no event and charges each exactly once across a crash and restart', async () => {
 		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
-		const trigger = revOpsTrigger({ credential, parameters: { acknowledge: 'whenWorkflowSucceeds' } });
-		const workflowId = await n8n.createWorkflow(chain('Bill signed deals', [trigger, postToBilling(billing.url), acknowledgeToRevOps()]));
-		await n8n.activate(workflowId);
-
-		const ids = Array.from({ length: EVENTS }, () => randomUUID());
-		const events = ids.map((id) => freshEvent(loadSample('deal-signed'), { id }));
-		let crash: Promise<void> | undefined;
-		const report = await streamEvents({
-			events,
-			concurrency: SENDERS,
-			delivery: { url: n8n.webhookUrl(trigger.webhookId as string), key: TEST_KEY, retries: 5, retryIntervalMs: RETRY_INTERVAL_MS },
-			onDelivered: (done) => {
-				if (done === KILL_AFTER) {
-					n8n.kill();
-					crash = n8n.restart();
-				}
+		const figures = await runFaultScenario({
+			label: 'SIGKILL of n8n mid-stream, then restart (When Workflow Succeeds)',
+			n8n,
+			billing,
+			credential,
+			acknowledge: 'whenWorkflowSucceeds',
+			events: EVENTS,
+			senders: SENDERS,
+			retryIntervalMs: RETRY_INTERVAL_MS,
+			disruptAfter: KILL_AFTER,
+			disrupt: async () => {
+				n8n.kill();
+				await n8n.restart();
 			},
 		});
-		await crash;
-
-		const executions = await n8n.executions(workflowId, { timeoutMs: 120_000 });
-		const byStatus: Record<string, number> = {};
-		for (const execution of executions) byStatus[execution.status] = (byStatus[execution.status] ?? 0) + 1;
-		const succeeded = new Set(
-			executions
-				.filter((execution) => execution.status === 'success')
-				.map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId as string),
-		);
-		const keyOf = (id: string) => `deal-signed:id:${id}`;
-		const lost = ids.filter((id) => !billing.charged.has(keyOf(id)));
-		const withoutSuccess = ids.filter((id) => !succeeded.has(id));
-		console.log(
-			[
-				`sent ${report.sent}, acknowledged ${report.delivered}, attempts ${report.attempts} (retried ${report.retried})`,
-				`answers ${JSON.stringify(report.statuses)}`,
-				`executions ${executions.length} ${JSON.stringify(byStatus)}`,
-				`billing calls ${billing.received.length}, charged ${billing.charged.size}, repeats absorbed by the idempotency key ${billing.repeatedKeys}`,
-				`lost ${lost.length}, events without a successful execution ${withoutSuccess.length}`,
-			].join('\n'),
-		);
-		expect(report.retried).toBeGreaterThan(0);
-		expect(report.delivered).toBe(EVENTS);
-		expect(lost).toEqual([]);
-		expect(withoutSuccess).toEqual([]);
-		expect(billing.charged.size).toBe(EVENTS);
+		expect(figures.report.retried).toBeGreaterThan(0);
+		expect(figures.report.delivered).toBe(EVENTS);
+		expect(figures.lost).toEqual([]);
+		expect(figures.withoutSuccess).toEqual([]);
+		expect(figures.charged).toBe(EVENTS);
 	});
 
 	it('carries events through a failing billing system with RevOps-style retries, billing each once', async () => {

@@ -6,6 +6,8 @@
 import { createHmac, randomUUID } from 'crypto';
 
 import { startN8n, type N8nInstance, type N8nVersion } from '../../tools/n8n/instance';
+import { sleep } from '../../tools/n8n/process';
+import { REJECTION_LOG_BURST } from '../../nodes/RevOpsTrigger/rejection-log';
 import { deliver, sendOnce } from '../../tools/revops/sender';
 import { BillingStub } from '../support/billing-stub';
 import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
@@ -345,6 +347,26 @@ export function triggerSuite(target: SuiteTarget): void {
 			const nowhere = await signedPost(deadEnd, 'deal-created-unset-fields.json');
 			expect(nowhere.status).toBe(500);
 			expect(nowhere.body).toContain('No item to return');
+		});
+
+		it('logs refused deliveries with reason, sender and event type, a few per trigger and minute, never body or key', async () => {
+			const workflow = await publish('Refusals are logged', revOpsTrigger({ credential }), noOp());
+			const wrongKey = await sendOnce(fixtureBytes('deal-signed.json'), { url: workflow.url, key: 'not-the-key' });
+			expect(wrongKey.status).toBe(401);
+			for (let index = 0; index < 2 * REJECTION_LOG_BURST; index++) {
+				const unsigned = await rawRequest(workflow.url, { headers: { 'content-type': 'application/json' }, body: fixtureBytes('account-created.json') });
+				expect(unsigned.status).toBe(401);
+			}
+			const refusals = () => n8n.logTail(100_000).split('\n').filter((line) => line.includes(`(workflow ${workflow.id}) refused a delivery`));
+			const deadline = Date.now() + 10_000;
+			while (refusals().length < REJECTION_LOG_BURST && Date.now() < deadline) await sleep(100);
+			const lines = refusals();
+			expect(lines).toHaveLength(REJECTION_LOG_BURST);
+			expect(lines[0]).toContain(`from 127.0.0.1 (event deal-signed) with 401: ${SIGNATURE_ERROR.message}`);
+			expect(lines[1]).toContain('(event account-created) with 401');
+			expect(lines.at(-1)).toContain('counted, not logged');
+			const logged = lines.join('\n');
+			for (const secret of [TEST_KEY, 'not-the-key', '6a2b102e-9d80-4863-b3e5-ba867a5ceafd', 'Priya Raman']) expect(logged).not.toContain(secret);
 		});
 
 		it('leaves no trace of the Verification Key in answers, items or the log', async () => {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { ensureN8n, type N8nInstall } from './install';
-import { startN8n, trackRunning, untrackRunning, type N8nInstance, type StartOptions } from './instance';
+import { startN8n, trackRunning, untrackRunning, type N8nInstance, type Owner, type StartOptions } from './instance';
 import { installPackageInto } from './package';
 import { freePort, isPortInUse } from './ports';
 import { PostgresServer, POSTGRES_DATABASE, POSTGRES_USER } from './postgres';
@@ -24,6 +24,10 @@ import { RedisServer } from './redis';
 
 export interface QueueStartOptions {
 	tarball: string;
+	/** Main's port (editor and API). Default: a free port. */
+	port?: number;
+	/** Owner created in the fresh database. Default as in startN8n. */
+	owner?: Owner;
 	/** Default 2. */
 	workers?: number;
 	log?: (line: string) => void;
@@ -285,6 +289,8 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		const mainOptions: StartOptions = {
 			version: '2.41.1',
 			tarball: options.tarball,
+			port: options.port,
+			owner: options.owner,
 			userFolder: userFolder('main'),
 			env: { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
 			log: (line) => log(line.replace(/^n8n 2\.41\.1:/, 'n8n main:')),

@@ -1,0 +1,91 @@
+/**
+ * One fault scenario: a stream of distinct signed deal-signed events, sent as RevOps sends them
+ * (retries with a shrunk interval), into a workflow that bills each through n8n's HTTP Request
+ * node with the item's dedupeKey as Idempotency-Key; `disrupt` runs once `disruptAfter` events
+ * have been delivered. Counts what RevOps saw, what n8n ran and what billing charged, prints
+ * it, and returns it for the test to assert on. Used in one n8n and in queue mode alike.
+ */
+import { randomUUID } from 'crypto';
+
+import type { N8nInstance } from '../../tools/n8n/instance';
+import { sleep } from '../../tools/n8n/process';
+import { streamEvents, type StreamReport } from '../../tools/load/stream';
+import { freshEvent, loadSample } from '../../tools/revops/samples';
+import type { BillingStub } from '../support/billing-stub';
+import { TEST_KEY } from '../support/fixtures';
+import { acknowledgeToRevOps, chain, postToBilling, revOpsTrigger } from '../support/workflows';
+
+export interface FaultScenario {
+	label: string;
+	n8n: N8nInstance;
+	billing: BillingStub;
+	credential: { id: string; name: string };
+	acknowledge: 'whenWorkflowSucceeds' | 'onReceived';
+	events: number;
+	senders: number;
+	retryIntervalMs: number;
+	disruptAfter: number;
+	disrupt: () => Promise<void>;
+}
+
+export interface FaultFigures {
+	report: StreamReport;
+	executionsByStatus: Record<string, number>;
+	/** Acknowledged to RevOps but never charged. */
+	lost: string[];
+	/** Events without any successful execution. */
+	withoutSuccess: string[];
+	charged: number;
+}
+
+/** Statuses of executions that may still end; a killed worker's stay so until n8n gives up on them. */
+const UNSETTLED = new Set(['new', 'running', 'waiting']);
+const SETTLE_TIMEOUT_MS = 60_000;
+
+export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFigures> {
+	const { n8n, billing } = scenario;
+	billing.reset();
+	const trigger = revOpsTrigger({ credential: scenario.credential, parameters: { acknowledge: scenario.acknowledge } });
+	const nodes = scenario.acknowledge === 'whenWorkflowSucceeds' ? [trigger, postToBilling(billing.url), acknowledgeToRevOps()] : [trigger, postToBilling(billing.url)];
+	const workflowId = await n8n.createWorkflow(chain(scenario.label, nodes));
+	await n8n.activate(workflowId);
+
+	const ids = Array.from({ length: scenario.events }, () => randomUUID());
+	let disruption: Promise<void> | undefined;
+	const report = await streamEvents({
+		events: ids.map((id) => freshEvent(loadSample('deal-signed'), { id })),
+		concurrency: scenario.senders,
+		delivery: { url: n8n.webhookUrl(trigger.webhookId as string), key: TEST_KEY, retries: 5, retryIntervalMs: scenario.retryIntervalMs },
+		onDelivered: (done) => {
+			if (done === scenario.disruptAfter) disruption = scenario.disrupt();
+		},
+	});
+	await disruption;
+
+	// Executions still running may yet bill; wait (bounded) until they end or stop changing.
+	let executions = await n8n.executions(workflowId);
+	const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+	while (executions.some((execution) => UNSETTLED.has(execution.status)) && Date.now() < deadline) {
+		await sleep(1000);
+		executions = await n8n.executions(workflowId);
+	}
+	const executionsByStatus: Record<string, number> = {};
+	for (const execution of executions) executionsByStatus[execution.status] = (executionsByStatus[execution.status] ?? 0) + 1;
+	const succeeded = new Set(
+		executions.filter((execution) => execution.status === 'success').map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId as string),
+	);
+	const acknowledged = ids.filter((_, index) => report.deliveredByEvent[index]);
+	const lost = acknowledged.filter((id) => !billing.charged.has(`deal-signed:id:${id}`));
+	const withoutSuccess = ids.filter((id) => !succeeded.has(id));
+	console.log(
+		[
+			`${scenario.label}`,
+			`  sent ${report.sent}, acknowledged ${report.delivered}, attempts ${report.attempts} (retried ${report.retried})`,
+			`  answers by status ${JSON.stringify(report.statuses)}`,
+			`  executions ${executions.length} by status ${JSON.stringify(executionsByStatus)}`,
+			`  billing calls ${billing.received.length}, billed ${billing.charged.size}, repeats absorbed by the idempotency key ${billing.repeatedKeys}`,
+			`  lost (acknowledged, never billed) ${lost.length}, events without a successful execution ${withoutSuccess.length}`,
+		].join('\n'),
+	);
+	return { report, executionsByStatus, lost, withoutSuccess, charged: billing.charged.size };
+}

@@ -1,0 +1,143 @@
+/**
+ * Queue mode, as teams run n8n at scale: PostgreSQL 17, Redis (append-only), main with
+ * production webhooks off, one `n8n webhook` process that RevOps delivers to, and two workers.
+ * One set is started for the whole file: the full trigger suite runs against it unchanged,
+ * then what only queue mode has (the package in every process, executions on workers), then
+ * faults: a worker killed, the webhook process killed and restarted, Redis restarted.
+ *
+ * `npm test` sends REVOPS_FAULT_EVENTS (default 100) events per fault scenario to stay within
+ * CI's budget; `npm run test:faults:queue` sends the issue's 300.
+ */
+import { randomUUID } from 'crypto';
+
+import { startN8nQueue, type N8nQueue, type QueueProcess } from '../../tools/n8n/queue';
+import { streamEvents } from '../../tools/load/stream';
+import { freshEvent, loadSample } from '../../tools/revops/samples';
+import { BillingStub } from '../support/billing-stub';
+import { TEST_KEY } from '../support/fixtures';
+import { chain, noOp, revOpsTrigger } from '../support/workflows';
+import { runFaultScenario } from './fault-run';
+import { printLogTailOnFailure } from './log-tail';
+import { packedTarball } from './tarball';
+import { triggerSuite } from './trigger-suite';
+
+jest.setTimeout(900_000);
+
+const FAULT_EVENTS = Number(process.env.REVOPS_FAULT_EVENTS ?? 100);
+const FAULT_SENDERS = 10;
+/** RevOps waits an hour between attempts; long enough here to outlast a process restart. */
+const RETRY_INTERVAL_MS = 8_000;
+
+let queue: N8nQueue | undefined;
+let starting: Promise<N8nQueue> | undefined;
+
+async function sharedQueue(): Promise<N8nQueue> {
+	starting ??= packedTarball().then(async (tarball) => await startN8nQueue({ tarball, log: (line) => process.stdout.write(`  [queue] ${line}\n`) }));
+	queue = await starting;
+	return queue;
+}
+
+afterAll(async () => {
+	await queue?.stop();
+});
+
+printLogTailOnFailure(() => queue);
+
+triggerSuite({
+	label: 'n8n 2.41.1 queue mode (webhook process, 2 workers, PostgreSQL 17, Redis)',
+	acquire: sharedQueue,
+	release: async () => undefined,
+});
+
+/** Execution ids a process's log says it ran, from n8n's "Worker started execution <id> (job <n>)". */
+function executionsRunBy(process: { log: { matching(pattern: RegExp): string[] } }): Set<string> {
+	return new Set(process.log.matching(/Worker started execution \d+ /).map((line) => /Worker started execution (\d+) /.exec(line)?.[1] as string));
+}
+
+describe('queue mode: the package in every process, executions on workers', () => {
+	it('serves deliveries from the webhook process and runs every execution on a worker, spread over both', async () => {
+		const n8n = await sharedQueue();
+		expect(await n8n.nodeTypes()).toContain('n8n-nodes-revops.revOpsTrigger');
+		const credential = await n8n.createCredential('RevOps queue', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+		const trigger = revOpsTrigger({ credential });
+		const workflowId = await n8n.createWorkflow(chain('On workers', [trigger, noOp()]));
+		await n8n.activate(workflowId);
+		const url = n8n.webhookUrl(trigger.webhookId as string);
+		expect(url.startsWith(`http://127.0.0.1:${n8n.webhook.port}/webhook/`)).toBe(true);
+
+		const ids = Array.from({ length: 30 }, () => randomUUID());
+		const report = await streamEvents({
+			events: ids.map((id) => freshEvent(loadSample('deal-updated'), { id })),
+			concurrency: 6,
+			delivery: { url, key: TEST_KEY, retries: 0 },
+		});
+		// Without the package the webhook process answers 400 "Unrecognized node type".
+		expect(report.statuses).toEqual({ '200': ids.length });
+		const executions = await n8n.executions(workflowId, { expected: ids.length, timeoutMs: 120_000 });
+		expect(executions.map((execution) => [execution.status, execution.mode])).toEqual(ids.map(() => ['success', 'webhook']));
+		expect(new Set(executions.map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId))).toEqual(new Set(ids));
+
+		const byWorker = n8n.workers.map((worker) => executionsRunBy(worker));
+		const ranOn = (id: string) => n8n.workers.filter((_, index) => byWorker[index].has(id)).map((worker) => worker.role);
+		console.log(`executions per worker: ${n8n.workers.map((worker, index) => `${worker.role} ${executions.filter((execution) => byWorker[index].has(execution.id)).length}`).join(', ')}`);
+		// Each execution ran on exactly one worker, never in main or the webhook process...
+		expect(executions.map((execution) => ranOn(execution.id).length)).toEqual(executions.map(() => 1));
+		expect(n8n.main.logTail(100_000)).not.toMatch(/Worker started execution/);
+		expect(executionsRunBy(n8n.webhook).size).toBe(0);
+		// ...and both workers ran the RevOps Trigger's executions, so both loaded the package.
+		for (const ran of byWorker) expect(ran.size).toBeGreaterThan(0);
+	});
+});
+
+describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succeeds, billing by idempotency key`, () => {
+	const billing = new BillingStub();
+	let credential: { id: string; name: string };
+
+	beforeAll(async () => {
+		await billing.start();
+		credential = await (await sharedQueue()).createCredential('RevOps faults', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+	});
+
+	afterAll(async () => {
+		await billing.stop();
+	});
+
+	async function scenario(label: string, disrupt: (n8n: N8nQueue) => Promise<void>) {
+		const n8n = await sharedQueue();
+		const figures = await runFaultScenario({
+			label,
+			n8n,
+			billing,
+			credential,
+			acknowledge: 'whenWorkflowSucceeds',
+			events: FAULT_EVENTS,
+			senders: FAULT_SENDERS,
+			retryIntervalMs: RETRY_INTERVAL_MS,
+			disruptAfter: Math.floor(FAULT_EVENTS / 3),
+			disrupt: async () => await disrupt(n8n),
+		});
+		expect(figures.report.delivered).toBe(FAULT_EVENTS);
+		expect(figures.lost).toEqual([]);
+		expect(figures.withoutSuccess).toEqual([]);
+		expect(figures.charged).toBe(FAULT_EVENTS);
+		return figures;
+	}
+
+	const killAndRestart = async (process: QueueProcess) => {
+		process.kill();
+		await process.restart();
+	};
+
+	it('(a) a worker SIGKILLed mid-stream: the other worker carries on, retried events are billed once', async () => {
+		await scenario('queue mode, worker 1 SIGKILLed mid-stream', async (n8n) => await killAndRestart(n8n.workers[0]));
+	});
+
+	it('(b) the webhook process SIGKILLed mid-stream and started again: nothing lost, nothing billed twice', async () => {
+		const figures = await scenario('queue mode, webhook process SIGKILLed mid-stream and restarted', async (n8n) => await killAndRestart(n8n.webhook));
+		expect(figures.report.retried).toBeGreaterThan(0);
+	});
+
+	it('(c) Redis restarted mid-stream (append-only file): nothing lost, nothing billed twice', async () => {
+		await scenario('queue mode, Redis restarted mid-stream', async (n8n) => await n8n.redis.restart());
+	});
+});
