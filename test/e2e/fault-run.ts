@@ -36,6 +36,8 @@ export interface FaultFigures {
 	/** Events without any successful execution. */
 	withoutSuccess: string[];
 	charged: number;
+	/** Billing calls for an event already charged, absorbed by the idempotency key. */
+	billedRepeats: number;
 }
 
 /** Statuses of executions that may still end; a killed worker's stay so until n8n gives up on them. */
@@ -87,5 +89,5 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 			`  lost (acknowledged, never billed) ${lost.length}, events without a successful execution ${withoutSuccess.length}`,
 		].join('\n'),
 	);
-	return { report, executionsByStatus, lost, withoutSuccess, charged: billing.charged.size };
+	return { report, executionsByStatus, lost, withoutSuccess, charged: billing.charged.size, billedRepeats: billing.repeatedKeys };
 }

@@ -102,20 +102,24 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 		await billing.stop();
 	});
 
-	async function scenario(label: string, disrupt: (n8n: N8nQueue) => Promise<void>) {
+	async function run(label: string, acknowledge: 'whenWorkflowSucceeds' | 'onReceived', disrupt: (n8n: N8nQueue) => Promise<void>) {
 		const n8n = await sharedQueue();
-		const figures = await runFaultScenario({
+		return await runFaultScenario({
 			label,
 			n8n,
 			billing,
 			credential,
-			acknowledge: 'whenWorkflowSucceeds',
+			acknowledge,
 			events: FAULT_EVENTS,
 			senders: FAULT_SENDERS,
 			retryIntervalMs: RETRY_INTERVAL_MS,
 			disruptAfter: Math.floor(FAULT_EVENTS / 3),
 			disrupt: async () => await disrupt(n8n),
 		});
+	}
+
+	async function scenario(label: string, disrupt: (n8n: N8nQueue) => Promise<void>) {
+		const figures = await run(label, 'whenWorkflowSucceeds', disrupt);
 		expect(figures.report.delivered).toBe(FAULT_EVENTS);
 		expect(figures.lost).toEqual([]);
 		expect(figures.withoutSuccess).toEqual([]);
@@ -130,6 +134,16 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 
 	it('(a) a worker SIGKILLed mid-stream: the other worker carries on, retried events are billed once', async () => {
 		await scenario('queue mode, worker 1 SIGKILLed mid-stream', async (n8n) => await killAndRestart(n8n.workers[0]));
+	});
+
+	it('(a) with When Received: every event acknowledged at once; whatever the killed worker dropped is counted, not hidden', async () => {
+		const figures = await run('queue mode, When Received, worker 1 SIGKILLed mid-stream', 'onReceived', async (n8n) => await killAndRestart(n8n.workers[0]));
+		expect(figures.report.statuses).toEqual({ '200': FAULT_EVENTS });
+		// RevOps will not deliver these again. n8n marks the killed worker's runs crashed and does not
+		// run them again: an event is lost exactly when its run was cut off before billing.
+		expect(figures.lost.filter((id) => !figures.withoutSuccess.includes(id))).toEqual([]);
+		expect(figures.charged).toBe(FAULT_EVENTS - figures.lost.length);
+		expect(figures.billedRepeats).toBe(0);
 	});
 
 	it('(b) the webhook process SIGKILLed mid-stream and started again: nothing lost, nothing billed twice', async () => {

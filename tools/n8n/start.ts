@@ -3,12 +3,16 @@
  * Settings > Community nodes installs it, plus a published demo workflow to send events to.
  * State lives in <repo>/.n8n-dev, so a second start reuses the owner, credential and
  * workflow; the freshly packed package replaces the installed one every time.
+ *
+ * `npm start -- --queue`: the same in queue mode (PostgreSQL, Redis, main, a webhook process
+ * and two workers), in a temporary folder that is removed when it stops.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { generatePassword } from './accounts';
 import { startN8n, stopAll, type N8nInstance, type WorkflowNode, type WorkflowSpec } from './instance';
+import { startN8nQueue, type N8nQueue } from './queue';
 import { packPackage } from './package';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -41,6 +45,13 @@ function triggerNode(workflow: DemoWorkflowFile): WorkflowNode & { webhookId: st
 	return { ...trigger, webhookId: trigger.webhookId };
 }
 
+function describeQueue(queue: N8nQueue): void {
+	say(`  Webhook process:   port ${queue.webhook.port} (pid ${queue.webhook.pid}): RevOps delivers here; main answers no production webhooks`);
+	for (const worker of queue.workers) say(`  ${`${worker.role}:`.padEnd(19)}pid ${worker.pid}, health check on port ${worker.port}: runs the executions`);
+	say(`  PostgreSQL 17:     port ${queue.postgres.port}; Redis: port ${queue.redis.port} (append-only)`);
+	say(`  Logs:              ${queue.folder}/{main,webhook,worker-1,worker-2}/n8n.log (removed on exit)`);
+}
+
 async function main(): Promise<void> {
 	const port = process.env.N8N_PORT === undefined ? DEFAULT_PORT : Number(process.env.N8N_PORT);
 	const demo = JSON.parse(readFileSync(DEMO_WORKFLOW_FILE, 'utf8')) as DemoWorkflowFile;
@@ -48,16 +59,12 @@ async function main(): Promise<void> {
 	const credentialName = trigger.credentials?.[CREDENTIAL_TYPE]?.name;
 	if (credentialName === undefined) throw new Error(`The RevOps Trigger in ${DEMO_WORKFLOW_FILE} names no ${CREDENTIAL_TYPE} credential`);
 
+	const queueMode = process.argv.slice(2).includes('--queue');
 	say('Packing n8n-nodes-revops...');
 	const tarball = await packPackage(REPO_ROOT);
-	const n8n = await startN8n({
-		version: '2.41.1',
-		tarball,
-		port,
-		userFolder: USER_FOLDER,
-		owner: { email: OWNER_EMAIL, password: generatePassword() },
-		log: say,
-	});
+	const owner = { email: OWNER_EMAIL, password: generatePassword() };
+	const queue = queueMode ? await startN8nQueue({ tarball, port, owner, log: say }) : undefined;
+	const n8n = queue ?? (await startN8n({ version: '2.41.1', tarball, port, userFolder: USER_FOLDER, owner, log: say }));
 	// The package is now installed in the user folder; the packed copy is not needed again.
 	rmSync(path.dirname(tarball), { recursive: true, force: true });
 
@@ -70,18 +77,19 @@ async function main(): Promise<void> {
 
 	const productionUrl = n8n.webhookUrl(trigger.webhookId);
 	say();
-	say(`n8n ${n8n.version} is running with the RevOps Trigger from this checkout.`);
+	say(`n8n ${n8n.version} is running${queue ? ' in queue mode' : ''} with the RevOps Trigger from this checkout.`);
 	say(`  Editor:            ${n8n.baseUrl}`);
 	say(`  Login:             ${n8n.owner.email} / ${n8n.owner.password}`);
 	say(`  Demo workflow:     ${n8n.baseUrl}/workflow/${demo.id} (published)`);
 	say(`  Production URL:    ${productionUrl}`);
 	say(`  Verification Key:  ${DEMO_VERIFICATION_KEY} (credential "${credential.name}")`);
-	say(`  n8n log:           ${path.relative(process.cwd(), path.join(n8n.userFolder, 'n8n.log'))}`);
+	if (queue) describeQueue(queue);
+	else say(`  n8n log:           ${path.relative(process.cwd(), path.join(n8n.userFolder, 'n8n.log'))}`);
 	say();
 	say('Send a signed deal-signed event from another terminal:');
 	say(`  npm run revops -- send deal-signed --url ${productionUrl} --key ${DEMO_VERIFICATION_KEY}`);
 	say();
-	say('Press Ctrl-C to stop n8n.');
+	say(queue ? 'Press Ctrl-C to stop every process and remove the temporary folder.' : 'Press Ctrl-C to stop n8n.');
 
 	// Ctrl-C is handled by the harness (it stops n8n, then exits); this covers n8n dying alone.
 	const howItEnded = await n8n.unexpectedExit();
