@@ -43,9 +43,13 @@ export interface FaultFigures {
 /** Statuses of executions that may still end; a killed worker's stay so until n8n gives up on them. */
 const UNSETTLED = new Set(['new', 'running', 'waiting']);
 const SETTLE_TIMEOUT_MS = 60_000;
+const STABLE_FOR_MS = 8_000;
 
 export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFigures> {
 	const { n8n, billing } = scenario;
+	const progress = (line: string): void => {
+		process.stdout.write(`  [fault] ${scenario.label}: ${line}\n`);
+	};
 	billing.reset();
 	const trigger = revOpsTrigger({ credential: scenario.credential, parameters: { acknowledge: scenario.acknowledge } });
 	const nodes = scenario.acknowledge === 'whenWorkflowSucceeds' ? [trigger, postToBilling(billing.url), acknowledgeToRevOps()] : [trigger, postToBilling(billing.url)];
@@ -59,17 +63,26 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 		concurrency: scenario.senders,
 		delivery: { url: n8n.webhookUrl(trigger.webhookId as string), key: TEST_KEY, retries: 5, retryIntervalMs: scenario.retryIntervalMs },
 		onDelivered: (done) => {
-			if (done === scenario.disruptAfter) disruption = scenario.disrupt();
+			if (done % Math.ceil(scenario.events / 4) === 0) progress(`${done}/${scenario.events} events delivered`);
+			if (done === scenario.disruptAfter) {
+				progress('disrupting now');
+				disruption = scenario.disrupt().then(() => progress('disruption over'));
+			}
 		},
 	});
 	await disruption;
 
-	// Executions still running may yet bill; wait (bounded) until they end or stop changing.
+	// Executions still running may yet bill. Wait until none is, or (a killed worker's runs stay
+	// "new" or "running") until nothing has changed for a while, within a bound.
 	let executions = await n8n.executions(workflowId);
 	const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-	while (executions.some((execution) => UNSETTLED.has(execution.status)) && Date.now() < deadline) {
+	const state = () => `${billing.received.length} ${executions.map((execution) => execution.status).join()}`;
+	let last = state();
+	let unchangedSince = Date.now();
+	while (executions.some((execution) => UNSETTLED.has(execution.status)) && Date.now() < deadline && Date.now() - unchangedSince < STABLE_FOR_MS) {
 		await sleep(1000);
 		executions = await n8n.executions(workflowId);
+		if (state() !== last) [last, unchangedSince] = [state(), Date.now()];
 	}
 	const executionsByStatus: Record<string, number> = {};
 	for (const execution of executions) executionsByStatus[execution.status] = (executionsByStatus[execution.status] ?? 0) + 1;

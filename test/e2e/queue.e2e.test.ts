@@ -3,7 +3,8 @@
  * production webhooks off, one `n8n webhook` process that RevOps delivers to, and two workers.
  * One set is started for the whole file: the full trigger suite runs against it unchanged,
  * then what only queue mode has (the package in every process, executions on workers), then
- * faults: a worker killed, the webhook process killed and restarted, Redis restarted.
+ * a small load, then faults: a worker killed, the webhook process killed and restarted, Redis
+ * restarted.
  *
  * `npm test` sends REVOPS_FAULT_EVENTS (default 100) events per fault scenario to stay within
  * CI's budget; `npm run test:faults:queue` sends the issue's 300.
@@ -17,6 +18,7 @@ import { BillingStub } from '../support/billing-stub';
 import { TEST_KEY } from '../support/fixtures';
 import { chain, noOp, revOpsTrigger } from '../support/workflows';
 import { runFaultScenario } from './fault-run';
+import { loadEvents, loadTrigger, queueMemory } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 import { triggerSuite } from './trigger-suite';
@@ -25,6 +27,9 @@ jest.setTimeout(900_000);
 
 const FAULT_EVENTS = Number(process.env.REVOPS_FAULT_EVENTS ?? 100);
 const FAULT_SENDERS = 10;
+/** A small load in `npm test`; `npm run test:load:queue` sends 1,000 side by side with one process. */
+const LOAD_EVENTS = 100;
+const LOAD_SENDERS = 20;
 /** RevOps waits an hour between attempts; long enough here to outlast a process restart. */
 const RETRY_INTERVAL_MS = 8_000;
 
@@ -86,6 +91,13 @@ describe('queue mode: the package in every process, executions on workers', () =
 		expect(executionsRunBy(n8n.webhook).size).toBe(0);
 		// ...and both workers ran the RevOps Trigger's executions, so both loaded the package.
 		for (const ran of byWorker) expect(ran.size).toBeGreaterThan(0);
+	});
+});
+
+describe('queue mode under load', () => {
+	it(`acknowledges ${LOAD_EVENTS} events from ${LOAD_SENDERS} senders through the webhook process and runs each once on the workers`, async () => {
+		const n8n = await sharedQueue();
+		await loadTrigger(n8n, 'queue mode', loadEvents(LOAD_EVENTS), LOAD_SENDERS, () => queueMemory(n8n));
 	});
 });
 

@@ -3,7 +3,7 @@
  * editor and API (production webhooks off), one `n8n webhook` process that receives RevOps'
  * deliveries and enqueues them, and `n8n worker` processes that run the executions. Every n8n
  * process has its own user folder with the packed package installed, as each machine of a
- * real deployment would. See ../../../shared/n8n/queue-mode.md for the recipe it follows.
+ * real deployment would.
  *
  * The set answers the same `N8nInstance` API as a single n8n (suites run on either), with
  * webhook URLs pointing at the webhook process, plus handles on each process for fault tests.

@@ -1,0 +1,86 @@
+/**
+ * One load run against the RevOps Trigger: distinct signed events from concurrent senders,
+ * every one checked acknowledged and run exactly once, figures printed and returned. Shared by
+ * the load test (one process and queue mode side by side) and the queue-mode suite.
+ */
+import { randomUUID } from 'crypto';
+
+import type { N8nInstance } from '../../tools/n8n/instance';
+import type { N8nQueue } from '../../tools/n8n/queue';
+import { groupResidentMiB } from '../../tools/load/memory';
+import { streamEvents, type StreamReport } from '../../tools/load/stream';
+import { freshEvent, loadSample } from '../../tools/revops/samples';
+import { TEST_KEY } from '../support/fixtures';
+import { chain, noOp, revOpsTrigger } from '../support/workflows';
+
+const SAMPLES = ['deal-signed', 'deal-updated', 'account-updated', 'deal-active'];
+
+export interface LoadEvents {
+	ids: string[];
+	events: Buffer[];
+}
+
+export interface LoadFigures {
+	report: StreamReport;
+	executions: number;
+	lost: number;
+	/** Resident MiB per process (group), after the run. */
+	memory: Record<string, number>;
+}
+
+export function loadEvents(count: number): LoadEvents {
+	const ids = Array.from({ length: count }, () => randomUUID());
+	return { ids, events: ids.map((id, index) => freshEvent(loadSample(SAMPLES[index % SAMPLES.length]), { id })) };
+}
+
+export const eventsPerSecond = (report: StreamReport): number => (report.sent / report.elapsedMs) * 1000;
+
+/** Every n8n process of a queue-mode set and the servers beside them. */
+export function queueMemory(queue: N8nQueue): Record<string, number> {
+	return {
+		main: groupResidentMiB(queue.main.pid),
+		webhook: groupResidentMiB(queue.webhook.pid),
+		...Object.fromEntries(queue.workers.map((worker) => [worker.role, groupResidentMiB(worker.pid)])),
+		postgres: groupResidentMiB(queue.postgres.pid),
+		redis: groupResidentMiB(queue.redis.pid),
+	};
+}
+
+/** Sends the events to a freshly published trigger and checks every one was acknowledged and run once. */
+export async function loadTrigger(
+	n8n: N8nInstance,
+	label: string,
+	{ ids, events }: LoadEvents,
+	senders: number,
+	memory: () => Record<string, number>,
+): Promise<LoadFigures> {
+	const credential = await n8n.createCredential('RevOps load', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+	const trigger = revOpsTrigger({ credential });
+	const workflowId = await n8n.createWorkflow(chain('Load', [trigger, noOp()]));
+	await n8n.activate(workflowId);
+
+	const report = await streamEvents({
+		events,
+		concurrency: senders,
+		delivery: { url: n8n.webhookUrl(trigger.webhookId as string), key: TEST_KEY, retries: 0 },
+	});
+	const executions = await n8n.executions(workflowId, { expected: report.delivered, timeoutMs: 600_000 });
+	const seen = executions.map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId as string);
+	const figures = { report, executions: executions.length, lost: ids.filter((id) => !seen.includes(id)).length, memory: memory() };
+	console.log(
+		[
+			`${label}, RevOps Trigger: ${report.sent} signed events from ${senders} senders in ${(report.elapsedMs / 1000).toFixed(1)} s (${eventsPerSecond(report).toFixed(1)} events/s)`,
+			`answers ${JSON.stringify(report.statuses)}, acknowledged ${report.delivered}`,
+			`latency p50 ${report.latencyMs.p50} ms, p95 ${report.latencyMs.p95} ms, max ${report.latencyMs.max} ms`,
+			`executions ${executions.length} (${executions.filter((execution) => execution.status === 'success').length} successful), lost ${figures.lost}`,
+			`resident memory after the run (MiB, with task runners): ${JSON.stringify(figures.memory)}`,
+		].join('\n'),
+	);
+	expect(report.statuses).toEqual({ '200': ids.length });
+	expect(report.delivered).toBe(ids.length);
+	expect(executions).toHaveLength(ids.length);
+	expect(new Set(seen).size).toBe(ids.length);
+	expect(executions.every((execution) => execution.status === 'success')).toBe(true);
+	expect(figures.lost).toBe(0);
+	return figures;
+}
