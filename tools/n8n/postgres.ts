@@ -32,7 +32,7 @@ export const POSTGRES_USER = 'n8n';
 type Log = (line: string) => void;
 
 /** The folder holding `bin/`, `lib/` and `share/`, installed once into the cache. */
-async function ensurePostgresInstall(log: Log): Promise<string> {
+export async function ensurePostgresInstall(log: Log): Promise<string> {
 	const dir = path.join(cacheRoot(), `postgres-${POSTGRES_PACKAGE_VERSION}`);
 	const packageDir = path.join(dir, 'node_modules', ...PACKAGE.split('/'));
 	const nativeDir = path.join(packageDir, 'native');

@@ -103,9 +103,11 @@ class RoleProcess implements QueueProcess {
 		const { process: n8n } = this;
 		if (n8n === undefined) return;
 		this.endRequested.add(n8n);
-		if (!n8n.hasExited) this.log.note(`stopping pid ${n8n.pid}`);
+		const wasRunning = !n8n.hasExited;
+		if (wasRunning) this.log.note(`stopping pid ${n8n.pid}`);
 		await n8n.stop(STOP_GRACE_MS);
 		reaper.forgetGroup(n8n.pid);
+		if (wasRunning) this.options.log?.(`n8n ${this.role}: pid ${n8n.pid} ${n8n.describeExit()}`);
 	}
 
 	async restart(): Promise<void> {
@@ -149,6 +151,7 @@ class RunningQueue implements N8nQueue {
 		readonly redis: RedisServer,
 		readonly postgres: PostgresServer,
 		readonly folder: string,
+		private readonly log: ((line: string) => void) | undefined,
 	) {}
 
 	get version() {
@@ -219,6 +222,7 @@ class RunningQueue implements N8nQueue {
 		await this.main.stop();
 		await this.redis.stop();
 		await this.postgres.stop();
+		this.log?.('Redis and PostgreSQL stopped');
 		untrackRunning(this);
 	}
 
@@ -314,7 +318,7 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		started.push(webhook, ...workers);
 		await Promise.all([webhook, ...workers].map(async (role) => await role.start()));
 
-		const queue = new RunningQueue(main, webhook, workers, redis, postgres, folder);
+		const queue = new RunningQueue(main, webhook, workers, redis, postgres, folder, options.log);
 		trackRunning(queue);
 		return queue;
 	} catch (error) {
