@@ -151,7 +151,7 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 	it('(a) with When Received: every event acknowledged at once; whatever the killed worker dropped is counted, not hidden', async () => {
 		const figures = await run('queue mode, When Received, worker 1 SIGKILLed mid-stream', 'onReceived', async (n8n) => await killAndRestart(n8n.workers[0]));
 		expect(figures.report.statuses).toEqual({ '200': FAULT_EVENTS });
-		// RevOps will not deliver these again. n8n leaves the killed worker's runs crashed or new and
+		// RevOps will not deliver these again. n8n leaves the killed worker's runs crashed, new or running and
 		// does not run them again: an event is lost exactly when its run was cut off before billing.
 		expect(figures.lost.filter((id) => !figures.withoutSuccess.includes(id))).toEqual([]);
 		expect(figures.charged).toBe(FAULT_EVENTS - figures.lost.length);
