@@ -44,7 +44,8 @@ afterAll(() => {
 	);
 });
 
-(TOPOLOGY === 'single' || TOPOLOGY === 'both' ? describe : describe.skip)(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1 in one process`, () => {
+// Only the chosen topologies are defined at all, so a run reports no skipped tests.
+if (TOPOLOGY === 'single' || TOPOLOGY === 'both') describe(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1 in one process`, () => {
 	let n8n: N8nInstance;
 
 	beforeAll(async () => {
@@ -77,7 +78,7 @@ afterAll(() => {
 	});
 });
 
-(TOPOLOGY === 'queue' || TOPOLOGY === 'both' ? describe : describe.skip)(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1 in queue mode`, () => {
+if (TOPOLOGY === 'queue' || TOPOLOGY === 'both') describe(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1 in queue mode`, () => {
 	let queue: N8nQueue;
 
 	beforeAll(async () => {
