@@ -5,17 +5,13 @@
  */
 import { minorUnitDigits } from './currencies';
 import type { RevOpsMoney } from './types';
-import { describeType, type Warnings } from './warnings';
+import { describeType, isUnset, type Warnings } from './warnings';
 
 // Bounded so a hostile amount of a million digits cannot make BigInt work for seconds.
 const DECIMAL = /^(-?)(\d{1,30})(?:\.(\d{1,18}))?$/;
 const MAX_PRECISION = 18;
 /** Up to 15 significant digits, a JSON number's shortest decimal form is the number that was written. */
 const MAX_EXACT_NUMBER_DIGITS = 15;
-
-function isUnset(value: unknown): boolean {
-	return value === undefined || value === null || value === '';
-}
 
 /**
  * A JSON number as the decimal text it was most likely written as, or null when a double

@@ -11,11 +11,7 @@ import { readMoney } from './money';
 import { isRecord } from './parse';
 import { rejectInput } from './rejection';
 import type { RevOpsAccount, RevOpsAccountItem, RevOpsDeal, RevOpsDealItem, RevOpsEnvelope, RevOpsItem } from './types';
-import { describeType, type Warnings } from './warnings';
-
-function isUnset(value: unknown): boolean {
-	return value === undefined || value === null || value === '';
-}
+import { describeType, isUnset, type Warnings } from './warnings';
 
 /** Text as documented; numbers and booleans (real payloads send them) as their text; "" as unset. */
 function readText(value: unknown, field: string, warnings: Warnings): string | null {
@@ -27,7 +23,7 @@ function readText(value: unknown, field: string, warnings: Warnings): string | n
 }
 
 /** The contract's rule for envelopes without `event.type`: the object's status decides. */
-export function inferEventType(objectType: RevOpsObjectType, status: string | null): string {
+function inferEventType(objectType: RevOpsObjectType, status: string | null): string {
 	if (objectType === 'deal') {
 		if (status === 'signed') return 'deal-signed';
 		if (status === 'active') return 'deal-active';

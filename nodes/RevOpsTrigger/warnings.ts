@@ -4,6 +4,11 @@
  */
 export type Warnings = string[];
 
+/** RevOps sends "" for values not set yet: like a missing value, it is read as null without a warning. */
+export function isUnset(value: unknown): boolean {
+	return value === undefined || value === null || value === '';
+}
+
 /** What a value was, for a warning: its JSON type, never its content (it may be long or private). */
 export function describeType(value: unknown): string {
 	if (value === null) return 'null';
