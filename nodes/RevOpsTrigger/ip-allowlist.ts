@@ -4,9 +4,17 @@
  * because community nodes may not import `net`.
  */
 
+/**
+ * Every address is compared as IPv6, IPv4 a.b.c.d as ::ffff:a.b.c.d, because n8n reports an IPv4
+ * client in either spelling depending on how the server socket is bound, and an allowlist entry
+ * may use either too. An IPv6 range that spans ::ffff:0:0/96, such as ::/0 or ::ffff:0:0/80,
+ * therefore admits IPv4 clients as well.
+ */
+const IPV4_MAPPED = 0xffffn << 32n;
+
 interface Range {
-	version: 4 | 6;
 	network: bigint;
+	/** Out of 128 bits, so an IPv4 /24 is stored as /120. */
 	prefix: number;
 }
 
@@ -37,14 +45,20 @@ function parseIpv6(text: string): bigint | null {
 	return groups.reduce((value, group) => (value << 16n) | BigInt(`0x${group}`), 0n);
 }
 
-/** An address as a comparable range of one, unwrapping IPv4-mapped IPv6 (::ffff:a.b.c.d). */
-function parseAddress(text: string): { version: 4 | 6; value: bigint } | null {
+/** `bits` is the width the address is written in, which is what a /prefix after it counts. */
+function parseAddress(text: string): { value: bigint; bits: 32 | 128 } | null {
 	const ipv4 = parseIpv4(text);
-	if (ipv4 !== null) return { version: 4, value: ipv4 };
-	const ipv6 = parseIpv6(text);
-	if (ipv6 === null) return null;
-	if (ipv6 >> 32n === 0xffffn) return { version: 4, value: ipv6 & 0xffffffffn };
-	return { version: 6, value: ipv6 };
+	if (ipv4 !== null) return { value: IPV4_MAPPED | ipv4, bits: 32 };
+	// A zone (fe80::1%eth0) names the interface the host was reached through, not the host.
+	const [address, zone] = text.split('%', 2);
+	if (zone === '') return null;
+	const ipv6 = parseIpv6(address);
+	return ipv6 === null ? null : { value: ipv6, bits: 128 };
+}
+
+function networkOf(value: bigint, prefix: number): bigint {
+	const hostBits = BigInt(128 - prefix);
+	return (value >> hostBits) << hostBits;
 }
 
 function parseRange(entry: string): Range | null {
@@ -52,16 +66,22 @@ function parseRange(entry: string): Range | null {
 	if (extra !== undefined) return null;
 	const parsed = parseAddress(address);
 	if (!parsed) return null;
-	const bits = parsed.version === 4 ? 32 : 128;
 	if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return null;
-	const prefix = prefixText === undefined ? bits : Number(prefixText);
-	if (prefix > bits) return null;
-	const hostBits = BigInt(bits - prefix);
-	return { version: parsed.version, network: (parsed.value >> hostBits) << hostBits, prefix };
+	const written = prefixText === undefined ? parsed.bits : Number(prefixText);
+	if (written > parsed.bits) return null;
+	const prefix = 128 - parsed.bits + written;
+	return { network: networkOf(parsed.value, prefix), prefix };
 }
 
 export interface IpAllowlist {
 	ranges: Range[];
+	/**
+	 * The text lists no entry at all (empty, or only commas and spaces): the option is unset, so
+	 * any address may deliver. Decided from the entries rather than the raw text so that ", ,"
+	 * means the same at activation and at delivery; a list whose entries are all invalid is not
+	 * empty and refuses every address.
+	 */
+	allowsAny: boolean;
 	/** Entries that are neither an address nor a CIDR range. */
 	invalid: string[];
 }
@@ -79,15 +99,12 @@ export function parseIpAllowlist(text: string): IpAllowlist {
 		if (range) ranges.push(range);
 		else invalid.push(entry);
 	}
-	return { ranges, invalid };
+	return { ranges, invalid, allowsAny: entries.length === 0 };
 }
 
 export function isIpAllowed(allowlist: IpAllowlist, ip: string | undefined): boolean {
+	if (allowlist.allowsAny) return true;
 	const address = ip === undefined ? null : parseAddress(ip);
 	if (!address) return false;
-	return allowlist.ranges.some((range) => {
-		if (range.version !== address.version) return false;
-		const hostBits = BigInt((range.version === 4 ? 32 : 128) - range.prefix);
-		return (address.value >> hostBits) << hostBits === range.network;
-	});
+	return allowlist.ranges.some((range) => networkOf(address.value, range.prefix) === range.network);
 }
