@@ -14,12 +14,12 @@ import {
 
 import { ACKNOWLEDGEMENT, handleDelivery } from './delivery';
 import { parseIpAllowlist } from './ip-allowlist';
+import type { DeliveryRequest } from './parse';
 import { logRefusal } from './rejection-log';
 import {
 	acknowledgeNotice,
 	acknowledgeProperty,
 	AUTHENTICATION,
-	type Authentication,
 	authenticationProperty,
 	CREDENTIAL_TYPE,
 	eventsProperty,
@@ -51,7 +51,8 @@ export class RevOpsTrigger implements INodeType {
 				name: 'revOpsWebhookApi',
 				required: true,
 				testedBy: 'revOpsVerificationKeyTest',
-				displayOptions: { show: { authentication: [AUTHENTICATION.verificationKey] } },
+				// Hidden only for None: every other value verifies, so it needs the key.
+				displayOptions: { hide: { authentication: [AUTHENTICATION.none] } },
 			},
 		],
 		webhooks: WEBHOOKS,
@@ -101,7 +102,13 @@ export class RevOpsTrigger implements INodeType {
 						description: 'Use addresses such as 203.0.113.7 or ranges such as 198.51.100.0/24 or 2001:db8::/32, separated by commas.',
 					});
 				}
-				if (this.getNodeParameter('authentication', AUTHENTICATION.verificationKey) === AUTHENTICATION.verificationKey) {
+				const authentication = this.getNodeParameter('authentication', AUTHENTICATION.verificationKey);
+				if (authentication !== AUTHENTICATION.none && authentication !== AUTHENTICATION.verificationKey) {
+					throw new NodeOperationError(this.getNode(), `'Authentication' is set to ${JSON.stringify(authentication).slice(0, 40)}, which is not one of its options`, {
+						description: "Choose 'Verification Key' (or 'None' for trying things out). Until then the trigger checks every delivery's signature.",
+					});
+				}
+				if (authentication === AUTHENTICATION.verificationKey) {
 					const { verificationKey } = await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE);
 					if (!verificationKey) {
 						this.logger.warn(
@@ -124,24 +131,25 @@ export class RevOpsTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject();
+		const httpRequest = this.getRequestObject();
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		// n8n reads the body of every request for version-1 nodes before calling webhook(), so
 		// rawBody holds the exact bytes, except for multipart bodies it turns into form fields.
+		const request: DeliveryRequest = {
+			method: httpRequest.method,
+			contentType: httpRequest.headers['content-type']?.split(';')[0].trim().toLowerCase(),
+			rawBody: httpRequest.rawBody,
+			query: httpRequest.query as IDataObject,
+			url: httpRequest.originalUrl ?? httpRequest.url,
+			signature: httpRequest.headers[SIGNATURE_HEADER],
+			clientIp: httpRequest.ip,
+			receivedAt: Date.now(),
+		};
 		const outcome = await handleDelivery(
-			{
-				method: request.method,
-				contentType: request.headers['content-type']?.split(';')[0].trim().toLowerCase(),
-				rawBody: request.rawBody,
-				query: request.query as IDataObject,
-				url: request.originalUrl ?? request.url,
-				signature: request.headers[SIGNATURE_HEADER],
-				clientIp: request.ip,
-				receivedAt: Date.now(),
-			},
+			request,
 			{
 				events: this.getNodeParameter('events', []) as string[],
-				authentication: this.getNodeParameter('authentication', AUTHENTICATION.verificationKey) as Authentication,
+				authentication: String(this.getNodeParameter('authentication', AUTHENTICATION.verificationKey)),
 				ipAllowlist: options.ipAllowlist,
 				maxEventAgeMinutes: options.maxEventAgeMinutes,
 			},
@@ -159,7 +167,7 @@ export class RevOpsTrigger implements INodeType {
 				description: 'The RevOps Trigger could not handle this delivery. If the message does not point to a setting, please report it with the execution log.',
 			});
 		}
-		logRefusal(this, outcome, Date.now());
+		logRefusal(this, request, outcome, Date.now());
 		this.getResponseObject().status(outcome.status).json({ code: outcome.status, message: outcome.message });
 		return { noWebhookResponse: true };
 	}

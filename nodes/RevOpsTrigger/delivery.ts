@@ -3,6 +3,7 @@
  * carry it, whether the signature holds, what the envelope says, and whether the user listens
  * to it. The node's webhook() and the unit tests both run `handleDelivery`.
  */
+import { AUTHENTICATION } from './description';
 import { ALL_EVENTS } from './events';
 import { isIpAllowed, parseIpAllowlist } from './ip-allowlist';
 import { toItem } from './normalise';
@@ -17,8 +18,11 @@ export const ACKNOWLEDGEMENT = 'RevOps API Event Received';
 export interface TriggerSettings {
 	/** Selected event types; `*` selects every event. */
 	events: string[];
-	/** `verificationKey` checks every delivery's signature; `none` accepts unsigned ones. */
-	authentication: 'verificationKey' | 'none';
+	/**
+	 * Only exactly `none` accepts unsigned deliveries. Any other value, `verificationKey` or a
+	 * typo or an expression that resolved to something else, checks every signature: fail closed.
+	 */
+	authentication: string;
 	/** Comma-separated addresses and CIDR ranges allowed to deliver; empty allows any. */
 	ipAllowlist?: string;
 	/** Refuse events whose `event.time` is older than this; 0 or undefined turns the check off. */
@@ -39,14 +43,14 @@ export type DeliveryOutcome =
 export const SIGNATURE_MISMATCH = 'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key';
 
 function checkSender(settings: TriggerSettings, clientIp: string | undefined): void {
-	if (!settings.ipAllowlist?.trim()) return;
-	if (!isIpAllowed(parseIpAllowlist(settings.ipAllowlist), clientIp)) {
+	const allowlist = parseIpAllowlist(settings.ipAllowlist ?? '');
+	if (!isIpAllowed(allowlist, clientIp)) {
 		throw new DeliveryRejection(403, "This address is not in the trigger's IP allowlist");
 	}
 }
 
 /**
- * Fails closed: with Authentication set to Verification Key, a missing or empty key refuses
+ * Fails closed: with any Authentication but None, a missing or empty key refuses
  * every delivery. Only bytes that are then read as JSON can be signed: a bracketed query
  * string is a second grammar, in which a captured signed body could be replayed as another event.
  */
@@ -92,10 +96,10 @@ export async function handleDelivery(
 	try {
 		checkSender(settings, request.clientIp);
 		const carrier = findCarrier(request);
-		const verifies = settings.authentication === 'verificationKey';
+		const verifies = settings.authentication !== AUTHENTICATION.none;
 		if (verifies) await checkSignature(carrier, request.signature, loadKey);
 		const json = carrier.kind === 'query' ? carrier.envelope : decodeJson(carrier.bytes);
-		const item = toItem(readEnvelope(json), carrier.bytes, verifies);
+		const item = toItem(readEnvelope(json), carrier, verifies);
 		const listening = settings.events.includes(ALL_EVENTS) || settings.events.includes(item.eventType);
 		if (!listening) return { kind: 'ignore', eventType: item.eventType };
 		checkAge(item.eventTime, settings, request.receivedAt);

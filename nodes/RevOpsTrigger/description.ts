@@ -6,7 +6,6 @@ export const CREDENTIAL_TYPE = 'revOpsWebhookApi';
 
 export const AUTHENTICATION = { verificationKey: 'verificationKey', none: 'none' } as const;
 
-export type Authentication = (typeof AUTHENTICATION)[keyof typeof AUTHENTICATION];
 
 /** The RevOps Webhook API credential's data; the key may be missing or empty, which refuses every delivery. */
 export interface VerificationKeyCredential {

@@ -7,18 +7,29 @@
 import { createHash } from 'crypto';
 
 import { REVOPS_EVENTS, type RevOpsObjectType } from './events';
+import { JsonNumbers } from './json-numbers';
 import { readMoney } from './money';
+import type { DeliveryCarrier } from './parse';
 import { isRecord } from './parse';
 import { rejectInput } from './rejection';
 import type { RevOpsAccount, RevOpsAccountItem, RevOpsDeal, RevOpsDealItem, RevOpsEnvelope, RevOpsItem } from './types';
-import { describeType, isUnset, type Warnings } from './warnings';
+import { describeType, isUnset, Reading } from './reading';
 
-/** Text as documented; numbers and booleans (real payloads send them) as their text; "" as unset. */
-function readText(value: unknown, field: string, warnings: Warnings): string | null {
+/**
+ * Text as documented; numbers (real payloads send them) as the digits that were sent and
+ * booleans as their text; "" as unset. A number whose digits JSON parsing lost is null.
+ */
+function readText(value: unknown, field: string, reading: Reading): string | null {
 	if (isUnset(value)) return null;
 	if (typeof value === 'string') return value;
-	if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value);
-	warnings.push(`${field}: expected text, got ${describeType(value)}`);
+	if (typeof value === 'boolean') return String(value);
+	const digits = typeof value === 'number' ? reading.numberText(value) : null;
+	if (digits !== null) return digits;
+	reading.warn(
+		typeof value === 'number'
+			? `${field}: the JSON number has more digits than can be read exactly; RevOps should send it as text`
+			: `${field}: expected text, got ${describeType(value)}`,
+	);
 	return null;
 }
 
@@ -37,21 +48,21 @@ function inferEventType(objectType: RevOpsObjectType, status: string | null): st
  * non-empty string; otherwise the object present and its status do. A catalogued type whose
  * object is missing is the one contradiction that leaves nothing to emit.
  */
-export function readEventType(envelope: RevOpsEnvelope, warnings: Warnings) {
+export function readEventType(envelope: RevOpsEnvelope, reading: Reading) {
 	const given = envelope.event.type;
 	const type = typeof given === 'string' && given !== '' ? given : null;
 	if (type === null && !isUnset(given)) {
-		warnings.push(`event.type: expected an event type such as "deal-signed", got ${describeType(given)}; inferred from the status`);
+		reading.warn(`event.type: expected an event type such as "deal-signed", got ${describeType(given)}; inferred from the status`);
 	}
 	const catalogued = REVOPS_EVENTS.find((event) => event.type === type);
 	if (catalogued && envelope[catalogued.object] === undefined) {
 		return rejectInput(`A "${catalogued.type}" event needs a "${catalogued.object}" object`);
 	}
 	if (!catalogued && envelope.deal && envelope.account) {
-		warnings.push('The delivery has both a "deal" and an "account" and no known "event.type"; read as a deal event');
+		reading.warn('The delivery has both a "deal" and an "account" and no known "event.type"; read as a deal event');
 	}
 	const objectType: RevOpsObjectType = catalogued?.object ?? (envelope.deal ? 'deal' : 'account');
-	const status = readText(envelope[objectType]?.status, `${objectType}.status`, warnings);
+	const status = readText(envelope[objectType]?.status, `${objectType}.status`, reading);
 	return {
 		eventType: type ?? inferEventType(objectType, status),
 		eventTypeInferred: type === null,
@@ -63,7 +74,7 @@ export function readEventType(envelope: RevOpsEnvelope, warnings: Warnings) {
 const UNIX_DIGITS = /^\d{1,16}$/;
 
 /** `event.time` is Unix seconds, as a number or a digit string; 13 digits mean milliseconds. */
-function readEventTime(value: unknown, warnings: Warnings): string | null {
+function readEventTime(value: unknown, reading: Reading): string | null {
 	if (isUnset(value)) return null;
 	const digits = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
 	const date =
@@ -71,14 +82,14 @@ function readEventTime(value: unknown, warnings: Warnings): string | null {
 			? new Date(digits.length === 13 ? Number(digits) : Number(digits) * 1000)
 			: undefined;
 	if (date === undefined || Number.isNaN(date.getTime())) {
-		warnings.push(`event.time: expected Unix seconds or milliseconds, got ${describeType(value)}`);
+		reading.warn(`event.time: expected Unix seconds or milliseconds, got ${describeType(value)}`);
 		return null;
 	}
 	return date.toISOString();
 }
 
 /** The objects of a RevOps list; n8n's query parser turns lists longer than 20 into objects keyed by index. */
-function readList(value: unknown, field: string, warnings: Warnings): Array<Record<string, unknown>> {
+function readList(value: unknown, field: string, reading: Reading): Array<Record<string, unknown>> {
 	if (isUnset(value)) return [];
 	const entries =
 		isRecord(value) && Object.keys(value).every((key) => /^\d+$/.test(key))
@@ -87,78 +98,83 @@ function readList(value: unknown, field: string, warnings: Warnings): Array<Reco
 					.map((key) => value[key])
 			: value;
 	if (!Array.isArray(entries)) {
-		warnings.push(`${field}: expected a list, got ${describeType(value)}`);
+		reading.warn(`${field}: expected a list, got ${describeType(value)}`);
 		return [];
 	}
 	return entries.filter((entry, index) => {
 		if (isRecord(entry)) return true;
-		warnings.push(`${field}[${index}]: expected an object, got ${describeType(entry)}`);
+		reading.warn(`${field}[${index}]: expected an object, got ${describeType(entry)}`);
 		return false;
 	});
 }
 
 /** `enabled` missing means off; GET deliveries carry every value as a string. */
-function isEnabled(flag: Record<string, unknown>, field: string, warnings: Warnings): boolean {
+function isEnabled(flag: Record<string, unknown>, field: string, reading: Reading): boolean {
 	const { enabled } = flag;
 	if (enabled === true || enabled === 'true') return true;
 	if (!isUnset(enabled) && enabled !== false && enabled !== 'false') {
-		warnings.push(`${field}.enabled: expected true or false, got ${describeType(enabled)}; read as off`);
+		reading.warn(`${field}.enabled: expected true or false, got ${describeType(enabled)}; read as off`);
 	}
 	return false;
 }
 
-function readFeatureFlags(value: unknown, warnings: Warnings): string[] {
-	return readList(value, 'deal.feature_flags', warnings).flatMap((flag, index) => {
+/** Entries a summary list or map holds at most; the raw object keeps them all. */
+export const MAX_SUMMARY_ENTRIES = 1000;
+
+function readFeatureFlags(value: unknown, reading: Reading): string[] {
+	const names = readList(value, 'deal.feature_flags', reading).flatMap((flag, index) => {
 		const field = `deal.feature_flags[${index}]`;
-		if (!isEnabled(flag, field, warnings)) return [];
-		const name = readText(flag.name, `${field}.name`, warnings);
-		if (name === null) warnings.push(`${field}: an enabled flag without a name`);
+		if (!isEnabled(flag, field, reading)) return [];
+		const name = readText(flag.name, `${field}.name`, reading);
+		if (name === null) reading.warn(`${field}: an enabled flag without a name`);
 		return name === null ? [] : [name];
 	});
+	if (names.length > MAX_SUMMARY_ENTRIES) {
+		reading.warn(`deal.feature_flags: ${names.length} enabled flags; enabledFeatureFlags lists the first ${MAX_SUMMARY_ENTRIES}`);
+	}
+	return names.slice(0, MAX_SUMMARY_ENTRIES);
 }
 
-function readTerms(value: unknown, warnings: Warnings): Record<string, string | null> {
+function readTerms(value: unknown, reading: Reading): Record<string, string | null> {
 	const terms: Record<string, string | null> = {};
-	readList(value, 'deal.terms', warnings).forEach((term, index) => {
-		const name = readText(term.friendly_name, `deal.terms[${index}].friendly_name`, warnings);
+	let named = 0;
+	readList(value, 'deal.terms', reading).forEach((term, index) => {
+		const name = readText(term.friendly_name, `deal.terms[${index}].friendly_name`, reading);
 		if (name === null) return;
-		const text = readText(term.value, `deal.terms[${index}].value`, warnings);
+		named += 1;
+		if (named > MAX_SUMMARY_ENTRIES && !Object.hasOwn(terms, name)) return;
+		const text = readText(term.value, `deal.terms[${index}].value`, reading);
 		// defineProperty keeps a term named "__proto__" an ordinary field instead of a prototype change.
 		Object.defineProperty(terms, name, { value: text, enumerable: true, writable: true, configurable: true });
 	});
+	if (named > MAX_SUMMARY_ENTRIES) reading.warn(`deal.terms: ${named} named terms; terms holds the first ${MAX_SUMMARY_ENTRIES} names`);
 	return terms;
 }
 
-function readCustomerName(customer: unknown, warnings: Warnings): string | null {
-	if (isRecord(customer)) return readText(customer.legal_name, 'deal.customer.legal_name', warnings);
-	if (!isUnset(customer)) warnings.push(`deal.customer: expected an object, got ${describeType(customer)}`);
+function readCustomerName(customer: unknown, reading: Reading): string | null {
+	if (isRecord(customer)) return readText(customer.legal_name, 'deal.customer.legal_name', reading);
+	if (!isUnset(customer)) reading.warn(`deal.customer: expected an object, got ${describeType(customer)}`);
 	return null;
 }
 
-function dealFields(deal: RevOpsDeal, status: string | null, warnings: Warnings) {
+function dealFields(deal: RevOpsDeal, status: string | null, reading: Reading) {
 	return {
-		dealId: readText(deal.id, 'deal.id', warnings),
+		dealId: readText(deal.id, 'deal.id', reading),
 		dealStatus: status,
-		accountId: readText(deal.account_id, 'deal.account_id', warnings),
-		customerName: readCustomerName(deal.customer, warnings),
-		netPrice: readMoney(deal.net_price, deal.net_price_currency, deal.net_price_precision, 'deal.net_price', warnings),
-		originalNetPrice: readMoney(
-			deal.original_net_price,
-			deal.original_net_price_currency,
-			deal.original_net_price_precision,
-			'deal.original_net_price',
-			warnings,
-		),
-		enabledFeatureFlags: readFeatureFlags(deal.feature_flags, warnings),
-		terms: readTerms(deal.terms, warnings),
+		accountId: readText(deal.account_id, 'deal.account_id', reading),
+		customerName: readCustomerName(deal.customer, reading),
+		netPrice: readMoney(deal.net_price, deal.net_price_currency, 'deal.net_price', reading),
+		originalNetPrice: readMoney(deal.original_net_price, deal.original_net_price_currency, 'deal.original_net_price', reading),
+		enabledFeatureFlags: readFeatureFlags(deal.feature_flags, reading),
+		terms: readTerms(deal.terms, reading),
 	};
 }
 
-function accountFields(account: RevOpsAccount, status: string | null, warnings: Warnings) {
+function accountFields(account: RevOpsAccount, status: string | null, reading: Reading) {
 	return {
-		accountId: readText(account.account_id, 'account.account_id', warnings),
-		accountName: readText(account.name, 'account.name', warnings),
-		accountEmail: readText(account.email, 'account.email', warnings),
+		accountId: readText(account.account_id, 'account.account_id', reading),
+		accountName: readText(account.name, 'account.name', reading),
+		accountEmail: readText(account.email, 'account.email', reading),
 		accountStatus: status,
 	};
 }
@@ -166,34 +182,37 @@ function accountFields(account: RevOpsAccount, status: string | null, warnings: 
 /**
  * Which delivery this is, for de-duplication: `event.id` when RevOps sent one, else a hash of
  * the bytes it arrived in (a retry repeats them exactly), prefixed with the event type so two
- * events never share a key. `event.hash` is not used: RevOps does not say what it is a hash
- * of, and if it covers only the object, two events about an unchanged object would share it.
+ * events never share a key. The type is URI-encoded so that a type of RevOps' own making cannot
+ * contain the `:` that separates the parts. `event.hash` is not used: RevOps does not say what
+ * it is a hash of, and if it covers only the object, two events about an unchanged object would share it.
  */
 function dedupeKey(eventType: string, eventId: string | null, carrierBytes: Buffer): string {
 	const identity = eventId !== null ? `id:${eventId}` : `sha256:${createHash('sha256').update(carrierBytes).digest('hex')}`;
-	return `${eventType}:${identity}`;
+	return `${encodeURIComponent(eventType)}:${identity}`;
 }
 
-export function toItem(envelope: RevOpsEnvelope, carrierBytes: Buffer, signatureVerified: boolean): RevOpsItem {
-	const warnings: Warnings = [];
-	const { eventType, eventTypeInferred, objectType, status } = readEventType(envelope, warnings);
-	const eventId = readText(envelope.event.id, 'event.id', warnings);
+export function toItem(envelope: RevOpsEnvelope, carrier: DeliveryCarrier, signatureVerified: boolean): RevOpsItem {
+	// A query carrier's values are all strings: it has no JSON numbers to look up.
+	const reading = new Reading(new JsonNumbers(carrier.kind === 'json' ? carrier.bytes.toString('utf8') : ''));
+	const { eventType, eventTypeInferred, objectType, status } = readEventType(envelope, reading);
+	const eventId = readText(envelope.event.id, 'event.id', reading);
 	const common = {
 		eventType,
 		eventTypeInferred,
 		eventId,
-		eventTime: readEventTime(envelope.event.time, warnings),
-		dedupeKey: dedupeKey(eventType, eventId, carrierBytes),
+		eventTime: readEventTime(envelope.event.time, reading),
+		dedupeKey: dedupeKey(eventType, eventId, carrier.bytes),
 		signatureVerified,
 		event: envelope.event,
-		warnings,
 	};
 	if (objectType === 'deal') {
 		const deal = envelope.deal as RevOpsDeal;
-		const item: RevOpsDealItem = { ...common, objectType, ...dealFields(deal, status, warnings), deal };
+		const fields = dealFields(deal, status, reading);
+		const item: RevOpsDealItem = { ...common, objectType, ...fields, deal, warnings: reading.warnings() };
 		return item;
 	}
 	const account = envelope.account as RevOpsAccount;
-	const item: RevOpsAccountItem = { ...common, objectType, ...accountFields(account, status, warnings), account };
+	const fields = accountFields(account, status, reading);
+	const item: RevOpsAccountItem = { ...common, objectType, ...fields, account, warnings: reading.warnings() };
 	return item;
 }

@@ -107,7 +107,7 @@ export function unwrapBody(json: Record<string, unknown>): Record<string, unknow
  * The `event` block: an object as sent, or, as in RevOps' curl example, a bare string that is
  * the event type. Missing or null means the envelope had none.
  */
-function readEventBlock(event: unknown): RevOpsEventMeta {
+export function readEventBlock(event: unknown): RevOpsEventMeta {
 	if (event === undefined || event === null) return {};
 	if (typeof event === 'string') return { type: event };
 	if (isRecord(event)) return event as RevOpsEventMeta;

@@ -1,11 +1,13 @@
 /**
  * What n8n's log says about a delivery the trigger refused (401, 403, 4xx): the reason, the
- * sender's address and, when the delivery names a known one, the event type; never the body or
- * the key. A flood of bad requests must not flood the log, so each trigger logs the first
+ * sender's address and, when the delivery names a known one, the event type it claims (a
+ * refused delivery is not trusted, so the type is only what it says of itself); never the body
+ * or the key. A flood of bad requests must not flood the log, so each trigger logs the first
  * refusals of a window one by one and only counts the rest; the count goes out with the first
  * refusal after the window, so a sustained flood costs a few lines a minute.
  */
 import { REVOPS_EVENTS } from './events';
+import { findCarrier, isRecord, readEventBlock, unwrapBody, type DeliveryRequest } from './parse';
 
 export const REJECTION_LOG_WINDOW_MS = 60_000;
 /** Refusals per trigger and window logged one by one; the rest are counted. */
@@ -13,6 +15,8 @@ export const REJECTION_LOG_BURST = 5;
 /** Triggers tracked per server; the least recently started window is dropped beyond it. */
 const MAX_TRACKED_TRIGGERS = 1000;
 const MAX_REASON_LENGTH = 300;
+/** Larger refused bodies are not parsed to name their type: a flood of big unsigned bodies costs no JSON parsing. */
+export const MAX_PARSED_REFUSED_BYTES = 64 * 1024;
 
 export interface RefusedDelivery {
 	status: number;
@@ -69,15 +73,19 @@ export class RejectionLogLimiter {
 const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(REVOPS_EVENTS.map((event) => event.type));
 
 /**
- * The event type the delivery claims, when it is one RevOps documents. Anything else is
- * reported as unknown, so a sender cannot write arbitrary text into the log through it.
- * Called only for refusals that get logged, so a flood is not parsed twice.
+ * The event type a refused delivery claims, when it is one RevOps documents, read from the same
+ * carriers the trigger reads (body, `payload`/`body`/`data` GET parameters, bracketed query
+ * keys; `event` as an object or a bare type, with or without the `body` wrapper). Anything else
+ * is undefined, so a sender cannot write arbitrary text into the log through it. Called only for
+ * refusals that get logged, so a flood is not parsed again and again.
  */
-export function claimedEventType(envelopeText: string | undefined): string | undefined {
-	if (envelopeText === undefined || envelopeText === '') return undefined;
+export function claimedEventType(request: DeliveryRequest): string | undefined {
 	try {
-		const envelope = JSON.parse(envelopeText) as { event?: { type?: unknown } } | null;
-		const type = envelope?.event?.type;
+		const carrier = findCarrier(request);
+		if (carrier.kind === 'json' && carrier.bytes.length > MAX_PARSED_REFUSED_BYTES) return undefined;
+		const json: unknown = carrier.kind === 'query' ? carrier.envelope : JSON.parse(carrier.bytes.toString('utf8'));
+		if (!isRecord(json)) return undefined;
+		const type = readEventBlock(unwrapBody(json).event).type;
 		return typeof type === 'string' && KNOWN_EVENT_TYPES.has(type) ? type : undefined;
 	} catch {
 		return undefined;
@@ -104,7 +112,7 @@ export function rejectionWarning(
 	const reason = safeReason(refused.reason);
 	const parts = [
 		`RevOps Trigger "${safeReason(refused.nodeName)}" (workflow ${safeReason(refused.workflowId ?? 'unknown')}) refused a delivery`,
-		`from ${sender}${eventType === undefined ? '' : ` (event ${eventType})`} with ${refused.status}: ${reason}`,
+		`from ${sender}${eventType === undefined ? '' : ` (claims event ${eventType})`} with ${refused.status}: ${reason}`,
 	];
 	let message = parts.join(' ');
 	if (admitted.suppressedBefore > 0) {
@@ -118,7 +126,7 @@ export function rejectionWarning(
 		meta: {
 			status: refused.status,
 			sender,
-			eventType: eventType ?? 'unknown',
+			claimedEventType: eventType ?? 'unknown',
 			workflowId: refused.workflowId ?? 'unknown',
 			node: refused.nodeName,
 			suppressedBefore: admitted.suppressedBefore,
@@ -130,7 +138,7 @@ export function rejectionWarning(
 const LIMITER_SLOT = 'n8nNodesRevOpsRejectionLog';
 
 interface RefusalContext {
-	getRequestObject(): { ip?: string; rawBody?: Buffer; query?: unknown; app?: { locals?: Record<string, unknown> } };
+	getRequestObject(): { app?: { locals?: Record<string, unknown> } };
 	getNode(): { name: string };
 	getWorkflow(): { id?: string };
 	logger: { warn(message: string, meta?: Record<string, unknown>): void };
@@ -141,16 +149,20 @@ interface RefusalContext {
  * delivery pipeline's advice to the operator when it has some. Without an Express
  * app to keep the counters on (unit tests), every refusal is logged.
  */
-export function logRefusal(context: RefusalContext, refusal: { status: number; message: string; operatorWarning?: string }, now: number): void {
-	const request = context.getRequestObject();
+export function logRefusal(
+	context: RefusalContext,
+	request: DeliveryRequest,
+	refusal: { status: number; message: string; operatorWarning?: string },
+	now: number,
+): void {
 	const refused: RefusedDelivery = {
 		status: refusal.status,
 		reason: refusal.message,
-		sender: request.ip,
+		sender: request.clientIp,
 		workflowId: context.getWorkflow().id,
 		nodeName: context.getNode().name,
 	};
-	const locals = request.app?.locals;
+	const locals = context.getRequestObject().app?.locals;
 	let limiter = locals?.[LIMITER_SLOT];
 	if (locals !== undefined && !(limiter instanceof RejectionLogLimiter)) {
 		limiter = new RejectionLogLimiter();
@@ -161,9 +173,7 @@ export function logRefusal(context: RefusalContext, refusal: { status: number; m
 			? limiter.admit(`${refused.workflowId ?? ''}\u0000${refused.nodeName}`, now)
 			: { log: true, suppressedBefore: 0, lastOfBurst: false };
 	if (!admitted.log) return;
-	const query = request.query as { payload?: unknown } | undefined;
-	const envelopeText = typeof query?.payload === 'string' ? query.payload : request.rawBody?.toString('utf8');
-	const warning = rejectionWarning(refused, claimedEventType(envelopeText), admitted);
+	const warning = rejectionWarning(refused, claimedEventType(request), admitted);
 	context.logger.warn(warning.message, warning.meta);
 	// A refusal caused by the trigger's own settings repeats on every delivery: limited the same way.
 	if (refusal.operatorWarning) context.logger.warn(refusal.operatorWarning);

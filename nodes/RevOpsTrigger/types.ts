@@ -100,11 +100,15 @@ export interface RevOpsEnvelope {
 }
 
 /**
- * An exact amount of money. `amount` is a decimal string with exactly `precision`
- * fractional digits; `minorUnits` is the same amount as an integer count of the smallest
- * unit (cents for USD, yen for JPY), or null when it cannot be given exactly. `precision`
- * is `*_precision` when RevOps sent a usable one, else the currency's ISO 4217 minor unit,
- * else null (and then `minorUnits` is null too).
+ * An exact amount of money, counted in the currency's ISO 4217 minor unit.
+ * - `precision`: the currency's ISO 4217 minor-unit digits (USD 2, JPY 0, KWD 3), the unit
+ *   `minorUnits` counts in; null when `currency` is missing or not an ISO code with a minor
+ *   unit. RevOps' `*_precision` (how many digits it wrote) is not used.
+ * - `minorUnits`: the amount × 10^precision as a whole number (cents for USD, yen for JPY), or
+ *   null, with a warning, when that is not exact: unknown currency, a fraction of the smallest
+ *   unit, or beyond 2^53.
+ * - `amount`: a decimal string with exactly `precision` digits when `minorUnits` is set,
+ *   otherwise exactly as RevOps wrote it.
  */
 export interface RevOpsMoney {
 	amount: string;
@@ -128,7 +132,10 @@ interface RevOpsItemBase {
 	signatureVerified: boolean;
 	/** The `event` block exactly as received (`{}` when the envelope had none, `{ type }` when it was a string). */
 	event: RevOpsEventMeta;
-	/** One line per summary field that could not be read and is null or empty for that reason. */
+	/**
+	 * One line per summary field that could not be read and is null or empty for that reason;
+	 * the first 20, then one line counting the rest.
+	 */
 	warnings: string[];
 }
 

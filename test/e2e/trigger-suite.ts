@@ -362,8 +362,8 @@ export function triggerSuite(target: SuiteTarget): void {
 			while (refusals().length < REJECTION_LOG_BURST && Date.now() < deadline) await sleep(100);
 			const lines = refusals();
 			expect(lines).toHaveLength(REJECTION_LOG_BURST);
-			expect(lines[0]).toContain(`from 127.0.0.1 (event deal-signed) with 401: ${SIGNATURE_ERROR.message}`);
-			expect(lines[1]).toContain('(event account-created) with 401');
+			expect(lines[0]).toContain(`from 127.0.0.1 (claims event deal-signed) with 401: ${SIGNATURE_ERROR.message}`);
+			expect(lines[1]).toContain('(claims event account-created) with 401');
 			expect(lines.at(-1)).toContain('counted, not logged');
 			const logged = lines.join('\n');
 			for (const secret of [TEST_KEY, 'not-the-key', '6a2b102e-9d80-4863-b3e5-ba867a5ceafd', 'Priya Raman']) expect(logged).not.toContain(secret);

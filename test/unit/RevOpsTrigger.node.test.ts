@@ -86,13 +86,13 @@ describe('RevOps Trigger description', () => {
 		expect(subtitleFor(['deal-active', 'account-deleted'])).toBe('Deal Activated, Account Deleted');
 	});
 
-	it('asks for the credential only with Verification Key authentication', () => {
+	it('asks for the credential with every Authentication but None, since every other value verifies', () => {
 		expect(description.credentials).toEqual([
 			{
 				name: 'revOpsWebhookApi',
 				required: true,
 				testedBy: 'revOpsVerificationKeyTest',
-				displayOptions: { show: { authentication: ['verificationKey'] } },
+				displayOptions: { hide: { authentication: ['none'] } },
 			},
 		]);
 	});
@@ -163,7 +163,7 @@ describe('RevOps Trigger webhook()', () => {
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toEqual({ status: 401, json: { code: 401, message: 'The trigger has no Verification Key, so it cannot verify any delivery' } });
 		expect(warnings).toEqual([
-			expect.stringContaining('refused a delivery from 127.0.0.1 (event deal-signed) with 401: The trigger has no Verification Key'),
+			expect.stringContaining('refused a delivery from 127.0.0.1 (claims event deal-signed) with 401: The trigger has no Verification Key'),
 			'RevOps Trigger: the RevOps Webhook API credential has an empty Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
 		]);
 	});
@@ -255,6 +255,24 @@ describe('RevOps Trigger activation, in n8n-core\'s HookContext', () => {
 		expect(await hooks.create.call(context)).toBe(true);
 		expect(await hooks.delete.call(context)).toBe(true);
 		expect(warnings).toEqual([]);
+	});
+
+	it.each([
+		['an unknown literal', 'verificationkey', '"verificationkey"'],
+		['an expression that resolves to an empty string', '={{ "" }}', '""'],
+	])('refuses to activate with an Authentication that is %s, and the delivery path still verifies', async (_label, authentication, shown) => {
+		const hook = await coreWebhook({ parameters: { events: ['*'], authentication, options: {} }, credential: { verificationKey: TEST_KEY } });
+		const { context } = hook.activation('https://n8n.example.com/webhook');
+		await expect(hooks.create.call(context as IHookFunctions)).rejects.toThrow(`'Authentication' is set to ${shown}, which is not one of its options`);
+		const unsigned = await hook.call({ rawBody: fixtureBytes('deal-signed.json') });
+		expect(unsigned.response.status).toBe(401);
+		const signed = await hook.call({ rawBody: fixtureBytes('deal-signed.json'), headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] } });
+		expect((signed.result.workflowData?.[0][0].json as { signatureVerified?: boolean }).signatureVerified).toBe(true);
+	});
+
+	it('activates with a list of only separators in the allowlist, which allows any address as at delivery time', async () => {
+		const { context } = await activation({ ipAllowlist: ' , ,' }, 'https://n8n.example.com/webhook');
+		expect(await hooks.create.call(context)).toBe(true);
 	});
 
 	it('refuses to activate with an allowlist entry that is not an address', async () => {

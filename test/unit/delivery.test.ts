@@ -1,6 +1,8 @@
 import { createHash } from 'crypto';
 
 import { handleDelivery, SIGNATURE_MISMATCH, type TriggerSettings } from '../../nodes/RevOpsTrigger/delivery';
+import { MAX_SUMMARY_ENTRIES } from '../../nodes/RevOpsTrigger/normalise';
+import { MAX_LISTED_WARNINGS } from '../../nodes/RevOpsTrigger/reading';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
 import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
@@ -63,6 +65,13 @@ describe('the signature check', () => {
 		});
 		expect(outcome.kind === 'emit' && outcome.item.signatureVerified).toBe(false);
 		expect(loads).toBe(0);
+	});
+
+	// An imported workflow with a typo, or an expression that resolved to something else: only exactly "none" is off.
+	it.each(['verificationkey', '', 'None', 'off', 'false'])('verifies with any Authentication value but exactly "none", such as %p', async (authentication) => {
+		expect(await deliver(postRequest(body), { events: ['*'], authentication }, TEST_KEY)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
+		const signed = await deliver(postRequest(body, { signature: SIGNATURE_VECTORS['deal-signed.json'] }), { events: ['*'], authentication }, TEST_KEY);
+		expect(signed.kind === 'emit' && signed.item.signatureVerified).toBe(true);
 	});
 
 	it('runs before the body is parsed, so forged garbage gets 401 rather than 400', async () => {
@@ -255,6 +264,61 @@ describe('de-duplication keys', () => {
 		const body = jsonBytes({ event: { id: 42, type: 'deal-updated' }, deal: { id: 'd' } });
 		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({ eventId: '42', dedupeKey: 'deal-updated:id:42', warnings: [] });
 	});
+
+	// JSON.parse reads all three as 9007199254740992: the ids stay as they were sent.
+	it.each(['9007199254740991', '9007199254740992', '9007199254740993', '18446744073709551617'])('keeps the digits of numeric event.id %s, on either side of 2^53', async (id) => {
+		const body = Buffer.from(`{"event":{"id":${id},"type":"deal-updated"},"deal":{"id":"d","account_id":${id}}}`);
+		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({ eventId: id, accountId: id, dedupeKey: `deal-updated:id:${id}`, warnings: [] });
+	});
+
+	it('gives events whose numeric ids differ only past 2^53 different keys', async () => {
+		const keyOf = async (id: string) => (await emittedItem(deliver(postRequest(Buffer.from(`{"event":{"id":${id},"type":"deal-signed"},"deal":{}}`))))).dedupeKey;
+		expect(await keyOf('9007199254740993')).not.toBe(await keyOf('9007199254740992'));
+	});
+
+	it('falls back to the body hash, with a warning, when the body does not say which digits an id had', async () => {
+		// Two different numbers that parse to one double: the id cannot be told from the other one.
+		const body = Buffer.from('{"event":{"id":9007199254740993,"type":"deal-signed"},"deal":{"terms":[{"friendly_name":"PO","value":9007199254740992}]}}');
+		const item = await emittedItem(deliver(postRequest(body)));
+		expect(item).toMatchObject({ eventId: null, dedupeKey: `deal-signed:sha256:${sha256(body)}`, terms: { PO: null } });
+		expect(item.warnings).toEqual([
+			'event.id: the JSON number has more digits than can be read exactly; RevOps should send it as text',
+			'deal.terms[0].value: the JSON number has more digits than can be read exactly; RevOps should send it as text',
+		]);
+	});
+
+	it('keeps an unknown event type from forging another event\'s key through the separator', async () => {
+		const keyOf = async (type: string, id: string) => (await emittedItem(deliver(postRequest(jsonBytes({ event: { id, type }, deal: {} }))))).dedupeKey;
+		expect(await keyOf('x:id:1', '2')).toBe('x%3Aid%3A1:id:2');
+		expect(await keyOf('x', '1:id:2')).toBe('x:id:1:id:2');
+	});
+});
+
+describe('bounded items', () => {
+	it(`lists the first ${MAX_LISTED_WARNINGS} warnings and counts the rest`, async () => {
+		const flags = Array.from({ length: 5000 }, () => ({ enabled: 'maybe' }));
+		const item = await emittedItem(deliver(postRequest(jsonBytes({ event: { type: 'deal-signed' }, deal: { feature_flags: flags } }))));
+		const warnings = item.warnings as string[];
+		expect(warnings).toHaveLength(MAX_LISTED_WARNINGS + 1);
+		expect(warnings[0]).toBe('deal.feature_flags[0].enabled: expected true or false, got text in another format; read as off');
+		expect(warnings[MAX_LISTED_WARNINGS]).toBe(`... and ${5000 - MAX_LISTED_WARNINGS} more warnings like these, not listed`);
+	});
+
+	it(`keeps the first ${MAX_SUMMARY_ENTRIES} enabled flags and terms, and says so`, async () => {
+		const count = MAX_SUMMARY_ENTRIES + 5;
+		const deal = {
+			feature_flags: Array.from({ length: count }, (_, index) => ({ name: `f${index}`, enabled: true })),
+			terms: Array.from({ length: count }, (_, index) => ({ friendly_name: `t${index}`, value: 'v' })),
+		};
+		const item = await emittedItem(deliver(postRequest(jsonBytes({ event: { type: 'deal-signed' }, deal }))));
+		expect(item.enabledFeatureFlags).toEqual(deal.feature_flags.slice(0, MAX_SUMMARY_ENTRIES).map((flag) => flag.name));
+		expect(Object.keys(item.terms as object)).toHaveLength(MAX_SUMMARY_ENTRIES);
+		expect(item.warnings).toEqual([
+			`deal.feature_flags: ${count} enabled flags; enabledFeatureFlags lists the first ${MAX_SUMMARY_ENTRIES}`,
+			`deal.terms: ${count} named terms; terms holds the first ${MAX_SUMMARY_ENTRIES} names`,
+		]);
+		expect((item.deal as typeof deal).feature_flags).toHaveLength(count);
+	});
 });
 
 describe('GET deliveries', () => {
@@ -343,8 +407,16 @@ describe('sender checks', () => {
 		expect((await deliver(postRequest(body, { clientIp }), allowlist)).kind).toBe('emit');
 	});
 
-	it('allows any address when the allowlist is empty', async () => {
-		expect((await deliver(postRequest(body, { clientIp: '198.51.100.4' }), { ...UNSIGNED_ALL, ipAllowlist: ' ' })).kind).toBe('emit');
+	it.each([' ', ', ,', ','])('allows any address when the allowlist lists no address (%p), as activation does', async (ipAllowlist) => {
+		expect((await deliver(postRequest(body, { clientIp: '198.51.100.4' }), { ...UNSIGNED_ALL, ipAllowlist })).kind).toBe('emit');
+	});
+
+	it('refuses every address when every entry is invalid', async () => {
+		expect(await deliver(postRequest(body, { clientIp: '198.51.100.4' }), { ...UNSIGNED_ALL, ipAllowlist: 'office, home' })).toMatchObject({ kind: 'reject', status: 403 });
+	});
+
+	it('matches a client address with an IPv6 zone', async () => {
+		expect((await deliver(postRequest(body, { clientIp: 'fe80::1%eth0' }), { ...UNSIGNED_ALL, ipAllowlist: 'fe80::/10' })).kind).toBe('emit');
 	});
 
 	it('refuses events older than the age limit, and accepts younger ones', async () => {

@@ -30,7 +30,8 @@ function assertWellFormed(outcome: DeliveryOutcome) {
 	expect(['deal', 'account']).toContain(item.objectType);
 	expect(typeof item.eventType).toBe('string');
 	expect(item.eventType.length).toBeGreaterThan(0);
-	expect(item.dedupeKey.startsWith(`${item.eventType}:`)).toBe(true);
+	expect(item.dedupeKey.startsWith(`${encodeURIComponent(item.eventType)}:`)).toBe(true);
+	expect(item.dedupeKey.split(':')[1]).toMatch(/^(id|sha256)$/);
 	const object = item.objectType === 'deal' ? (item as { deal: unknown }).deal : (item as { account: unknown }).account;
 	expect(typeof object).toBe('object');
 	expect(object).not.toBeNull();

@@ -2,12 +2,14 @@ import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import {
 	claimedEventType,
 	logRefusal,
+	MAX_PARSED_REFUSED_BYTES,
 	REJECTION_LOG_BURST,
 	REJECTION_LOG_WINDOW_MS,
 	RejectionLogLimiter,
 	rejectionWarning,
 } from '../../nodes/RevOpsTrigger/rejection-log';
 import { fixtureBytes, TEST_KEY } from '../support/fixtures';
+import { getRequest, postRequest } from '../support/requests';
 import { webhookContext } from '../support/webhook-context';
 
 const refused = { status: 401, reason: 'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key', sender: '203.0.113.7', workflowId: 'wf1', nodeName: 'RevOps Trigger' };
@@ -40,30 +42,55 @@ describe('RejectionLogLimiter', () => {
 });
 
 describe('claimedEventType', () => {
-	it('reads a documented event type from the envelope', () => {
-		expect(claimedEventType(fixtureBytes('deal-signed').toString('utf8'))).toBe('deal-signed');
+	const post = (text: string | undefined) => postRequest(text === undefined ? Buffer.alloc(0) : Buffer.from(text));
+
+	it.each([
+		['the envelope', post(fixtureBytes('deal-signed').toString('utf8'))],
+		['a bare string event', post('{"event":"deal-signed","deal":{}}')],
+		['the body wrapper', post('{"body":{"event":{"type":"deal-signed"},"deal":{}}}')],
+		['a GET payload parameter', getRequest({ payload: '{"event":{"type":"deal-signed"}}' }, 'payload=x')],
+		['a GET body parameter', getRequest({ body: '{"event":"deal-signed"}' }, 'body=x')],
+		['a GET data parameter', getRequest({ data: '{"body":{"event":{"type":"deal-signed"}}}' }, 'data=x')],
+		['bracketed GET keys', getRequest({ event: { type: 'deal-signed' }, deal: { id: 'd' } }, 'event[type]=deal-signed&deal[id]=d')],
+		['bracketed GET keys in a body wrapper', getRequest({ body: { event: { type: 'deal-signed' } } }, 'body[event][type]=deal-signed')],
+	])('reads a documented event type from %s', (_label, request) => {
+		expect(claimedEventType(request)).toBe('deal-signed');
 	});
 
 	it.each([
-		['no body', undefined],
-		['an empty body', ''],
-		['malformed JSON', '{"event":'],
-		['a type RevOps does not send', '{"event":{"type":"deal-signed\\n[ERROR] forged log line"}}'],
-		['a non-string type', '{"event":{"type":7}}'],
-		['JSON null', 'null'],
-	])('says nothing for %s', (_label, text) => {
-		expect(claimedEventType(text)).toBeUndefined();
+		['no body', post(undefined)],
+		['malformed JSON', post('{"event":')],
+		['a type RevOps does not send', post('{"event":{"type":"deal-signed\\n[ERROR] forged log line"}}')],
+		['a non-string type', post('{"event":{"type":7}}')],
+		['JSON null', post('null')],
+		['a multipart body', postRequest(Buffer.from('{"event":"deal-signed"}'), { contentType: 'multipart/form-data' })],
+	])('says nothing for %s', (_label, request) => {
+		expect(claimedEventType(request)).toBeUndefined();
+	});
+
+	it(`does not parse a refused body over ${MAX_PARSED_REFUSED_BYTES} bytes, so a flood of large bodies costs no parsing`, () => {
+		const envelope = '{"event":{"type":"deal-signed"},"deal":{"padding":"';
+		const atLimit = envelope + 'x'.repeat(MAX_PARSED_REFUSED_BYTES - envelope.length - 3) + '"}}';
+		expect(Buffer.byteLength(atLimit)).toBe(MAX_PARSED_REFUSED_BYTES);
+		expect(claimedEventType(post(atLimit))).toBe('deal-signed');
+		const parse = jest.spyOn(JSON, 'parse');
+		try {
+			expect(claimedEventType(post(atLimit.replace('"padding":"', '"padding":"x')))).toBeUndefined();
+			expect(parse).not.toHaveBeenCalled();
+		} finally {
+			parse.mockRestore();
+		}
 	});
 });
 
 describe('rejectionWarning', () => {
-	it('names the trigger, sender, event type, status and reason', () => {
+	it('names the trigger, sender, claimed event type, status and reason', () => {
 		const warning = rejectionWarning(refused, 'deal-signed', { suppressedBefore: 0, lastOfBurst: false });
 		expect(warning.message).toBe(
-			'RevOps Trigger "RevOps Trigger" (workflow wf1) refused a delivery from 203.0.113.7 (event deal-signed) with 401: ' +
+			'RevOps Trigger "RevOps Trigger" (workflow wf1) refused a delivery from 203.0.113.7 (claims event deal-signed) with 401: ' +
 				'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key',
 		);
-		expect(warning.meta).toEqual({ status: 401, sender: '203.0.113.7', eventType: 'deal-signed', workflowId: 'wf1', node: 'RevOps Trigger', suppressedBefore: 0 });
+		expect(warning.meta).toEqual({ status: 401, sender: '203.0.113.7', claimedEventType: 'deal-signed', workflowId: 'wf1', node: 'RevOps Trigger', suppressedBefore: 0 });
 	});
 
 	it('says how many refusals went unlogged, and when logging pauses', () => {
@@ -96,7 +123,7 @@ describe('RevOps Trigger logs refusals', () => {
 		await node.webhook.call(context);
 		expect(response.status).toBe(401);
 		expect(warnings).toHaveLength(1);
-		expect(warnings[0]).toContain('from 198.51.100.4 (event deal-signed) with 401');
+		expect(warnings[0]).toContain('from 198.51.100.4 (claims event deal-signed) with 401');
 		const logged = JSON.stringify(warnings);
 		expect(logged).not.toContain(TEST_KEY);
 		expect(logged).not.toContain('6a2b102e-9d80-4863-b3e5-ba867a5ceafd');
@@ -112,14 +139,15 @@ describe('RevOps Trigger logs refusals', () => {
 		const app = { locals: {} as Record<string, unknown> };
 		const warnings: string[] = [];
 		const context = {
-			getRequestObject: () => ({ ip: '127.0.0.1', rawBody: Buffer.from('{}'), query: {}, app }),
+			getRequestObject: () => ({ app }),
 			getNode: () => ({ name: 'RevOps Trigger' }),
 			getWorkflow: () => ({ id: 'wf9' }),
 			logger: { warn: (message: string) => warnings.push(message) },
 		};
-		for (let index = 0; index < 100; index++) logRefusal(context, { status: 400, message: 'bad' }, 1_000 + index);
+		const request = postRequest(Buffer.from('{}'));
+		for (let index = 0; index < 100; index++) logRefusal(context, request, { status: 400, message: 'bad' }, 1_000 + index);
 		expect(warnings).toHaveLength(REJECTION_LOG_BURST);
-		logRefusal(context, { status: 400, message: 'bad' }, 1_000 + REJECTION_LOG_WINDOW_MS);
+		logRefusal(context, request, { status: 400, message: 'bad' }, 1_000 + REJECTION_LOG_WINDOW_MS);
 		expect(warnings.at(-1)).toContain(`[${100 - REJECTION_LOG_BURST} more refusals`);
 	});
 });

@@ -7,7 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
+import { JsonNumbers } from '../../nodes/RevOpsTrigger/json-numbers';
 import { readEventType } from '../../nodes/RevOpsTrigger/normalise';
+import { Reading } from '../../nodes/RevOpsTrigger/reading';
 import { isRecord as isObject, readEnvelope, unwrapBody } from '../../nodes/RevOpsTrigger/parse';
 import { DeliveryRejection } from '../../nodes/RevOpsTrigger/rejection';
 
@@ -86,7 +88,7 @@ export function freshEvent(body: Buffer, overrides: { id?: string; time?: number
 export function eventTypeOf(body: Buffer): { type: string | null; inferred: boolean } {
 	const parsed = parseObject(body, 'eventTypeOf');
 	try {
-		const { eventType, eventTypeInferred } = readEventType(readEnvelope(parsed), []);
+		const { eventType, eventTypeInferred } = readEventType(readEnvelope(parsed), new Reading(new JsonNumbers(body.toString('utf8'))));
 		return { type: eventType, inferred: eventTypeInferred };
 	} catch (error) {
 		if (error instanceof DeliveryRejection) return { type: null, inferred: false };
