@@ -7,6 +7,7 @@ import { createHmac, randomUUID } from 'crypto';
 
 import { startN8n, type N8nInstance, type N8nVersion } from '../../tools/n8n/instance';
 import { sleep } from '../../tools/n8n/process';
+import { groupResidentMiB } from '../../tools/load/memory';
 import { REJECTION_LOG_BURST } from '../../nodes/RevOpsTrigger/rejection-log';
 import { deliver, sendOnce } from '../../tools/revops/sender';
 import { BillingStub } from '../support/billing-stub';
@@ -170,10 +171,22 @@ export function triggerSuite(target: SuiteTarget): void {
 			expect(items.map((item) => [item.eventType, item.accountName])).toEqual([['account-updated', 'x&event[type]=deal-signed&deal[id]=free']]);
 		});
 
-		it('reads money exactly in USD, JPY, KWD and CLF, with and without precision, from strings and JSON numbers', async () => {
+		it('reads money exactly in ISO 4217 minor units in USD, JPY, KWD and CLF, whatever precision RevOps wrote, from strings and JSON numbers', async () => {
 			const workflow = await publish('Money', revOpsTrigger({ authentication: 'none' }), noOp());
-			const deals: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+			const deals: Array<[Record<string, unknown>, Record<string, unknown>, string[]?]> = [
 				[{ net_price: '44400', net_price_currency: 'USD' }, { amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 }],
+				// Precision 4 writes four decimals; the count is still in cents, never 444000000.
+				[{ net_price: '44400.0000', net_price_currency: 'USD', net_price_precision: 4 }, { amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 }],
+				[
+					{ net_price: '0.125', net_price_currency: 'USD', net_price_precision: 3 },
+					{ amount: '0.125', currency: 'USD', precision: 2, minorUnits: null },
+					['deal.net_price: 0.125 has a fraction of the smallest unit of USD (2 decimal places), so it has no exact minor units'],
+				],
+				[
+					{ net_price: '19.99', net_price_currency: 'XYZ', net_price_precision: 2 },
+					{ amount: '19.99', currency: 'XYZ', precision: null, minorUnits: null },
+					['deal.net_price_currency: "XYZ" is not an ISO 4217 currency with a minor unit, so the amount is not counted in minor units'],
+				],
 				[{ net_price: 44400.5, net_price_currency: 'USD', net_price_precision: 2 }, { amount: '44400.50', currency: 'USD', precision: 2, minorUnits: 4440050 }],
 				[{ net_price: '4860000', net_price_currency: 'JPY', net_price_precision: '' }, { amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 }],
 				[{ net_price: 4860000, net_price_currency: 'JPY', net_price_precision: 0 }, { amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 }],
@@ -190,7 +203,62 @@ export function triggerSuite(target: SuiteTarget): void {
 				expect([answer.status, answer.body]).toEqual([200, ACK]);
 			}
 			const items = await triggerItems(workflow, deals.length);
-			expect(items.map((item) => [item.netPrice, item.warnings])).toEqual(deals.map(([, money]) => [money, []]));
+			expect(items.map((item) => [item.netPrice, item.warnings])).toEqual(deals.map(([, money, warnings]) => [money, warnings ?? []]));
+		});
+
+		it('keeps numeric ids on both sides of 2^53 as sent, so their dedupeKeys differ', async () => {
+			const workflow = await publish('Numeric ids', revOpsTrigger({ authentication: 'none' }), noOp());
+			// Written as text: JSON.stringify would round them before they leave the test.
+			const ids = ['9007199254740991', '9007199254740992', '9007199254740993'];
+			for (const id of ids) {
+				const body = `{"event":{"id":${id},"type":"deal-signed"},"deal":{"id":"d","account_id":${id},"terms":[{"friendly_name":"PO","value":${id}}]}}`;
+				const answer = await rawRequest(workflow.url, { headers: { 'content-type': 'application/json' }, body });
+				expect([answer.status, answer.body]).toEqual([200, ACK]);
+			}
+			const items = await triggerItems(workflow, ids.length);
+			expect(items.map((item) => [item.eventId, item.accountId, (item.terms as Record<string, unknown>).PO, item.dedupeKey, item.warnings])).toEqual(
+				ids.map((id) => [id, id, id, `deal-signed:id:${id}`, []]),
+			);
+		});
+
+		it('refuses to activate with an Authentication that is neither option, so nothing unsigned gets in', async () => {
+			for (const authentication of ['verificationkey', '={{ "" }}']) {
+				const trigger = revOpsTrigger({ credential, authentication });
+				const id = await n8n.createWorkflow(chain(`Authentication ${authentication}`, [trigger, noOp()]));
+				await expect(n8n.activate(id)).rejects.toThrow("'Authentication' is set to");
+				const unsigned = await rawRequest(n8n.webhookUrl(trigger.webhookId as string), { headers: { 'content-type': 'application/json' }, body: fixtureBytes('deal-signed.json') });
+				expect({ authentication, status: unsigned.status }).toEqual({ authentication, status: 404 });
+			}
+		});
+
+		it('answers a 16 MiB body of unreadable flags and terms within RevOps\' 30 s, with a bounded item, and saves the execution', async () => {
+			const workflow = await publish('Largest body', revOpsTrigger({ authentication: 'none' }), noOp());
+			const flag = '{"enabled":"x"},';
+			const term = '{"friendly_name":{}},';
+			const head = '{"event":{"id":"big","type":"deal-signed"},"deal":{"feature_flags":[';
+			// n8n's default N8N_PAYLOAD_SIZE_MAX is 16 MiB; stay 1 KiB under it.
+			const half = Math.floor((16 * 1024 * 1024 - 1024 - head.length) / 2);
+			const flags = flag.repeat(Math.floor(half / flag.length));
+			const terms = term.repeat(Math.floor(half / term.length));
+			const body = `${head}${flags.slice(0, -1)}],"terms":[${terms.slice(0, -1)}]}}`;
+			const entries = Math.floor(half / flag.length) + Math.floor(half / term.length);
+			const before = groupResidentMiB(n8n.pid);
+			const started = Date.now();
+			const answer = await rawRequest(workflow.url, { headers: { 'content-type': 'application/json' }, body, timeoutMs: 30_000 });
+			const answeredMs = Date.now() - started;
+			expect([answer.status, answer.body]).toEqual([200, ACK]);
+			const [item] = await triggerItems(workflow, 1);
+			const after = groupResidentMiB(n8n.pid);
+			process.stdout.write(
+				`  [16 MiB] ${target.label}: ${(Buffer.byteLength(body) / 1024 / 1024).toFixed(2)} MiB, ${entries} unreadable entries, answered in ${answeredMs} ms; ` +
+					`n8n resident ${before} MiB before, ${after} MiB after\n`,
+			);
+			expect(answeredMs).toBeLessThan(30_000);
+			const warnings = item.warnings as string[];
+			expect(warnings).toHaveLength(21);
+			expect(warnings[20]).toBe(`... and ${entries - 20} more warnings like these, not listed`);
+			expect(item.enabledFeatureFlags).toEqual([]);
+			expect(item.terms).toEqual({});
 		});
 
 		it('answers each class of bad input with a 4xx and starts nothing', async () => {

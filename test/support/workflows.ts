@@ -14,7 +14,8 @@ export type N8nNode = WorkflowNode & { id: string };
 
 export interface TriggerOptions {
 	events?: string[];
-	authentication?: 'verificationKey' | 'none';
+	/** 'verificationKey' or 'none'; any other text is what a typo in an imported workflow would save. */
+	authentication?: string;
 	credential?: { id: string; name: string };
 	parameters?: Record<string, unknown>;
 }
@@ -29,7 +30,8 @@ export function revOpsTrigger(options: TriggerOptions): N8nNode {
 	return {
 		...n8nNode(TRIGGER_NAME, TRIGGER_TYPE, 1, { events: options.events ?? ['*'], authentication, ...options.parameters }),
 		webhookId: randomUUID(),
-		...(authentication === 'verificationKey' && options.credential
+		// Every Authentication but None verifies, and so carries the credential.
+		...(authentication !== 'none' && options.credential
 			? { credentials: { revOpsWebhookApi: options.credential } }
 			: {}),
 	};
