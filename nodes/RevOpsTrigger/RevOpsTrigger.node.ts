@@ -15,7 +15,7 @@ import {
 import { ACKNOWLEDGEMENT, handleDelivery } from './delivery';
 import { parseIpAllowlist } from './ip-allowlist';
 import type { DeliveryRequest } from './parse';
-import { logRefusal } from './rejection-log';
+import { logOtherKey, logRefusal } from './rejection-log';
 import {
 	acknowledgeNotice,
 	acknowledgeProperty,
@@ -28,9 +28,9 @@ import {
 	subtitle,
 	type TriggerOptions,
 	unsignedWarning,
-	type VerificationKeyCredential,
 } from './description';
 import { SIGNATURE_HEADER } from './signature';
+import { checkCredentialKeys, verificationKeys, type VerificationKeyCredential } from './verification-keys';
 import { WEBHOOKS } from './webhooks';
 
 export class RevOpsTrigger implements INodeType {
@@ -73,14 +73,8 @@ export class RevOpsTrigger implements INodeType {
 				this: ICredentialTestFunctions,
 				credential: ICredentialsDecrypted,
 			): Promise<INodeCredentialTestResult> {
-				const key = credential.data?.verificationKey;
-				if (typeof key !== 'string' || key === '') {
-					return { status: 'Error', message: 'Enter the \'Verification Key\' shown for the webhook in RevOps' };
-				}
-				if (key.trim() !== key) {
-					return { status: 'Error', message: 'The \'Verification Key\' starts or ends with a space: copy it again from RevOps' };
-				}
-				return { status: 'OK', message: 'The key is set. RevOps has no API to check it: send a test event from RevOps to confirm it.' };
+				const { ok, message } = checkCredentialKeys(credential.data ?? {});
+				return { status: ok ? 'OK' : 'Error', message };
 			},
 		},
 	};
@@ -109,10 +103,10 @@ export class RevOpsTrigger implements INodeType {
 					});
 				}
 				if (authentication === AUTHENTICATION.verificationKey) {
-					const { verificationKey } = await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE);
-					if (!verificationKey) {
+					const keys = verificationKeys(await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE));
+					if (keys.length === 0) {
 						this.logger.warn(
-							'RevOps Trigger: the Verification Key is empty, so every delivery will be refused with 401. Copy the key from RevOps > Settings > Webhooks into the RevOps Webhook API credential.',
+							'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery will be refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
 						);
 					}
 				}
@@ -153,8 +147,11 @@ export class RevOpsTrigger implements INodeType {
 				ipAllowlist: options.ipAllowlist,
 				maxEventAgeMinutes: options.maxEventAgeMinutes,
 			},
-			async () => (await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE)).verificationKey,
+			async () => verificationKeys(await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE)),
 		);
+
+		const verifiedWithKey = outcome.kind === 'emit' ? outcome.item.verifiedWithKey : outcome.kind === 'ignore' ? outcome.verifiedWithKey : null;
+		if (verifiedWithKey !== null && verifiedWithKey !== 1) logOtherKey(this, verifiedWithKey, request.receivedAt);
 
 		if (outcome.kind === 'emit') {
 			return { workflowData: [this.helpers.returnJsonArray(outcome.item as unknown as IDataObject)] };
@@ -167,7 +164,7 @@ export class RevOpsTrigger implements INodeType {
 				description: 'The RevOps Trigger could not handle this delivery. If the message does not point to a setting, please report it with the execution log.',
 			});
 		}
-		logRefusal(this, request, outcome, Date.now());
+		logRefusal(this, request, outcome, request.receivedAt);
 		this.getResponseObject().status(outcome.status).json({ code: outcome.status, message: outcome.message });
 		return { noWebhookResponse: true };
 	}

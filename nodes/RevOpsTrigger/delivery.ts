@@ -9,8 +9,9 @@ import { isIpAllowed, parseIpAllowlist } from './ip-allowlist';
 import { toItem } from './normalise';
 import { decodeJson, findCarrier, readEnvelope, type DeliveryCarrier, type DeliveryRequest } from './parse';
 import { DeliveryRejection } from './rejection';
-import { isValidSignature } from './signature';
+import { verifyingKeyPosition } from './signature';
 import type { RevOpsItem } from './types';
+import type { VerificationKey } from './verification-keys';
 
 export const ACKNOWLEDGEMENT = 'RevOps API Event Received';
 
@@ -29,18 +30,19 @@ export interface TriggerSettings {
 	maxEventAgeMinutes?: number;
 }
 
-/** Reads the Verification Key. Called only for requests that got as far as the signature check. */
-export type LoadVerificationKey = () => Promise<string | undefined>;
+/** Reads the credential's keys. Called only for requests that got as far as the signature check. */
+export type LoadVerificationKeys = () => Promise<VerificationKey[]>;
 
 export type DeliveryOutcome =
 	| { kind: 'emit'; item: RevOpsItem }
-	| { kind: 'ignore'; eventType: string }
+	/** `verifiedWithKey` as on an item, so the glue can tell the operator about old keys for these too. */
+	| { kind: 'ignore'; eventType: string; verifiedWithKey: number | null }
 	/** `operatorWarning` is for n8n's log: a refusal caused by the node's own settings. */
 	| { kind: 'reject'; status: number; message: string; operatorWarning?: string }
 	/** A bug in the trigger or a failure of n8n, not a fault of the delivery: the node reports it as a node error. */
 	| { kind: 'fault'; error: Error };
 
-export const SIGNATURE_MISMATCH = 'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key';
+export const SIGNATURE_MISMATCH = "The X-RevOps-Content-Hmac signature is missing or does not match any of the trigger's Verification Keys";
 
 function checkSender(settings: TriggerSettings, clientIp: string | undefined): void {
 	const allowlist = parseIpAllowlist(settings.ipAllowlist ?? '');
@@ -50,25 +52,27 @@ function checkSender(settings: TriggerSettings, clientIp: string | undefined): v
 }
 
 /**
- * Fails closed: with any Authentication but None, a missing or empty key refuses
- * every delivery. Only bytes that are then read as JSON can be signed: a bracketed query
+ * Fails closed: with any Authentication but None, a credential without a key refuses every
+ * delivery. Returns the position of the key that verified. Only bytes that are then read as JSON can be signed: a bracketed query
  * string is a second grammar, in which a captured signed body could be replayed as another event.
  */
-async function checkSignature(carrier: DeliveryCarrier, signature: DeliveryRequest['signature'], loadKey: LoadVerificationKey) {
+async function checkSignature(carrier: DeliveryCarrier, signature: DeliveryRequest['signature'], loadKeys: LoadVerificationKeys): Promise<number> {
 	if (carrier.kind === 'query') {
 		throw new DeliveryRejection(
 			401,
 			'A signed GET must carry the JSON envelope in a "payload" query parameter; bracketed query keys are accepted only with Authentication set to None',
 		);
 	}
-	const key = await loadKey();
-	if (!key) {
+	const keys = await loadKeys();
+	if (keys.length === 0) {
 		throw new DeliveryRejection(401, 'The trigger has no Verification Key, so it cannot verify any delivery', {
 			operatorWarning:
-				'RevOps Trigger: the RevOps Webhook API credential has an empty Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
+				'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
 		});
 	}
-	if (!isValidSignature(key, carrier.bytes, signature)) throw new DeliveryRejection(401, SIGNATURE_MISMATCH);
+	const position = verifyingKeyPosition(keys, carrier.bytes, signature);
+	if (position === null) throw new DeliveryRejection(401, SIGNATURE_MISMATCH);
+	return position;
 }
 
 /** RevOps' signature has no timestamp: an age limit is the only bound on replaying a capture. */
@@ -91,17 +95,16 @@ function checkAge(eventTime: string | null, settings: TriggerSettings, receivedA
 export async function handleDelivery(
 	request: DeliveryRequest,
 	settings: TriggerSettings,
-	loadKey: LoadVerificationKey,
+	loadKeys: LoadVerificationKeys,
 ): Promise<DeliveryOutcome> {
 	try {
 		checkSender(settings, request.clientIp);
 		const carrier = findCarrier(request);
-		const verifies = settings.authentication !== AUTHENTICATION.none;
-		if (verifies) await checkSignature(carrier, request.signature, loadKey);
+		const verifiedWithKey = settings.authentication === AUTHENTICATION.none ? null : await checkSignature(carrier, request.signature, loadKeys);
 		const json = carrier.kind === 'query' ? carrier.envelope : decodeJson(carrier.bytes);
-		const item = toItem(readEnvelope(json), carrier, verifies);
+		const item = toItem(readEnvelope(json), carrier, verifiedWithKey);
 		const listening = settings.events.includes(ALL_EVENTS) || settings.events.includes(item.eventType);
-		if (!listening) return { kind: 'ignore', eventType: item.eventType };
+		if (!listening) return { kind: 'ignore', eventType: item.eventType, verifiedWithKey };
 		checkAge(item.eventTime, settings, request.receivedAt);
 		return { kind: 'emit', item };
 	} catch (error) {

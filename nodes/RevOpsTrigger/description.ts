@@ -7,11 +7,6 @@ export const CREDENTIAL_TYPE = 'revOpsWebhookApi';
 export const AUTHENTICATION = { verificationKey: 'verificationKey', none: 'none' } as const;
 
 
-/** The RevOps Webhook API credential's data; the key may be missing or empty, which refuses every delivery. */
-export interface VerificationKeyCredential {
-	verificationKey?: string;
-}
-
 export const ACKNOWLEDGE = { whenReceived: 'whenReceived', whenWorkflowSucceeds: 'whenWorkflowSucceeds' } as const;
 
 export const acknowledgeProperty: INodeProperties = {

@@ -191,7 +191,7 @@ function dedupeKey(eventType: string, eventId: string | null, carrierBytes: Buff
 	return `${encodeURIComponent(eventType)}:${identity}`;
 }
 
-export function toItem(envelope: RevOpsEnvelope, carrier: DeliveryCarrier, signatureVerified: boolean): RevOpsItem {
+export function toItem(envelope: RevOpsEnvelope, carrier: DeliveryCarrier, verifiedWithKey: number | null): RevOpsItem {
 	// A query carrier's values are all strings: it has no JSON numbers to look up.
 	const reading = new Reading(new JsonNumbers(carrier.kind === 'json' ? carrier.bytes.toString('utf8') : ''));
 	const { eventType, eventTypeInferred, objectType, status } = readEventType(envelope, reading);
@@ -202,7 +202,8 @@ export function toItem(envelope: RevOpsEnvelope, carrier: DeliveryCarrier, signa
 		eventId,
 		eventTime: readEventTime(envelope.event.time, reading),
 		dedupeKey: dedupeKey(eventType, eventId, carrier.bytes),
-		signatureVerified,
+		signatureVerified: verifiedWithKey !== null,
+		verifiedWithKey,
 		event: envelope.event,
 	};
 	if (objectType === 'deal') {

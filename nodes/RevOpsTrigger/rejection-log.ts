@@ -7,6 +7,7 @@
  * refusal after the window, so a sustained flood costs a few lines a minute.
  */
 import { REVOPS_EVENTS } from './events';
+import { keyLabel } from './verification-keys';
 import { findCarrier, isRecord, readEventBlock, unwrapBody, type DeliveryRequest } from './parse';
 
 export const REJECTION_LOG_WINDOW_MS = 60_000;
@@ -145,6 +146,22 @@ interface RefusalContext {
 }
 
 /**
+ * Asks the limiter of the server that received the request whether this line of `kind` for this
+ * trigger is logged. Without an Express app to keep the counters on (unit tests), every line is.
+ */
+function admitOnServer(context: RefusalContext, kind: string, now: number) {
+	const locals = context.getRequestObject().app?.locals;
+	let limiter = locals?.[LIMITER_SLOT];
+	if (locals !== undefined && !(limiter instanceof RejectionLogLimiter)) {
+		limiter = new RejectionLogLimiter();
+		locals[LIMITER_SLOT] = limiter;
+	}
+	return limiter instanceof RejectionLogLimiter
+		? limiter.admit(`${kind}\u0000${context.getWorkflow().id ?? ''}\u0000${context.getNode().name}`, now)
+		: { log: true, suppressedBefore: 0, lastOfBurst: false };
+}
+
+/**
  * Logs a refused delivery through n8n's logger, within the limits above, followed by the
  * delivery pipeline's advice to the operator when it has some. Without an Express
  * app to keep the counters on (unit tests), every refusal is logged.
@@ -162,19 +179,26 @@ export function logRefusal(
 		workflowId: context.getWorkflow().id,
 		nodeName: context.getNode().name,
 	};
-	const locals = context.getRequestObject().app?.locals;
-	let limiter = locals?.[LIMITER_SLOT];
-	if (locals !== undefined && !(limiter instanceof RejectionLogLimiter)) {
-		limiter = new RejectionLogLimiter();
-		locals[LIMITER_SLOT] = limiter;
-	}
-	const admitted =
-		limiter instanceof RejectionLogLimiter
-			? limiter.admit(`${refused.workflowId ?? ''}\u0000${refused.nodeName}`, now)
-			: { log: true, suppressedBefore: 0, lastOfBurst: false };
+	const admitted = admitOnServer(context, 'refused', now);
 	if (!admitted.log) return;
 	const warning = rejectionWarning(refused, claimedEventType(request), admitted);
 	context.logger.warn(warning.message, warning.meta);
 	// A refusal caused by the trigger's own settings repeats on every delivery: limited the same way.
 	if (refusal.operatorWarning) context.logger.warn(refusal.operatorWarning);
+}
+
+/**
+ * Tells the operator that a delivery verified with a key other than the credential's first,
+ * limited like refusals: while these lines appear, a rotation cannot be finished by removing
+ * that key. Names the key's position, never the key.
+ */
+export function logOtherKey(context: RefusalContext, position: number, now: number): void {
+	const admitted = admitOnServer(context, 'other key', now);
+	if (!admitted.log) return;
+	const trigger = `RevOps Trigger "${safeReason(context.getNode().name)}" (workflow ${safeReason(context.getWorkflow().id ?? 'unknown')})`;
+	let message =
+		`${trigger} accepted a delivery signed with '${keyLabel(position)}' of its credential, not with 'Verification Key'. ` +
+		'If you are rotating keys, RevOps still signs with this one: keep it until these lines stop. If it is the key of another RevOps webhook, this is expected.';
+	if (admitted.suppressedBefore > 0) message += ` [${admitted.suppressedBefore} more in the previous ${REJECTION_LOG_WINDOW_MS / 1000} s were counted, not logged]`;
+	context.logger.warn(message, { verifiedWithKey: position, workflowId: context.getWorkflow().id ?? 'unknown', node: context.getNode().name });
 }

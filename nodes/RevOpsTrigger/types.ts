@@ -128,8 +128,13 @@ interface RevOpsItemBase {
 	objectType: RevOpsObjectType;
 	/** Same for every retry of one delivery, different for different events: the key for Remove Duplicates. */
 	dedupeKey: string;
-	/** True when the Verification Key checked the signature; false when authentication is off. */
+	/** True when a Verification Key checked the signature; false when authentication is off. */
 	signatureVerified: boolean;
+	/**
+	 * Which of the credential's Verification Keys verified the signature, by position (1 for
+	 * 'Verification Key', 2 to 5 for the others); null when authentication is off. Never the key.
+	 */
+	verifiedWithKey: number | null;
 	/** The `event` block exactly as received (`{}` when the envelope had none, `{ type }` when it was a string). */
 	event: RevOpsEventMeta;
 	/**

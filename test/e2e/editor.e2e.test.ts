@@ -117,13 +117,13 @@ describe('the RevOps Trigger in n8n 2.41.1\'s editor', () => {
 	scenario('2. create the RevOps Webhook API credential in the UI and see its test answer', async () => {
 		await editor.openNewCredentialDialog();
 		// A key pasted with a trailing space: the credential test says what is wrong.
-		await editor.saveCredential({ verificationKey: `${TEST_KEY} ` });
+		await editor.saveCredential({ verificationSecret: `${TEST_KEY} ` });
 		const dialog = editor.credentialDialog();
 		await dialog.getByText('More details').click();
 		expect(await textMatching(dialog, /starts or ends with a space/)).toContain(
 			"The 'Verification Key' starts or ends with a space: copy it again from RevOps",
 		);
-		await editor.saveCredential({ verificationKey: TEST_KEY });
+		await editor.saveCredential({ verificationSecret: TEST_KEY });
 		// A credential that tests fine closes its dialog and is selected on the node.
 		await dialog.waitFor({ state: 'hidden' });
 		expect(await editor.credentialSelect().locator('input').inputValue()).toBe(CREDENTIAL_NAME);

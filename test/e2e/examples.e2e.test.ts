@@ -48,7 +48,7 @@ describe('the example workflows in n8n 2.41.1', () => {
 		for (const { type, name } of credentialsNamed(workflow)) {
 			if (credentials.has(`${type}/${name}`)) continue;
 			const data =
-				type === 'revOpsWebhookApi' ? { verificationKey: TEST_KEY } : { name: 'Authorization', value: `Bearer ${API_TOKENS[name]}` };
+				type === 'revOpsWebhookApi' ? { verificationSecret: TEST_KEY } : { name: 'Authorization', value: `Bearer ${API_TOKENS[name]}` };
 			credentials.set(`${type}/${name}`, await n8n.createCredential(name, type, data));
 		}
 	}

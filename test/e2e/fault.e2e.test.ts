@@ -41,7 +41,7 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 	printLogTailOnFailure(() => n8n);
 
 	it('loses no event and charges each exactly once across a crash and restart', async () => {
-		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
 		const figures = await runFaultScenario({
 			label: 'SIGKILL of n8n mid-stream, then restart (When Workflow Succeeds)',
 			n8n,
@@ -66,7 +66,7 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 
 	it('carries events through a failing billing system with RevOps-style retries, billing each once', async () => {
 		billing.reset();
-		const credential = await n8n.createCredential('RevOps retry', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+		const credential = await n8n.createCredential('RevOps retry', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
 		const trigger = revOpsTrigger({ credential, parameters: { acknowledge: 'whenWorkflowSucceeds' } });
 		const workflowId = await n8n.createWorkflow(chain('Bill while billing fails', [trigger, postToBilling(billing.url), acknowledgeToRevOps()]));
 		await n8n.activate(workflowId);

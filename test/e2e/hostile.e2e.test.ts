@@ -267,7 +267,7 @@ describe('hostile input against n8n 2.41.1', () => {
 			tarball: await packedTarball(),
 			env: { N8N_PAYLOAD_SIZE_MAX: String(PAYLOAD_SIZE_MAX_MIB) },
 		});
-		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
 		// The unsigned workflow listens to deal-created only: no type is ever inferred as that and
 		// the generators rename explicit types, so a generated envelope that is still valid is
 		// filtered (200, no execution) after the parser has read all of it.

@@ -54,7 +54,7 @@ export async function loadTrigger(
 	senders: number,
 	memory: () => Record<string, number>,
 ): Promise<LoadFigures> {
-	const credential = await n8n.createCredential('RevOps load', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+	const credential = await n8n.createCredential('RevOps load', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
 	const trigger = revOpsTrigger({ credential });
 	const workflowId = await n8n.createWorkflow(chain('Load', [trigger, noOp()]));
 	await n8n.activate(workflowId);

@@ -7,7 +7,7 @@
  * restarted.
  *
  * `npm test` sends REVOPS_FAULT_EVENTS (default 100) events per fault scenario to stay within
- * CI's budget; `npm run test:faults:queue` sends the issue's 300.
+ * CI's budget; `npm run test:faults:queue` sends 300, the full fault campaign.
  */
 import { randomUUID } from 'crypto';
 
@@ -63,7 +63,7 @@ describe('queue mode: the package in every process, executions on workers', () =
 	it('serves deliveries from the webhook process and runs every execution on a worker, spread over both', async () => {
 		const n8n = await sharedQueue();
 		expect(await n8n.nodeTypes()).toContain('n8n-nodes-revops.revOpsTrigger');
-		const credential = await n8n.createCredential('RevOps queue', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+		const credential = await n8n.createCredential('RevOps queue', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
 		const trigger = revOpsTrigger({ credential });
 		const workflowId = await n8n.createWorkflow(chain('On workers', [trigger, noOp()]));
 		await n8n.activate(workflowId);
@@ -107,7 +107,7 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 
 	beforeAll(async () => {
 		await billing.start();
-		credential = await (await sharedQueue()).createCredential('RevOps faults', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+		credential = await (await sharedQueue()).createCredential('RevOps faults', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
 	});
 
 	afterAll(async () => {

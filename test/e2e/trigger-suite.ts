@@ -8,6 +8,7 @@ import { createHmac, randomUUID } from 'crypto';
 import { startN8n, type N8nInstance, type N8nVersion } from '../../tools/n8n/instance';
 import { sleep } from '../../tools/n8n/process';
 import { groupResidentMiB } from '../../tools/load/memory';
+import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/delivery';
 import { REJECTION_LOG_BURST } from '../../nodes/RevOpsTrigger/rejection-log';
 import { deliver, sendOnce } from '../../tools/revops/sender';
 import { BillingStub } from '../support/billing-stub';
@@ -22,7 +23,7 @@ const ACK = 'RevOps API Event Received';
 const FIXTURES = Object.keys(EXPECTED_ITEMS);
 const SIGNATURE_ERROR = {
 	code: 401,
-	message: 'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key',
+	message: SIGNATURE_MISMATCH,
 };
 
 interface Published {
@@ -77,7 +78,7 @@ export function triggerSuite(target: SuiteTarget): void {
 		beforeAll(async () => {
 			await billing.start();
 			n8n = await target.acquire();
-			credential = await n8n.createCredential('RevOps test webhook', 'revOpsWebhookApi', { verificationKey: TEST_KEY });
+			credential = await n8n.createCredential('RevOps test webhook', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
 		});
 
 		afterAll(async () => {
@@ -144,7 +145,7 @@ export function triggerSuite(target: SuiteTarget): void {
 		});
 
 		it('fails closed with an empty Verification Key: 401 for every delivery, and the log says why', async () => {
-			const emptyKey = await n8n.createCredential('RevOps webhook without a key', 'revOpsWebhookApi', { verificationKey: '' });
+			const emptyKey = await n8n.createCredential('RevOps webhook without a key', 'revOpsWebhookApi', { verificationSecret: '' });
 			const workflow = await publish('Empty key', revOpsTrigger({ credential: emptyKey }), noOp());
 			const body = fixtureBytes('deal-signed.json');
 			const signedWithEmptyKey = await sendOnce(body, { url: workflow.url, key: '' });
@@ -152,7 +153,7 @@ export function triggerSuite(target: SuiteTarget): void {
 			const message = { code: 401, message: 'The trigger has no Verification Key, so it cannot verify any delivery' };
 			expect([signedWithEmptyKey.status, JSON.parse(signedWithEmptyKey.body)]).toEqual([401, message]);
 			expect([unsigned.status, JSON.parse(unsigned.body)]).toEqual([401, message]);
-			expect(n8n.logTail(200_000)).toContain('the RevOps Webhook API credential has an empty Verification Key');
+			expect(n8n.logTail(200_000)).toContain('the RevOps Webhook API credential holds no Verification Key');
 			expect(await n8n.executions(workflow.id, { expected: 0, timeoutMs: 2_000 })).toEqual([]);
 		});
 

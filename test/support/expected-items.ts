@@ -1,6 +1,6 @@
 /**
  * What the trigger must emit for each fixture, field by field, written out by hand from the
- * fixtures and contract.md. Unit tests and the end-to-end suite (items read back from a
+ * fixtures and docs/revops-contract.md. Unit tests and the end-to-end suite (items read back from a
  * real n8n) both compare against `expectedItem`, which is the whole item: an extra, missing
  * or renamed field fails them.
  */
@@ -174,5 +174,5 @@ export function expectedItem(name: string, signatureVerified: boolean): Record<s
 	const summary = EXPECTED_ITEMS[name];
 	const objectType = summary.objectType as string;
 	const event = typeof envelope.event === 'string' ? { type: envelope.event } : (envelope.event ?? {});
-	return { ...summary, event, signatureVerified, warnings: [], [objectType]: envelope[objectType] };
+	return { ...summary, event, signatureVerified, verifiedWithKey: signatureVerified ? 1 : null, warnings: [], [objectType]: envelope[objectType] };
 }

@@ -1,5 +1,6 @@
 import { handleDelivery, type DeliveryOutcome, type TriggerSettings } from '../../nodes/RevOpsTrigger/delivery';
 import type { DeliveryRequest } from '../../nodes/RevOpsTrigger/parse';
+import { verificationKeys, type VerificationKeyCredential } from '../../nodes/RevOpsTrigger/verification-keys';
 
 type RequestFacts = Partial<Pick<DeliveryRequest, 'signature' | 'clientIp' | 'receivedAt' | 'contentType'>>;
 
@@ -28,9 +29,17 @@ export function getRequest(
 /** Every event, no signature: what most parsing tests need. */
 export const UNSIGNED_ALL: TriggerSettings = { events: ['*'], authentication: 'none' };
 
-/** The production pipeline with the key at hand; `key` undefined is a credential without one. */
-export function deliver(request: DeliveryRequest, settings: TriggerSettings = UNSIGNED_ALL, key?: string): Promise<DeliveryOutcome> {
-	return handleDelivery(request, settings, async () => key);
+/**
+ * The production pipeline with the credential at hand: a string is its 'Verification Key', an
+ * object its fields; undefined is a credential without any key.
+ */
+export function deliver(
+	request: DeliveryRequest,
+	settings: TriggerSettings = UNSIGNED_ALL,
+	credential: string | VerificationKeyCredential = {},
+): Promise<DeliveryOutcome> {
+	const fields = typeof credential === 'string' ? { verificationSecret: credential } : credential;
+	return handleDelivery(request, settings, async () => verificationKeys(fields));
 }
 
 export async function emittedItem(outcome: Promise<DeliveryOutcome>): Promise<Record<string, unknown>> {

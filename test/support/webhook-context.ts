@@ -67,7 +67,7 @@ export function webhookContext(options: ContextOptions) {
 		async getCredentials(type: string) {
 			calls.getCredentials += 1;
 			if (type !== 'revOpsWebhookApi') throw new Error(`unexpected credential type ${type}`);
-			return { verificationKey: options.verificationKey };
+			return { verificationSecret: options.verificationKey };
 		},
 		helpers: {
 			returnJsonArray: (data: unknown) => [{ json: data }],

@@ -10,8 +10,12 @@ import {
 	type INodeTypes,
 } from 'n8n-workflow';
 
+import { RevOpsWebhookApi } from '../../credentials/RevOpsWebhookApi.credentials';
+import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/delivery';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
+import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
+import { keyLabel, VERIFICATION_KEY_FIELDS } from '../../nodes/RevOpsTrigger/verification-keys';
 import { expectedItem } from '../support/expected-items';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { coreWebhook } from '../support/n8n-core-webhook';
@@ -26,7 +30,7 @@ const node = new RevOpsTrigger();
 const run = async (options: ContextOptions) => {
 	const hook = await coreWebhook({
 		parameters: { events: options.events ?? ['*'], authentication: options.authentication ?? 'verificationKey', options: (options.options ?? {}) as INodeParameters },
-		credential: options.verificationKey === undefined ? undefined : { verificationKey: options.verificationKey },
+		credential: options.verificationKey === undefined ? undefined : { verificationSecret: options.verificationKey },
 	});
 	const { result, response, credentialLoads, warnings } = await hook.call(options);
 	return { result, response, warnings, calls: { getCredentials: credentialLoads } };
@@ -124,7 +128,7 @@ describe('RevOps Trigger webhook()', () => {
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toEqual({
 			status: 401,
-			json: { code: 401, message: 'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key' },
+			json: { code: 401, message: SIGNATURE_MISMATCH },
 		});
 	});
 
@@ -164,7 +168,7 @@ describe('RevOps Trigger webhook()', () => {
 		expect(response).toEqual({ status: 401, json: { code: 401, message: 'The trigger has no Verification Key, so it cannot verify any delivery' } });
 		expect(warnings).toEqual([
 			expect.stringContaining('refused a delivery from 127.0.0.1 (claims event deal-signed) with 401: The trigger has no Verification Key'),
-			'RevOps Trigger: the RevOps Webhook API credential has an empty Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
+			'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
 		]);
 	});
 
@@ -179,7 +183,22 @@ describe('RevOps Trigger parameters and answers as n8n resolves them', () => {
 		rawBody: fixtureBytes(file),
 		headers: { 'content-type': 'application/json', 'x-revops-content-hmac': SIGNATURE_VECTORS[file] },
 	});
-	const withKey = { credential: { verificationKey: TEST_KEY } };
+	const withKey = { credential: { verificationSecret: TEST_KEY } };
+
+	it('accepts a delivery signed with any key of the credential, and logs which when it is not the first', async () => {
+		const hook = await coreWebhook({ parameters: { events: ['*'] }, credential: { verificationSecret: 'new-key', verificationSecret2: TEST_KEY } });
+		const body = fixtureBytes('deal-signed.json');
+		const withOld = await hook.call({ rawBody: body, headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] } });
+		expect(withOld.result.workflowData?.[0][0].json).toMatchObject({ signatureVerified: true, verifiedWithKey: 2 });
+		expect(withOld.warnings).toEqual([
+			expect.stringContaining("accepted a delivery signed with 'Verification Key 2' of its credential, not with 'Verification Key'"),
+		]);
+		const withNew = await hook.call({ rawBody: body, headers: { 'x-revops-content-hmac': signDelivery('new-key', body) } });
+		expect(withNew.result.workflowData?.[0][0].json).toMatchObject({ verifiedWithKey: 1 });
+		expect(withNew.warnings).toEqual([]);
+		const logged = JSON.stringify([withOld.warnings, withOld.result]);
+		for (const secret of [TEST_KEY, 'new-key']) expect(logged).not.toContain(secret);
+	});
 
 	it('gets its unset parameters from the description defaults', async () => {
 		const hook = await coreWebhook({ ...withKey, parameters: { events: ['deal-signed'] } });
@@ -223,27 +242,39 @@ describe('RevOps Trigger parameters and answers as n8n resolves them', () => {
 });
 
 describe('Verification Key credential test', () => {
-	const test = (verificationKey: unknown) =>
+	const test = (data: Record<string, unknown>) =>
 		node.methods.credentialTest.revOpsVerificationKeyTest.call(
 			{} as ICredentialTestFunctions,
-			{ id: '1', name: 'RevOps', type: 'revOpsWebhookApi', data: { verificationKey } } as ICredentialsDecrypted,
+			{ id: '1', name: 'RevOps', type: 'revOpsWebhookApi', data } as ICredentialsDecrypted,
 		);
 
 	it.each([
-		['a key', TEST_KEY, 'OK'],
-		['an empty key', '', 'Error'],
-		['a key pasted with a trailing space', `${TEST_KEY} `, 'Error'],
-	])('answers %s with %s and never echoes the key', async (_label, key, status) => {
-		const result = await test(key);
-		expect(result.status).toBe(status);
-		expect(result.message).not.toContain(TEST_KEY);
+		['one key', { verificationSecret: TEST_KEY }, 'OK', 'The key is set. RevOps has no API to check keys: send a test event from RevOps to confirm.'],
+		['two keys', { verificationSecret: TEST_KEY, verificationSecret2: 'old-key' }, 'OK', '2 keys are set. RevOps has no API to check keys: send a test event from RevOps to confirm.'],
+		['a later key alone', { verificationSecret: '', verificationSecret4: TEST_KEY }, 'OK', 'The key is set. RevOps has no API to check keys: send a test event from RevOps to confirm.'],
+		['no key', { verificationSecret: '' }, 'Error', "Enter the 'Verification Key' shown for the webhook in RevOps"],
+		['every key empty', { verificationSecret: '', verificationSecret2: '', verificationSecret5: '' }, 'Error', "Enter the 'Verification Key' shown for the webhook in RevOps"],
+		['a key pasted with a trailing space', { verificationSecret: `${TEST_KEY} ` }, 'Error', "'Verification Key' starts or ends with a space: copy it again from RevOps"],
+		['a second key with a leading space', { verificationSecret: TEST_KEY, verificationSecret2: ' old-key' }, 'Error', "'Verification Key 2' starts or ends with a space: copy it again from RevOps"],
+		['a repeated key', { verificationSecret: TEST_KEY, verificationSecret2: 'old-key', verificationSecret3: TEST_KEY }, 'Error', "'Verification Key 3' is the same as 'Verification Key': remove one of them"],
+	])('answers %s with %s, naming the key by its label and never echoing it', async (_label, data, status, message) => {
+		expect(await test(data)).toEqual({ status, message });
+	});
+});
+
+describe('RevOps Webhook API credential', () => {
+	it('has exactly the key fields the node reads, labelled as every message names them, all password fields', () => {
+		const { properties } = new RevOpsWebhookApi();
+		expect(properties.map((property) => property.name)).toEqual([...VERIFICATION_KEY_FIELDS]);
+		expect(properties.map((property) => property.displayName)).toEqual(VERIFICATION_KEY_FIELDS.map((_field, index) => keyLabel(index + 1)));
+		for (const property of properties) expect(property.typeOptions?.password).toBe(true);
 	});
 });
 
 describe('RevOps Trigger activation, in n8n-core\'s HookContext', () => {
 	/** The hook context n8n builds when it activates the workflow, the node saved with these options. */
 	const activation = async (options: INodeParameters, webhookBaseUrl: string, verificationKey = TEST_KEY) => {
-		const hook = await coreWebhook({ parameters: { events: ['*'], options }, credential: { verificationKey } });
+		const hook = await coreWebhook({ parameters: { events: ['*'], options }, credential: { verificationSecret: verificationKey } });
 		const { context, warnings } = hook.activation(webhookBaseUrl);
 		return { context: context as IHookFunctions, warnings, webhookId: hook.node.webhookId };
 	};
@@ -261,7 +292,7 @@ describe('RevOps Trigger activation, in n8n-core\'s HookContext', () => {
 		['an unknown literal', 'verificationkey', '"verificationkey"'],
 		['an expression that resolves to an empty string', '={{ "" }}', '""'],
 	])('refuses to activate with an Authentication that is %s, and the delivery path still verifies', async (_label, authentication, shown) => {
-		const hook = await coreWebhook({ parameters: { events: ['*'], authentication, options: {} }, credential: { verificationKey: TEST_KEY } });
+		const hook = await coreWebhook({ parameters: { events: ['*'], authentication, options: {} }, credential: { verificationSecret: TEST_KEY } });
 		const { context } = hook.activation('https://n8n.example.com/webhook');
 		await expect(hooks.create.call(context as IHookFunctions)).rejects.toThrow(`'Authentication' is set to ${shown}, which is not one of its options`);
 		const unsigned = await hook.call({ rawBody: fixtureBytes('deal-signed.json') });
@@ -284,7 +315,7 @@ describe('RevOps Trigger activation, in n8n-core\'s HookContext', () => {
 		const { context, warnings } = await activation({}, 'https://n8n.example.com/webhook', '');
 		expect(await hooks.create.call(context)).toBe(true);
 		expect(warnings).toEqual([
-			'RevOps Trigger: the Verification Key is empty, so every delivery will be refused with 401. Copy the key from RevOps > Settings > Webhooks into the RevOps Webhook API credential.',
+			'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery will be refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
 		]);
 	});
 

@@ -54,14 +54,14 @@ describe('the signature check', () => {
 			status: 401,
 			message: 'The trigger has no Verification Key, so it cannot verify any delivery',
 		});
-		expect(outcome.kind === 'reject' && outcome.operatorWarning).toContain('empty Verification Key');
+		expect(outcome.kind === 'reject' && outcome.operatorWarning).toContain('holds no Verification Key');
 	});
 
 	it('follows the Authentication setting, not whether a key happens to load', async () => {
 		let loads = 0;
 		const outcome = await handleDelivery(postRequest(body), UNSIGNED_ALL, async () => {
 			loads += 1;
-			return TEST_KEY;
+			return [{ position: 1, key: TEST_KEY }];
 		});
 		expect(outcome.kind === 'emit' && outcome.item.signatureVerified).toBe(false);
 		expect(loads).toBe(0);
@@ -72,6 +72,22 @@ describe('the signature check', () => {
 		expect(await deliver(postRequest(body), { events: ['*'], authentication }, TEST_KEY)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
 		const signed = await deliver(postRequest(body, { signature: SIGNATURE_VECTORS['deal-signed.json'] }), { events: ['*'], authentication }, TEST_KEY);
 		expect(signed.kind === 'emit' && signed.item.signatureVerified).toBe(true);
+	});
+
+	it('accepts a delivery signed with any of the credential\'s keys and names it in the item, also for a filtered event', async () => {
+		const credential = { verificationSecret: 'new-key', verificationSecret2: TEST_KEY, verificationSecret3: 'sandbox-key' };
+		const signedWith = (key: string) => postRequest(body, { signature: signDelivery(key, body) });
+		for (const [key, position] of [['new-key', 1], [TEST_KEY, 2], ['sandbox-key', 3]] as const) {
+			const outcome = await deliver(signedWith(key), SIGNED_ALL, credential);
+			expect(outcome.kind === 'emit' && [outcome.item.signatureVerified, outcome.item.verifiedWithKey]).toEqual([true, position]);
+			expect(await deliver(signedWith(key), { ...SIGNED_ALL, events: ['account-created'] }, credential)).toEqual({ kind: 'ignore', eventType: 'deal-signed', verifiedWithKey: position });
+		}
+		expect(await deliver(signedWith('removed-key'), SIGNED_ALL, credential)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
+	});
+
+	it('refuses everything when every key field is empty, even a delivery signed with the empty key', async () => {
+		const outcome = await deliver(postRequest(body, { signature: signDelivery('', body) }), SIGNED_ALL, { verificationSecret: '', verificationSecret2: '' });
+		expect(outcome).toMatchObject({ kind: 'reject', status: 401, message: 'The trigger has no Verification Key, so it cannot verify any delivery' });
 	});
 
 	it('runs before the body is parsed, so forged garbage gets 401 rather than 400', async () => {
@@ -129,7 +145,7 @@ describe('the event filter', () => {
 		const body = fixtureBytes(type);
 		const others = REVOPS_EVENTS.map((event) => event.type).filter((other) => other !== type);
 		expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: [type] })).kind).toBe('emit');
-		expect(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: others })).toEqual({ kind: 'ignore', eventType: type });
+		expect(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: others })).toEqual({ kind: 'ignore', eventType: type, verifiedWithKey: null });
 	});
 
 	it('filters on the inferred type when event.type is missing', async () => {
@@ -148,6 +164,7 @@ describe('the event filter', () => {
 		expect(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: REVOPS_EVENTS.map((e) => e.type) })).toEqual({
 			kind: 'ignore',
 			eventType: 'deal-archived',
+			verifiedWithKey: null,
 		});
 	});
 
@@ -162,7 +179,7 @@ describe('the event filter', () => {
 		expect(await deliver(postRequest(body), onlyDeals, TEST_KEY)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
 		expect(await deliver(forged, onlyDeals, TEST_KEY)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
 		const signed = postRequest(body, { signature: SIGNATURE_VECTORS['account-created.json'] });
-		expect(await deliver(signed, onlyDeals, TEST_KEY)).toEqual({ kind: 'ignore', eventType: 'account-created' });
+		expect(await deliver(signed, onlyDeals, TEST_KEY)).toEqual({ kind: 'ignore', eventType: 'account-created', verifiedWithKey: 1 });
 	});
 });
 
@@ -396,7 +413,7 @@ describe('sender checks', () => {
 			{ ...allowlist, authentication: 'verificationKey' },
 			async () => {
 				loads += 1;
-				return TEST_KEY;
+				return [{ position: 1, key: TEST_KEY }];
 			},
 		);
 		expect(outcome).toEqual({ kind: 'reject', status: 403, message: "This address is not in the trigger's IP allowlist" });
@@ -431,6 +448,7 @@ describe('sender checks', () => {
 		expect(await deliver(old, { ...UNSIGNED_ALL, events: ['account-created'], maxEventAgeMinutes: 60 })).toEqual({
 			kind: 'ignore',
 			eventType: 'deal-signed',
+			verifiedWithKey: null,
 		});
 	});
 

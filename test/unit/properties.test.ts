@@ -184,7 +184,7 @@ describe('generated input', () => {
 	});
 });
 
-/** Every field of the contract's models (contract.md §5), as a path from the envelope. */
+/** Every field of RevOps' models (docs/revops-contract.md §6), as a path from the envelope. */
 const CONTACT_FIELDS = ['name', 'email', 'address', 'city', 'state', 'country', 'postal_code'];
 const SKU_FIELDS = ['id', 'title', 'friendly_name', 'description', 'quantity', 'unit_name', 'billing_schedule', 'monthly_price',
 	'monthly_price_currency', 'annual_price', 'annual_price_currency', 'pricebook_id', 'product_id'];

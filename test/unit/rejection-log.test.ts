@@ -1,3 +1,4 @@
+import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/delivery';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import {
 	claimedEventType,
@@ -12,7 +13,7 @@ import { fixtureBytes, TEST_KEY } from '../support/fixtures';
 import { getRequest, postRequest } from '../support/requests';
 import { webhookContext } from '../support/webhook-context';
 
-const refused = { status: 401, reason: 'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key', sender: '203.0.113.7', workflowId: 'wf1', nodeName: 'RevOps Trigger' };
+const refused = { status: 401, reason: SIGNATURE_MISMATCH, sender: '203.0.113.7', workflowId: 'wf1', nodeName: 'RevOps Trigger' };
 
 describe('RejectionLogLimiter', () => {
 	it('logs the first refusals of a window, counts the rest and reports the count with the next window', () => {
@@ -88,7 +89,7 @@ describe('rejectionWarning', () => {
 		const warning = rejectionWarning(refused, 'deal-signed', { suppressedBefore: 0, lastOfBurst: false });
 		expect(warning.message).toBe(
 			'RevOps Trigger "RevOps Trigger" (workflow wf1) refused a delivery from 203.0.113.7 (claims event deal-signed) with 401: ' +
-				'The X-RevOps-Content-Hmac signature is missing or does not match the Verification Key',
+				SIGNATURE_MISMATCH,
 		);
 		expect(warning.meta).toEqual({ status: 401, sender: '203.0.113.7', claimedEventType: 'deal-signed', workflowId: 'wf1', node: 'RevOps Trigger', suppressedBefore: 0 });
 	});

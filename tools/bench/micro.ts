@@ -64,7 +64,7 @@ async function measureDeal(hook: CoreWebhook, label: string, body: Buffer, batch
 		clientIp: '127.0.0.1',
 		receivedAt: Date.now(),
 	};
-	const loadKey = async () => BENCH_KEY;
+	const loadKey = async () => [{ position: 1, key: BENCH_KEY }];
 	const check = await hook.call(request);
 	if (check.result.workflowData?.[0]?.length !== 1) throw new Error(`webhook() did not emit the ${label} deal: ${JSON.stringify(check.response)}`);
 	if (floorOutcome(BENCH_KEY, body, signature) !== 'emit') throw new Error(`the floor did not accept the ${label} deal`);
@@ -93,7 +93,7 @@ async function measureDeal(hook: CoreWebhook, label: string, body: Buffer, batch
 }
 
 export async function runMicrobench(options: { log: (line: string) => void; batches?: number }): Promise<MicroResult> {
-	const setup = { parameters: { events: [SELECTED_EVENT] }, credential: { verificationKey: BENCH_KEY } };
+	const setup = { parameters: { events: [SELECTED_EVENT] }, credential: { verificationSecret: BENCH_KEY } };
 	const hook = await coreWebhook(setup);
 	const rows: MicroRow[] = [];
 	for (const [label, size] of [['4 KB', 0], ['2 MB', 2 * 1024 * 1024]] as const) {

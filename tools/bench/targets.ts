@@ -34,7 +34,7 @@ export function diyWorkflow(webhookPath: string): WorkflowSpec {
 }
 
 export async function setUpWorkflowTargets(n8n: N8nInstance): Promise<Target[]> {
-	const credential = await n8n.createCredential('RevOps bench', 'revOpsWebhookApi', { verificationKey: BENCH_KEY });
+	const credential = await n8n.createCredential('RevOps bench', 'revOpsWebhookApi', { verificationSecret: BENCH_KEY });
 	const trigger = revOpsTrigger({ credential, events: [SELECTED_EVENT] });
 	const unsigned = revOpsTrigger({ authentication: 'none', events: [SELECTED_EVENT] });
 	const specs: Array<{ name: TargetName; spec: WorkflowSpec; url: string }> = [

@@ -75,7 +75,7 @@ async function nodePictures(editor: Editor, n8n: N8nInstance): Promise<void> {
 	await editor.nodeCreatorItem('On deal signed').click();
 	await editor.ndv().waitFor();
 	await editor.openNewCredentialDialog();
-	await editor.saveCredential({ verificationKey: VERIFICATION_KEY });
+	await editor.saveCredential({ verificationSecret: VERIFICATION_KEY });
 	await editor.credentialDialog().waitFor({ state: 'hidden' });
 	const shownUrl = await editor.webhookUrl('test');
 	await picture(editor.parameters(), editor, 'configured-node.png');
@@ -97,7 +97,7 @@ async function examplePictures(editor: Editor, n8n: N8nInstance): Promise<void> 
 		const workflow = readExample(file);
 		for (const { type, name: credentialName } of credentialsNamed(workflow)) {
 			if (credentials.has(`${type}/${credentialName}`)) continue;
-			const data = type === 'revOpsWebhookApi' ? { verificationKey: VERIFICATION_KEY } : { name: 'Authorization', value: 'Bearer example' };
+			const data = type === 'revOpsWebhookApi' ? { verificationSecret: VERIFICATION_KEY } : { name: 'Authorization', value: 'Bearer example' };
 			credentials.set(`${type}/${credentialName}`, await n8n.createCredential(credentialName, type, data));
 		}
 		await importAndPublish(n8n, workflow, { credential: (type, credentialName) => credentials.get(`${type}/${credentialName}`) ?? { id: '', name: '' } });

@@ -49,7 +49,7 @@ async function smoke(version: N8nVersion, tarball: string): Promise<Timings> {
 	try {
 		check((await instance.nodeTypes()).includes(TRIGGER_TYPE), `n8n ${version} did not load ${TRIGGER_TYPE}`, instance);
 
-		const credential = await instance.createCredential('RevOps smoke key', 'revOpsWebhookApi', { verificationKey: VERIFICATION_KEY });
+		const credential = await instance.createCredential('RevOps smoke key', 'revOpsWebhookApi', { verificationSecret: VERIFICATION_KEY });
 		const workflowId = await instance.createWorkflow({
 			name: 'RevOps smoke',
 			nodes: [

@@ -36,7 +36,7 @@ async function ensureDemoCredential(n8n: N8nInstance, name: string): Promise<{ i
 	const existing = await n8n.rest<Array<{ id: string; name: string; type: string }>>('GET', '/rest/credentials');
 	const found = existing.find((credential) => credential.name === name && credential.type === CREDENTIAL_TYPE);
 	if (found !== undefined) return { id: found.id, name: found.name };
-	return await n8n.createCredential(name, CREDENTIAL_TYPE, { verificationKey: DEMO_VERIFICATION_KEY });
+	return await n8n.createCredential(name, CREDENTIAL_TYPE, { verificationSecret: DEMO_VERIFICATION_KEY });
 }
 
 function triggerNode(workflow: DemoWorkflowFile): WorkflowNode & { webhookId: string } {
