@@ -82,7 +82,7 @@ ${index.engines.map((engine) => engineTable(index, engine)).join('\n\n')}
 
 Executions are *counted/requests*. C/A above 1 means the RevOps Trigger is faster than the DIY workflow.
 
-## Goals (issue 10, 1 client)
+## Goals (1 client)
 
 ${goalTable(index)}
 

