@@ -114,16 +114,20 @@ describe('the RevOps Trigger in n8n 2.41.1\'s editor', () => {
 		expect(state.productionUrl).toBe(state.testUrl.replace('/webhook-test/', '/webhook/'));
 	});
 
-	scenario('2. create the RevOps Webhook API credential in the UI and see its test answer', async () => {
+	scenario('2. create the RevOps Webhook API credential with two keys in the UI and see its test answers', async () => {
 		await editor.openNewCredentialDialog();
 		// A key pasted with a trailing space: the credential test says what is wrong.
 		await editor.saveCredential({ verificationSecret: `${TEST_KEY} ` });
 		const dialog = editor.credentialDialog();
 		await dialog.getByText('More details').click();
 		expect(await textMatching(dialog, /starts or ends with a space/)).toContain(
-			"The 'Verification Key' starts or ends with a space: copy it again from RevOps",
+			"'Verification Key' starts or ends with a space: copy it again from RevOps",
 		);
-		await editor.saveCredential({ verificationSecret: TEST_KEY });
+		// A second key that repeats the first: named by its label, never shown.
+		await editor.saveCredential({ verificationSecret: TEST_KEY, verificationSecret2: TEST_KEY });
+		expect(await textMatching(dialog, /is the same as/)).toContain("'Verification Key 2' is the same as 'Verification Key': remove one of them");
+		// Two different keys, as during a rotation: the test passes.
+		await editor.saveCredential({ verificationSecret: TEST_KEY, verificationSecret2: 'previous-verification-key' });
 		// A credential that tests fine closes its dialog and is selected on the node.
 		await dialog.waitFor({ state: 'hidden' });
 		expect(await editor.credentialSelect().locator('input').inputValue()).toBe(CREDENTIAL_NAME);

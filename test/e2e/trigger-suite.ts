@@ -144,6 +144,55 @@ export function triggerSuite(target: SuiteTarget): void {
 			expect(items.map((item) => item.signatureVerified)).toEqual([true, true]);
 		});
 
+		it('rotates the Verification Key during a 200-event stream: none refused or lost while both keys are held, the old one refused once removed', async () => {
+			const NEW_KEY = 'rotated-verification-key';
+			const rotating = await n8n.createCredential('RevOps key rotation', 'revOpsWebhookApi', { verificationSecret: NEW_KEY, verificationSecret2: TEST_KEY });
+			const workflow = await publish('Key rotation', revOpsTrigger({ credential: rotating }), noOp());
+			const event = (index: number) => jsonBytes({ event: { id: `rotation-${index}`, type: 'deal-updated' }, deal: { id: 'd-rotation' } });
+			const refused: number[] = [];
+			for (let index = 0; index < 200; index++) {
+				// RevOps moves to the new key halfway through the stream.
+				const answer = await sendOnce(event(index), { url: workflow.url, key: index < 100 ? TEST_KEY : NEW_KEY, timeoutMs: 30_000 });
+				if (answer.status !== 200) refused.push(index);
+			}
+			expect(refused).toEqual([]);
+			const items = await triggerItems(workflow, 200);
+			expect(items.map((item) => item.eventId)).toEqual(Array.from({ length: 200 }, (_, index) => `rotation-${index}`));
+			expect(items.map((item) => item.verifiedWithKey)).toEqual([...Array<number>(100).fill(2), ...Array<number>(100).fill(1)]);
+			// The rotation is finished: the old key leaves the credential.
+			await n8n.rest('PATCH', `/rest/credentials/${rotating.id}`, { name: rotating.name, type: 'revOpsWebhookApi', data: { verificationSecret: NEW_KEY, verificationSecret2: '' } });
+			expect((await sendOnce(event(200), { url: workflow.url, key: TEST_KEY })).status).toBe(401);
+			expect((await sendOnce(event(201), { url: workflow.url, key: NEW_KEY })).status).toBe(200);
+		});
+
+		it('takes two RevOps webhooks with their own keys into one workflow, and refuses a forgery with one to five keys held', async () => {
+			const keys = ['production-webhook-key', 'sandbox-webhook-key', 'third-webhook-key', 'fourth-webhook-key', 'fifth-webhook-key'];
+			const both = await n8n.createCredential('RevOps two webhooks', 'revOpsWebhookApi', { verificationSecret: keys[0], verificationSecret2: keys[1] });
+			const workflow = await publish('Two webhooks', revOpsTrigger({ credential: both }), noOp());
+			const answers = await Promise.all(
+				[0, 1].map(async (sender) => {
+					const statuses: number[] = [];
+					for (let index = 0; index < 10; index++) {
+						const body = jsonBytes({ event: { id: `webhook-${sender}-${index}`, type: 'account-updated' }, account: { account_id: `a-${sender}` } });
+						statuses.push((await sendOnce(body, { url: workflow.url, key: keys[sender], timeoutMs: 30_000 })).status ?? 0);
+					}
+					return statuses;
+				}),
+			);
+			expect(answers).toEqual([Array<number>(10).fill(200), Array<number>(10).fill(200)]);
+			const items = await triggerItems(workflow, 20);
+			const byKey = (position: number) => items.filter((item) => item.verifiedWithKey === position).map((item) => item.accountId);
+			expect([byKey(1), byKey(2)]).toEqual([Array<string>(10).fill('a-0'), Array<string>(10).fill('a-1')]);
+			for (let count = 1; count <= keys.length; count++) {
+				const fields = Object.fromEntries(keys.slice(0, count).map((key, index) => [index === 0 ? 'verificationSecret' : `verificationSecret${index + 1}`, key]));
+				const held = await n8n.createCredential(`RevOps ${count} keys`, 'revOpsWebhookApi', fields);
+				const forgeryTarget = await publish(`Forgery against ${count} keys`, revOpsTrigger({ credential: held }), noOp());
+				const forged = await sendOnce(fixtureBytes('deal-signed.json'), { url: forgeryTarget.url, key: 'not-one-of-the-keys' });
+				const genuine = await sendOnce(fixtureBytes('deal-signed.json'), { url: forgeryTarget.url, key: keys[count - 1] });
+				expect({ count, forged: forged.status, genuine: genuine.status }).toEqual({ count, forged: 401, genuine: 200 });
+			}
+		});
+
 		it('fails closed with an empty Verification Key: 401 for every delivery, and the log says why', async () => {
 			const emptyKey = await n8n.createCredential('RevOps webhook without a key', 'revOpsWebhookApi', { verificationSecret: '' });
 			const workflow = await publish('Empty key', revOpsTrigger({ credential: emptyKey }), noOp());
