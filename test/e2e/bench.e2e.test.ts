@@ -32,8 +32,8 @@ describe('bench smoke: targets A, B, C and F in one n8n 2.41.1', () => {
 	});
 
 	it('measures every target, request kind and client count, with every answer as expected', () => {
-		// Plus N, the trigger without authentication, which gets only filtered events.
-		expect(run.cells).toHaveLength((TARGETS.length * SCENARIOS.length + 1) * CONNECTIONS.length);
+		// Plus the probes: N (no authentication) gets only filtered events, K (two keys) emitted and forged ones.
+		expect(run.cells).toHaveLength((TARGETS.length * SCENARIOS.length + 3) * CONNECTIONS.length);
 		expect(run.cells.every((cell) => cell.requests >= cell.connections)).toBe(true);
 		expect(problems(run)).toEqual([]);
 	});
@@ -45,10 +45,12 @@ describe('bench smoke: targets A, B, C and F in one n8n 2.41.1', () => {
 				.map((cell) => cell.executionsCounted - cell.requests);
 		expect(executions('A', 'forged')).toEqual([0, 0]);
 		expect(executions('C', 'emitted')).toEqual([0, 0]);
+		expect(executions('K', 'emitted')).toEqual([0, 0]);
 		const none = (target: string, scenario: string) =>
 			run.cells.filter((cell) => cell.target === target && cell.scenario === scenario).map((cell) => cell.executionsCounted);
 		expect(none('C', 'filtered')).toEqual([0, 0]);
 		expect(none('N', 'filtered')).toEqual([0, 0]);
 		expect(none('C', 'forged')).toEqual([0, 0]);
+		expect(none('K', 'forged')).toEqual([0, 0]);
 	});
 });

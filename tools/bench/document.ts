@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { MicroResult } from './micro';
 import { engineTable, goalTable, RunIndex, targetLegend } from './report';
 import { ENGINE_LABELS, type BenchRun } from './run';
-import { FILTER_PROBE, TARGET_LABELS } from './scenarios';
+import { FILTER_PROBE, TARGET_LABELS, TWO_KEY_PROBE } from './scenarios';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -33,6 +33,26 @@ function filterProbe(index: RunIndex): string {
 			'signature check would cost (see SECURITY.md for why the trigger does not do that).',
 		'',
 		'| engine | clients | C filtered req/s | N filtered req/s | N/C | isolates per request C / N |',
+		'| --- | --- | --- | --- | --- | --- |',
+		...rows,
+	].join('\n');
+}
+
+function twoKeys(index: RunIndex): string {
+	const rows = index.engines.flatMap((engine) =>
+		(['emitted', 'forged'] as const).flatMap((scenario) =>
+			index.connections.map((connections) => {
+				const one = index.rate(engine, 'C', scenario, connections);
+				const two = index.rate(engine, TWO_KEY_PROBE, scenario, connections);
+				return `| ${ENGINE_LABELS[engine]} | ${scenario} | ${connections} | ${one.toFixed(1)} | ${two.toFixed(1)} | ${(two / one).toFixed(2)}× |`;
+			}),
+		),
+	);
+	return [
+		`${TARGET_LABELS[TWO_KEY_PROBE]}: an emitted delivery verifies only with the second key and a forged one is checked against both, ` +
+			'so each costs two HMACs of the body where C, with one key, costs one.',
+		'',
+		'| engine | request | clients | C, one key, req/s | K, two keys, req/s | K/C |',
 		'| --- | --- | --- | --- | --- | --- |',
 		...rows,
 	].join('\n');
@@ -66,7 +86,7 @@ Versions: n8n 2.41.1 on Node 24.21.0 (SQLite, regular mode, executions saved), n
 
 ${targetLegend()}
 
-One n8n process per expression-engine setting holds A, B, C and N; F is a separate process on the same Node.
+One n8n process per expression-engine setting holds A, B, C, K and N; F is a separate process on the same Node.
 Each request kind goes to every target in turn, in short cells (about ${settings.cellSeconds} s each, ${settings.rounds} rounds, order rotated every round),
 so a noisy neighbour hits all targets alike: **compare ratios within one engine setting**; absolute rates move with the machine's load.
 The same signed RevOps fixtures go to every target: *emitted* is a signed \`deal-signed\` (the selected type), *filtered* a signed
@@ -89,6 +109,10 @@ ${goalTable(index)}
 ## Filtering before or after the signature check
 
 ${filterProbe(index)}
+
+## Two Verification Keys against one
+
+${twoKeys(index)}
 
 ## The node's own cost, inside n8n-core
 

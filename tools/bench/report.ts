@@ -3,7 +3,7 @@
  * performance goals with the figures that decide them, and an SVG chart of the ratios.
  */
 import { ENGINE_LABELS, type BenchRun, type CellTotals, type EngineName } from './run';
-import { FILTER_PROBE, SCENARIOS, TARGET_LABELS, TARGETS, type ScenarioName, type TargetName } from './scenarios';
+import { PROBE_SCENARIOS, SCENARIOS, TARGET_LABELS, TARGETS, type ScenarioName, type TargetName } from './scenarios';
 
 export interface CellFigures {
 	rate: number;
@@ -187,5 +187,5 @@ function seriesColor(bottom: 'A' | 'B', connections: number): string {
 }
 
 export function targetLegend(): string {
-	return [...TARGETS, FILTER_PROBE].map((target) => `- **${TARGET_LABELS[target]}**`).join('\n');
+	return [...TARGETS, ...(Object.keys(PROBE_SCENARIOS) as TargetName[])].map((target) => `- **${TARGET_LABELS[target]}**`).join('\n');
 }

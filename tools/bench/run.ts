@@ -8,7 +8,7 @@ import { ensureN8n } from '../n8n/install';
 import { startN8n, type N8nInstance } from '../n8n/instance';
 import { sleep } from '../n8n/process';
 import { runCell, type CellResult } from './cell';
-import { expectedAnswer, FILTER_PROBE, scenario, SCENARIOS, type Scenario, type ScenarioName, type TargetName } from './scenarios';
+import { expectedAnswer, PROBE_SCENARIOS, scenario, SCENARIOS, type Scenario, type ScenarioName, type TargetName } from './scenarios';
 import { countExecutions, setUpWorkflowTargets, startFloor, type Target } from './targets';
 
 export type EngineName = 'vm' | 'lazy' | 'legacy';
@@ -130,8 +130,8 @@ async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map
 			return { ...result, counted: after - before, expectedRuns: expected.executions * result.requests, isolates };
 		};
 
-		/** Which targets get which requests: N only filtered ones. */
-		const sentTo = (request: Scenario) => targets.filter((target) => target.name !== FILTER_PROBE || request.name === 'filtered');
+		/** Which targets get which requests: the probes only theirs. */
+		const sentTo = (request: Scenario) => targets.filter((target) => PROBE_SCENARIOS[target.name]?.includes(request.name) ?? true);
 		// Warm-up: every path of every target, and a first rate to size the cells with.
 		for (const request of options.warmUpRequests > 0 ? requests.values() : []) {
 			for (const target of sentTo(request)) {

@@ -14,7 +14,7 @@ export const BENCH_KEY = 'revops-bench-verification-key';
 export type ScenarioName = 'emitted' | 'filtered' | 'forged';
 export const SCENARIOS: readonly ScenarioName[] = ['emitted', 'filtered', 'forged'];
 
-export type TargetName = 'A' | 'B' | 'C' | 'F' | 'N';
+export type TargetName = 'A' | 'B' | 'C' | 'F' | 'K' | 'N';
 export const TARGETS: readonly TargetName[] = ['A', 'B', 'C', 'F'];
 /**
  * N: the RevOps Trigger with Authentication None, sent only filtered events. It filters
@@ -22,11 +22,22 @@ export const TARGETS: readonly TargetName[] = ['A', 'B', 'C', 'F'];
  * signature check would cost.
  */
 export const FILTER_PROBE: TargetName = 'N';
+/**
+ * K: the RevOps Trigger whose credential holds two keys, the bench's key second, sent emitted
+ * and forged events: each costs it two HMACs, against one for C.
+ */
+export const TWO_KEY_PROBE: TargetName = 'K';
+/** The side targets and the only request kinds they get; every other target gets every kind. */
+export const PROBE_SCENARIOS: Partial<Record<TargetName, readonly ScenarioName[]>> = {
+	[FILTER_PROBE]: ['filtered'],
+	[TWO_KEY_PROBE]: ['emitted', 'forged'],
+};
 export const TARGET_LABELS: Record<TargetName, string> = {
 	A: 'A: DIY (Webhook + Code + IF + Respond to Webhook)',
 	B: 'B: Webhook → No-Op',
 	C: 'C: RevOps Trigger → No-Op',
 	F: 'F: node:http floor (HMAC + JSON.parse)',
+	K: 'K: RevOps Trigger with two Verification Keys, signed with the second → No-Op',
 	N: 'N: RevOps Trigger without authentication → No-Op',
 };
 
@@ -57,6 +68,6 @@ export interface ExpectedAnswer {
 export function expectedAnswer(target: TargetName, name: ScenarioName): ExpectedAnswer {
 	if (target === 'B') return { status: 200, bodyContains: 'Workflow was started', executions: 1 };
 	if (name === 'forged') return { status: 401, bodyContains: '"code":401', executions: target === 'A' ? 1 : 0 };
-	const runs = target === 'A' || (target === 'C' && name === 'emitted');
+	const runs = target === 'A' || ((target === 'C' || target === TWO_KEY_PROBE) && name === 'emitted');
 	return { status: 200, bodyContains: ACKNOWLEDGEMENT, executions: runs ? 1 : 0 };
 }

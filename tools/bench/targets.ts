@@ -37,11 +37,14 @@ export async function setUpWorkflowTargets(n8n: N8nInstance): Promise<Target[]> 
 	const credential = await n8n.createCredential('RevOps bench', 'revOpsWebhookApi', { verificationSecret: BENCH_KEY });
 	const trigger = revOpsTrigger({ credential, events: [SELECTED_EVENT] });
 	const unsigned = revOpsTrigger({ authentication: 'none', events: [SELECTED_EVENT] });
+	const twoKeys = await n8n.createCredential('RevOps bench, two keys', 'revOpsWebhookApi', { verificationSecret: `${BENCH_KEY}-new`, verificationSecret2: BENCH_KEY });
+	const twoKeyTrigger = revOpsTrigger({ credential: twoKeys, events: [SELECTED_EVENT] });
 	const specs: Array<{ name: TargetName; spec: WorkflowSpec; url: string }> = [
 		{ name: 'A', spec: diyWorkflow('bench-diy'), url: `${n8n.baseUrl}/webhook/bench-diy` },
 		{ name: 'B', spec: chain('Bench B: Webhook to No-Op', [n8nWebhook('bench-webhook'), noOp()]), url: `${n8n.baseUrl}/webhook/bench-webhook` },
 		{ name: 'C', spec: chain('Bench C: RevOps Trigger to No-Op', [trigger, noOp()]), url: n8n.webhookUrl(trigger.webhookId as string) },
 		{ name: 'N', spec: chain('Bench N: RevOps Trigger without authentication', [unsigned, noOp()]), url: n8n.webhookUrl(unsigned.webhookId as string) },
+		{ name: 'K', spec: chain('Bench K: RevOps Trigger with two keys', [twoKeyTrigger, noOp()]), url: n8n.webhookUrl(twoKeyTrigger.webhookId as string) },
 	];
 	const targets: Target[] = [];
 	for (const { name, spec, url } of specs) {
