@@ -12,7 +12,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { ACKNOWLEDGEMENT, handleDelivery } from './delivery';
+import { ACKNOWLEDGEMENT_TEXT, handleDelivery } from './delivery';
 import { parseIpAllowlist } from './ip-allowlist';
 import type { DeliveryRequest } from './parse';
 import { logOtherKey, logRefusal } from './rejection-log';
@@ -157,7 +157,7 @@ export class RevOpsTrigger implements INodeType {
 			return { workflowData: [this.helpers.returnJsonArray(outcome.item as unknown as IDataObject)] };
 		}
 		if (outcome.kind === 'ignore') {
-			return { webhookResponse: ACKNOWLEDGEMENT };
+			return { webhookResponse: ACKNOWLEDGEMENT_TEXT };
 		}
 		if (outcome.kind === 'fault') {
 			throw new NodeOperationError(this.getNode(), outcome.error, {

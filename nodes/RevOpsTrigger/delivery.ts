@@ -3,7 +3,7 @@
  * carry it, whether the signature holds, what the envelope says, and whether the user listens
  * to it. The node's webhook() and the unit tests both run `handleDelivery`.
  */
-import { AUTHENTICATION } from './description';
+import { AUTHENTICATION, type TriggerSettings } from './description';
 import { ALL_EVENTS } from './events';
 import { isIpAllowed, parseIpAllowlist } from './ip-allowlist';
 import { toItem } from './normalise';
@@ -13,22 +13,7 @@ import { verifyingKeyPosition } from './signature';
 import type { RevOpsItem } from './types';
 import type { VerificationKey } from './verification-keys';
 
-export const ACKNOWLEDGEMENT = 'RevOps API Event Received';
-
-/** The node's settings: the same for every request. Facts about a request travel in DeliveryRequest. */
-export interface TriggerSettings {
-	/** Selected event types; `*` selects every event. */
-	events: string[];
-	/**
-	 * Only exactly `none` accepts unsigned deliveries. Any other value, `verificationKey` or a
-	 * typo or an expression that resolved to something else, checks every signature: fail closed.
-	 */
-	authentication: string;
-	/** Comma-separated addresses and CIDR ranges allowed to deliver; empty allows any. */
-	ipAllowlist?: string;
-	/** Refuse events whose `event.time` is older than this; 0 or undefined turns the check off. */
-	maxEventAgeMinutes?: number;
-}
+export const ACKNOWLEDGEMENT_TEXT = 'RevOps API Event Received';
 
 /** Reads the credential's keys. Called only for requests that got as far as the signature check. */
 export type LoadVerificationKeys = () => Promise<VerificationKey[]>;
@@ -102,9 +87,11 @@ export async function handleDelivery(
 		const carrier = findCarrier(request);
 		const verifiedWithKey = settings.authentication === AUTHENTICATION.none ? null : await checkSignature(carrier, request.signature, loadKeys);
 		const json = carrier.kind === 'query' ? carrier.envelope : decodeJson(carrier.bytes);
-		const item = toItem(readEnvelope(json), carrier, verifiedWithKey);
-		const listening = settings.events.includes(ALL_EVENTS) || settings.events.includes(item.eventType);
-		if (!listening) return { kind: 'ignore', eventType: item.eventType, verifiedWithKey };
+		const envelope = readEnvelope(json);
+		const listening = settings.events.includes(ALL_EVENTS) || settings.events.includes(envelope.eventType);
+		// Filtered before the item is built: an event nobody listens to costs no summary.
+		if (!listening) return { kind: 'ignore', eventType: envelope.eventType, verifiedWithKey };
+		const item = toItem(envelope, carrier, verifiedWithKey);
 		checkAge(item.eventTime, settings, request.receivedAt);
 		return { kind: 'emit', item };
 	} catch (error) {

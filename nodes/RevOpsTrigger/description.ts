@@ -7,7 +7,7 @@ export const CREDENTIAL_TYPE = 'revOpsWebhookApi';
 export const AUTHENTICATION = { verificationKey: 'verificationKey', none: 'none' } as const;
 
 
-export const ACKNOWLEDGE = { whenReceived: 'whenReceived', whenWorkflowSucceeds: 'whenWorkflowSucceeds' } as const;
+export const ACKNOWLEDGE_MODES = { whenReceived: 'whenReceived', whenWorkflowSucceeds: 'whenWorkflowSucceeds' } as const;
 
 export const acknowledgeProperty: INodeProperties = {
 	displayName: 'Acknowledge',
@@ -16,13 +16,13 @@ export const acknowledgeProperty: INodeProperties = {
 	options: [
 		{
 			name: 'When Received',
-			value: ACKNOWLEDGE.whenReceived,
+			value: ACKNOWLEDGE_MODES.whenReceived,
 			description:
 				'Answer RevOps as soon as the execution has started. RevOps will not deliver the event again, even if the workflow fails.',
 		},
 		{
 			name: 'When Workflow Succeeds',
-			value: ACKNOWLEDGE.whenWorkflowSucceeds,
+			value: ACKNOWLEDGE_MODES.whenWorkflowSucceeds,
 			description:
 				'Answer when the workflow has finished. If it fails, RevOps gets an error and delivers the event again later.',
 		},
@@ -37,7 +37,7 @@ export const acknowledgeNotice: INodeProperties = {
 	name: 'acknowledgeNotice',
 	type: 'notice',
 	default: '',
-	displayOptions: { show: { acknowledge: [ACKNOWLEDGE.whenWorkflowSucceeds] } },
+	displayOptions: { show: { acknowledge: [ACKNOWLEDGE_MODES.whenWorkflowSucceeds] } },
 };
 
 export const setupNotice: INodeProperties = {
@@ -106,9 +106,23 @@ const EVENT_LABELS = Object.fromEntries(REVOPS_EVENTS.map((event) => [event.type
 /** The canvas subtitle, in Title Case like the options: "All Events" or "Deal Signed, Deal Updated". */
 export const subtitle = `={{$parameter["events"].includes("${ALL_EVENTS}") ? "All Events" : $parameter["events"].map((type) => (${JSON.stringify(EVENT_LABELS)})[type] || type).join(", ")}}`;
 
+/** The 'Options' collection, as n8n hands it to the node. */
 export interface TriggerOptions {
+	/** Comma-separated addresses and CIDR ranges allowed to deliver; no entry allows any. */
 	ipAllowlist?: string;
+	/** Refuse events whose `event.time` is older than this; 0 or undefined turns the check off. */
 	maxEventAgeMinutes?: number;
+}
+
+/** The node's settings, one type for every parameter the delivery pipeline reads: the same for every request. */
+export interface TriggerSettings extends TriggerOptions {
+	/** Selected event types; `*` selects every event. */
+	events: string[];
+	/**
+	 * Only exactly `none` accepts unsigned deliveries. Any other value, `verificationKey` or a
+	 * typo or an expression that resolved to something else, checks every signature: fail closed.
+	 */
+	authentication: string;
 }
 
 export const optionsProperty: INodeProperties = {

@@ -5,8 +5,9 @@
  * ("44400.0000" USD at precision 4 is still 4,440,000 cents), so the item does not use it.
  */
 import { minorUnitDigits } from './currencies';
-import { describeType, isUnset, type Reading } from './reading';
+import type { Reading } from './reading';
 import type { RevOpsMoney } from './types';
+import { describeType, isUnset } from './values';
 
 // Bounded so a hostile amount of a million digits cannot make BigInt work for seconds.
 const DECIMAL = /^(-?)(\d{1,30})(?:\.(\d{1,30}))?$/;

@@ -2,18 +2,17 @@
  * From a usable RevOps envelope to the item the trigger emits: the event's type (given or
  * inferred), time and de-duplication key, plus deal and account fields ready to map.
  * Everything here is a summary of objects the item also carries untouched, so a field that
- * cannot be read becomes null (or empty) with a warning, never a refusal.
+ * cannot be read becomes null (or empty) with a warning: building the item never refuses.
  */
 import { createHash } from 'crypto';
 
-import { REVOPS_EVENTS, type RevOpsObjectType } from './events';
+import { REVOPS_EVENTS } from './events';
 import { JsonNumbers } from './json-numbers';
 import { readMoney } from './money';
 import type { DeliveryCarrier } from './parse';
-import { isRecord } from './parse';
-import { rejectInput } from './rejection';
 import type { RevOpsAccount, RevOpsAccountItem, RevOpsDeal, RevOpsDealItem, RevOpsEnvelope, RevOpsItem } from './types';
-import { describeType, isUnset, Reading } from './reading';
+import { describeType, isRecord, isUnset } from './values';
+import { Reading } from './reading';
 
 /**
  * Text as documented; numbers (real payloads send them) as the digits that were sent and
@@ -33,42 +32,19 @@ function readText(value: unknown, field: string, reading: Reading): string | nul
 	return null;
 }
 
-/** The contract's rule for envelopes without `event.type`: the object's status decides. */
-function inferEventType(objectType: RevOpsObjectType, status: string | null): string {
-	if (objectType === 'deal') {
-		if (status === 'signed') return 'deal-signed';
-		if (status === 'active') return 'deal-active';
-		return 'deal-updated';
-	}
-	return status === 'deleted' ? 'account-deleted' : 'account-updated';
-}
-
 /**
- * Which event this is and which object it is about. `event.type` decides when it is a
- * non-empty string; otherwise the object present and its status do. A catalogued type whose
- * object is missing is the one contradiction that leaves nothing to emit.
+ * What the envelope reader decided about the event type, as warnings: a given `event.type`
+ * that was not text (so the type was inferred), or both objects with no known type.
  */
-export function readEventType(envelope: RevOpsEnvelope, reading: Reading) {
+function warnAboutEventType(envelope: RevOpsEnvelope, reading: Reading): void {
 	const given = envelope.event.type;
-	const type = typeof given === 'string' && given !== '' ? given : null;
-	if (type === null && !isUnset(given)) {
+	if (envelope.eventTypeInferred && !isUnset(given)) {
 		reading.warn(`event.type: expected an event type such as "deal-signed", got ${describeType(given)}; inferred from the status`);
 	}
-	const catalogued = REVOPS_EVENTS.find((event) => event.type === type);
-	if (catalogued && envelope[catalogued.object] === undefined) {
-		return rejectInput(`A "${catalogued.type}" event needs a "${catalogued.object}" object`);
-	}
+	const catalogued = !envelope.eventTypeInferred && REVOPS_EVENTS.some((event) => event.type === envelope.eventType);
 	if (!catalogued && envelope.deal && envelope.account) {
 		reading.warn('The delivery has both a "deal" and an "account" and no known "event.type"; read as a deal event');
 	}
-	const objectType: RevOpsObjectType = catalogued?.object ?? (envelope.deal ? 'deal' : 'account');
-	const status = readText(envelope[objectType]?.status, `${objectType}.status`, reading);
-	return {
-		eventType: type ?? inferEventType(objectType, status),
-		eventTypeInferred: type === null,
-		objectType,
-		status,
-	};
 }
 
 const UNIX_DIGITS = /^\d{1,16}$/;
@@ -194,7 +170,9 @@ function dedupeKey(eventType: string, eventId: string | null, carrierBytes: Buff
 export function toItem(envelope: RevOpsEnvelope, carrier: DeliveryCarrier, verifiedWithKey: number | null): RevOpsItem {
 	// A query carrier's values are all strings: it has no JSON numbers to look up.
 	const reading = new Reading(new JsonNumbers(carrier.kind === 'json' ? carrier.bytes.toString('utf8') : ''));
-	const { eventType, eventTypeInferred, objectType, status } = readEventType(envelope, reading);
+	const { eventType, eventTypeInferred, objectType } = envelope;
+	warnAboutEventType(envelope, reading);
+	const status = readText(envelope[objectType]?.status, `${objectType}.status`, reading);
 	const eventId = readText(envelope.event.id, 'event.id', reading);
 	const common = {
 		eventType,

@@ -2,8 +2,10 @@
  * From an HTTP request to a RevOps envelope: which bytes carry the delivery (and so are
  * signed), how they decode, and whether they hold an envelope the trigger can use.
  */
+import { REVOPS_EVENTS, type RevOpsObjectType } from './events';
 import { DeliveryRejection, rejectInput } from './rejection';
 import type { RevOpsEnvelope, RevOpsEventMeta } from './types';
+import { isRecord } from './values';
 
 export interface DeliveryRequest {
 	method: string;
@@ -33,10 +35,6 @@ export type DeliveryCarrier =
 	| { kind: 'query'; bytes: Buffer; envelope: Record<string, unknown> };
 
 const QUERY_ENVELOPE_PARAMETERS = ['payload', 'body', 'data'];
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function findCarrier(request: DeliveryRequest): DeliveryCarrier {
 	// n8n turns multipart bodies into form fields before the node runs, so no bytes are left to check.
@@ -114,10 +112,23 @@ export function readEventBlock(event: unknown): RevOpsEventMeta {
 	return rejectInput('"event" must be an object, or an event type such as "deal-signed"');
 }
 
+/** The rule for envelopes without `event.type`: the object's status decides. */
+function inferEventType(objectType: RevOpsObjectType, status: unknown): string {
+	if (objectType === 'deal') {
+		if (status === 'signed') return 'deal-signed';
+		if (status === 'active') return 'deal-active';
+		return 'deal-updated';
+	}
+	return status === 'deleted' ? 'account-deleted' : 'account-updated';
+}
+
 /**
- * Checks only what makes a delivery unusable: not an object, nested too deep, an `event` of
- * the wrong kind, or no `deal`/`account` object to be about. Everything inside those objects
- * is read leniently later.
+ * The one place that refuses a delivery for what it holds. Checks only what makes a delivery
+ * unusable: not an object, nested too deep, an `event` of the wrong kind, no `deal`/`account`
+ * object to be about, or a catalogued event type whose object is missing. It also decides which
+ * event this is: `event.type` when it is a non-empty string, otherwise the object present and
+ * its status. Everything inside the objects is read leniently later, and only for events the
+ * user listens to.
  */
 export function readEnvelope(json: unknown): RevOpsEnvelope {
 	if (!isRecord(json)) {
@@ -135,5 +146,12 @@ export function readEnvelope(json: unknown): RevOpsEnvelope {
 		if (envelope.account !== undefined) return rejectInput('"account" must be an object');
 		return rejectInput('The delivery has neither a "deal" nor an "account" object');
 	}
-	return { event, deal, account };
+	const given = typeof event.type === 'string' && event.type !== '' ? event.type : null;
+	const catalogued = REVOPS_EVENTS.find((known) => known.type === given);
+	if (catalogued && (catalogued.object === 'deal' ? deal : account) === undefined) {
+		return rejectInput(`A "${catalogued.type}" event needs a "${catalogued.object}" object`);
+	}
+	const objectType: RevOpsObjectType = catalogued?.object ?? (deal ? 'deal' : 'account');
+	const status = (objectType === 'deal' ? deal : account)?.status;
+	return { event, deal, account, objectType, eventType: given ?? inferEventType(objectType, status), eventTypeInferred: given === null };
 }

@@ -30,17 +30,3 @@ export class Reading {
 		return this.numbers.textOf(value);
 	}
 }
-
-/** RevOps sends "" for values not set yet: like a missing value, it is read as null without a warning. */
-export function isUnset(value: unknown): boolean {
-	return value === undefined || value === null || value === '';
-}
-
-/** What a value was, for a warning: its JSON type, never its content (it may be long or private). */
-export function describeType(value: unknown): string {
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'a list';
-	if (typeof value === 'string') return value === '' ? 'an empty string' : 'text in another format';
-	if (typeof value === 'object') return 'an object';
-	return `a ${typeof value}`;
-}

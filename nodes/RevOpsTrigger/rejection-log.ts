@@ -8,7 +8,8 @@
  */
 import { REVOPS_EVENTS } from './events';
 import { keyLabel } from './verification-keys';
-import { findCarrier, isRecord, readEventBlock, unwrapBody, type DeliveryRequest } from './parse';
+import { findCarrier, readEventBlock, unwrapBody, type DeliveryRequest } from './parse';
+import { isRecord } from './values';
 
 export const REJECTION_LOG_WINDOW_MS = 60_000;
 /** Refusals per trigger and window logged one by one; the rest are counted. */

@@ -97,6 +97,11 @@ export interface RevOpsEnvelope {
 	event: RevOpsEventMeta;
 	deal?: RevOpsDeal;
 	account?: RevOpsAccount;
+	/** Which object the event is about: the one a catalogued `event.type` names, else the deal when there is one. */
+	objectType: RevOpsObjectType;
+	/** `event.type` when it is a non-empty string, else inferred from the object's status. */
+	eventType: string;
+	eventTypeInferred: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { INodeParameters, IWebhookDescription } from 'n8n-workflow';
 
-import { ACKNOWLEDGEMENT } from './delivery';
-import { ACKNOWLEDGE } from './description';
+import { ACKNOWLEDGEMENT_TEXT } from './delivery';
+import { ACKNOWLEDGE_MODES } from './description';
 
 /**
  * n8n 2.41 resolves a webhook description's expression fields without its expression engine
@@ -17,16 +17,16 @@ const WEBHOOK_PATH = 'webhook';
 /** One value, two spellings that cannot drift: the editor's expression and n8n's native resolver. */
 function byAcknowledge(whenWorkflowSucceeds: string, whenReceived: string) {
 	return {
-		template: `={{$parameter["acknowledge"] === "${ACKNOWLEDGE.whenWorkflowSucceeds}" ? "${whenWorkflowSucceeds}" : "${whenReceived}"}}`,
+		template: `={{$parameter["acknowledge"] === "${ACKNOWLEDGE_MODES.whenWorkflowSucceeds}" ? "${whenWorkflowSucceeds}" : "${whenReceived}"}}`,
 		resolve: (parameters: INodeParameters) =>
-			parameters.acknowledge === ACKNOWLEDGE.whenWorkflowSucceeds ? whenWorkflowSucceeds : whenReceived,
+			parameters.acknowledge === ACKNOWLEDGE_MODES.whenWorkflowSucceeds ? whenWorkflowSucceeds : whenReceived,
 	};
 }
 
 const resolvers = {
 	responseMode: byAcknowledge('lastNode', 'onReceived'),
 	// On receipt RevOps needs this text in the body; after the workflow, the last node's item is the answer.
-	responseData: byAcknowledge('firstEntryJson', ACKNOWLEDGEMENT),
+	responseData: byAcknowledge('firstEntryJson', ACKNOWLEDGEMENT_TEXT),
 };
 
 /** RevOps lets each webhook choose POST or GET; both are served on one URL. */

@@ -13,14 +13,14 @@ import { streamEvents, type StreamReport } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import type { BillingStub } from '../support/billing-stub';
 import { TEST_KEY } from '../support/fixtures';
-import { acknowledgeToRevOps, chain, postToBilling, revOpsTrigger } from '../support/workflows';
+import { acknowledgeToRevOps, chain, postToBilling, revOpsTrigger, type AcknowledgeMode } from '../../tools/n8n/workflows';
 
 export interface FaultScenario {
 	label: string;
 	n8n: N8nInstance;
 	billing: BillingStub;
 	credential: { id: string; name: string };
-	acknowledge: 'whenWorkflowSucceeds' | 'onReceived';
+	acknowledge: AcknowledgeMode;
 	events: number;
 	senders: number;
 	retryIntervalMs: number;
@@ -51,7 +51,7 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 		process.stdout.write(`  [fault] ${scenario.label}: ${line}\n`);
 	};
 	billing.reset();
-	const trigger = revOpsTrigger({ credential: scenario.credential, parameters: { acknowledge: scenario.acknowledge } });
+	const trigger = revOpsTrigger({ credential: scenario.credential, acknowledge: scenario.acknowledge });
 	const nodes = scenario.acknowledge === 'whenWorkflowSucceeds' ? [trigger, postToBilling(billing.url), acknowledgeToRevOps()] : [trigger, postToBilling(billing.url)];
 	const workflowId = await n8n.createWorkflow(chain(scenario.label, nodes));
 	await n8n.activate(workflowId);

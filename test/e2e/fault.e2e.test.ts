@@ -11,7 +11,7 @@ import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { BillingStub } from '../support/billing-stub';
 import { TEST_KEY } from '../support/fixtures';
-import { acknowledgeToRevOps, chain, postToBilling, revOpsTrigger } from '../support/workflows';
+import { acknowledgeToRevOps, chain, postToBilling, revOpsTrigger } from '../../tools/n8n/workflows';
 import { runFaultScenario } from './fault-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
@@ -67,7 +67,7 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 	it('carries events through a failing billing system with RevOps-style retries, billing each once', async () => {
 		billing.reset();
 		const credential = await n8n.createCredential('RevOps retry', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
-		const trigger = revOpsTrigger({ credential, parameters: { acknowledge: 'whenWorkflowSucceeds' } });
+		const trigger = revOpsTrigger({ credential, acknowledge: 'whenWorkflowSucceeds' });
 		const workflowId = await n8n.createWorkflow(chain('Bill while billing fails', [trigger, postToBilling(billing.url), acknowledgeToRevOps()]));
 		await n8n.activate(workflowId);
 

@@ -12,7 +12,7 @@ import { sendOnce } from '../../tools/revops/sender';
 import { signBody } from '../../tools/revops/sign';
 import { fixtureBytes, fixtureNames, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
-import { chain, n8nWebhook, noOp, revOpsTrigger } from '../support/workflows';
+import { chain, n8nWebhook, noOp, revOpsTrigger } from '../../tools/n8n/workflows';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';

@@ -11,7 +11,7 @@ import { groupResidentMiB } from '../../tools/load/memory';
 import { streamEvents, type StreamReport } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { TEST_KEY } from '../support/fixtures';
-import { chain, noOp, revOpsTrigger } from '../support/workflows';
+import { chain, noOp, revOpsTrigger } from '../../tools/n8n/workflows';
 
 const SAMPLES = ['deal-signed', 'deal-updated', 'account-updated', 'deal-active'];
 

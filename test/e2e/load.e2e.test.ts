@@ -15,7 +15,7 @@ import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import { startN8nQueue, type N8nQueue } from '../../tools/n8n/queue';
 import { groupResidentMiB } from '../../tools/load/memory';
 import { streamEvents } from '../../tools/load/stream';
-import { chain, n8nWebhook, noOp } from '../support/workflows';
+import { chain, n8nWebhook, noOp } from '../../tools/n8n/workflows';
 import { eventsPerSecond, loadEvents, loadTrigger, queueMemory, type LoadFigures } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';

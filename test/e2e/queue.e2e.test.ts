@@ -16,7 +16,7 @@ import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { BillingStub } from '../support/billing-stub';
 import { TEST_KEY } from '../support/fixtures';
-import { chain, noOp, revOpsTrigger } from '../support/workflows';
+import { chain, noOp, revOpsTrigger, type AcknowledgeMode } from '../../tools/n8n/workflows';
 import { runFaultScenario } from './fault-run';
 import { loadEvents, loadTrigger, queueMemory } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
@@ -114,7 +114,7 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 		await billing.stop();
 	});
 
-	async function run(label: string, acknowledge: 'whenWorkflowSucceeds' | 'onReceived', disrupt: (n8n: N8nQueue) => Promise<void>) {
+	async function run(label: string, acknowledge: AcknowledgeMode, disrupt: (n8n: N8nQueue) => Promise<void>) {
 		const n8n = await sharedQueue();
 		return await runFaultScenario({
 			label,
@@ -149,7 +149,7 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 	});
 
 	it('(a) with When Received: every event acknowledged at once; whatever the killed worker dropped is counted, not hidden', async () => {
-		const figures = await run('queue mode, When Received, worker 1 SIGKILLed mid-stream', 'onReceived', async (n8n) => await killAndRestart(n8n.workers[0]));
+		const figures = await run('queue mode, When Received, worker 1 SIGKILLed mid-stream', 'whenReceived', async (n8n) => await killAndRestart(n8n.workers[0]));
 		expect(figures.report.statuses).toEqual({ '200': FAULT_EVENTS });
 		// RevOps will not deliver these again. n8n leaves the killed worker's runs crashed, new or running and
 		// does not run them again: an event is lost exactly when its run was cut off before billing.

@@ -15,7 +15,7 @@ import { BillingStub } from '../support/billing-stub';
 import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
 import { fixtureBytes, jsonBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
-import { acknowledgeToRevOps, chain, ifTrue, noOp, postToBilling, removeRepeatedDeliveries, revOpsTrigger, type N8nNode } from '../support/workflows';
+import { acknowledgeToRevOps, chain, ifTrue, noOp, postToBilling, removeRepeatedDeliveries, revOpsTrigger, type N8nNode } from '../../tools/n8n/workflows';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
@@ -403,7 +403,7 @@ export function triggerSuite(target: SuiteTarget): void {
 			billing.reset();
 			const workflow = await publish(
 				'Acknowledge when billed',
-				revOpsTrigger({ credential, events: ['deal-signed'], parameters: { acknowledge: 'whenWorkflowSucceeds' } }),
+				revOpsTrigger({ credential, events: ['deal-signed'], acknowledge: 'whenWorkflowSucceeds' }),
 				postToBilling(billing.url),
 				acknowledgeToRevOps(),
 			);
@@ -433,7 +433,7 @@ export function triggerSuite(target: SuiteTarget): void {
 		it('with When Workflow Succeeds, acknowledges a run that skips billing when every branch ends in the acknowledgement', async () => {
 			billing.reset();
 			const publishBranching = async (name: string, falseBranchAcknowledges: boolean) => {
-				const trigger = revOpsTrigger({ credential, events: ['deal-created', 'deal-signed'], parameters: { acknowledge: 'whenWorkflowSucceeds' } });
+				const trigger = revOpsTrigger({ credential, events: ['deal-created', 'deal-signed'], acknowledge: 'whenWorkflowSucceeds' });
 				const hasPrice = ifTrue('Has a Price', '={{ $json.netPrice !== null }}');
 				const bill = postToBilling(billing.url);
 				const acknowledge = acknowledgeToRevOps();

@@ -30,9 +30,9 @@ import {
 
 import { RevOpsWebhookApi } from '../../credentials/RevOpsWebhookApi.credentials';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
+import { TRIGGER_TYPE } from '../../tools/n8n/workflows';
 import { recordingResponse, type ContextOptions, type RecordedResponse } from './webhook-context';
 
-export const TRIGGER_TYPE = 'n8n-nodes-revops.revOpsTrigger';
 const CREDENTIAL = { id: 'cred-1', name: 'RevOps' };
 
 let prepared = false;

@@ -1,4 +1,5 @@
-import { handleDelivery, type DeliveryOutcome, type TriggerSettings } from '../../nodes/RevOpsTrigger/delivery';
+import { handleDelivery, type DeliveryOutcome } from '../../nodes/RevOpsTrigger/delivery';
+import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
 import type { DeliveryRequest } from '../../nodes/RevOpsTrigger/parse';
 import { verificationKeys, type VerificationKeyCredential } from '../../nodes/RevOpsTrigger/verification-keys';
 

@@ -1,6 +1,8 @@
 import { createHash } from 'crypto';
 
-import { handleDelivery, SIGNATURE_MISMATCH, type TriggerSettings } from '../../nodes/RevOpsTrigger/delivery';
+import { handleDelivery, SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/delivery';
+import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
+import * as normalise from '../../nodes/RevOpsTrigger/normalise';
 import { MAX_SUMMARY_ENTRIES } from '../../nodes/RevOpsTrigger/normalise';
 import { MAX_LISTED_WARNINGS } from '../../nodes/RevOpsTrigger/reading';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
@@ -166,6 +168,19 @@ describe('the event filter', () => {
 			eventType: 'deal-archived',
 			verifiedWithKey: null,
 		});
+	});
+
+	it('filters before the item is built, so an event nobody listens to costs no summary', async () => {
+		const build = jest.spyOn(normalise, 'toItem');
+		try {
+			const body = fixtureBytes('deal-signed');
+			expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['account-created'] })).kind).toBe('ignore');
+			expect(build).not.toHaveBeenCalled();
+			expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['deal-signed'] })).kind).toBe('emit');
+			expect(build).toHaveBeenCalledTimes(1);
+		} finally {
+			build.mockRestore();
+		}
 	});
 
 	it('starts nothing when no event is selected', async () => {

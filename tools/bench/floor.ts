@@ -7,7 +7,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
-import { ACKNOWLEDGEMENT, SELECTED_EVENT } from './scenarios';
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
+import { SELECTED_EVENT } from './scenarios';
 
 /** HMAC + JSON.parse + event-type check, as a pure function so the microbenchmark shares it. */
 export function floorOutcome(key: string, body: Buffer, signature: string | undefined): 'emit' | 'ignore' | 'refuse' {
@@ -25,7 +26,7 @@ function answer(key: string, request: IncomingMessage, response: ServerResponse,
 		response.writeHead(401, { 'content-type': 'application/json' }).end('{"code":401,"message":"Bad signature"}');
 		return;
 	}
-	response.writeHead(200, { 'content-type': 'text/plain' }).end(ACKNOWLEDGEMENT);
+	response.writeHead(200, { 'content-type': 'text/plain' }).end(ACKNOWLEDGEMENT_TEXT);
 }
 
 if (require.main === module) {

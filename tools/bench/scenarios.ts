@@ -2,10 +2,10 @@
  * What the bench sends and what every answer must be. One signed fixture per scenario, the
  * same bytes to every target, so the targets differ only in what runs on the server.
  */
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { loadSample } from '../revops/samples';
 import { signBody } from '../revops/sign';
 
-export const ACKNOWLEDGEMENT = 'RevOps API Event Received';
 /** The one event type every filtering target listens to. */
 export const SELECTED_EVENT = 'deal-signed';
 /** The key the bench's credential, DIY Code node and floor share. */
@@ -69,5 +69,5 @@ export function expectedAnswer(target: TargetName, name: ScenarioName): Expected
 	if (target === 'B') return { status: 200, bodyContains: 'Workflow was started', executions: 1 };
 	if (name === 'forged') return { status: 401, bodyContains: '"code":401', executions: target === 'A' ? 1 : 0 };
 	const runs = target === 'A' || ((target === 'C' || target === TWO_KEY_PROBE) && name === 'emitted');
-	return { status: 200, bodyContains: ACKNOWLEDGEMENT, executions: runs ? 1 : 0 };
+	return { status: 200, bodyContains: ACKNOWLEDGEMENT_TEXT, executions: runs ? 1 : 0 };
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { N8nInstance, WorkflowNode, WorkflowSpec } from '../n8n/instance';
 import { freePort } from '../n8n/ports';
 import { onEachLine } from '../n8n/run';
-import { chain, n8nWebhook, noOp, revOpsTrigger } from '../../test/support/workflows';
+import { chain, n8nWebhook, noOp, revOpsTrigger } from '../n8n/workflows';
 import { BENCH_KEY, SELECTED_EVENT, type TargetName } from './scenarios';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');

@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { N8nInstance, WorkflowNode, WorkflowSpec } from './instance';
+import { TRIGGER_TYPE } from './workflows';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
 
-const TRIGGER_TYPE = 'n8n-nodes-revops.revOpsTrigger';
 
 export interface ExampleWorkflow extends WorkflowSpec {
 	id: string;

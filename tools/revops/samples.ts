@@ -7,11 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
-import { JsonNumbers } from '../../nodes/RevOpsTrigger/json-numbers';
-import { readEventType } from '../../nodes/RevOpsTrigger/normalise';
-import { Reading } from '../../nodes/RevOpsTrigger/reading';
-import { isRecord as isObject, readEnvelope, unwrapBody } from '../../nodes/RevOpsTrigger/parse';
+import { readEnvelope, unwrapBody } from '../../nodes/RevOpsTrigger/parse';
 import { DeliveryRejection } from '../../nodes/RevOpsTrigger/rejection';
+import { isRecord as isObject } from '../../nodes/RevOpsTrigger/values';
 
 /** Resolved from this file, not the working directory, so `npm run revops` works from anywhere. */
 export const FIXTURES_DIR = resolve(__dirname, '../../test/fixtures');
@@ -88,7 +86,7 @@ export function freshEvent(body: Buffer, overrides: { id?: string; time?: number
 export function eventTypeOf(body: Buffer): { type: string | null; inferred: boolean } {
 	const parsed = parseObject(body, 'eventTypeOf');
 	try {
-		const { eventType, eventTypeInferred } = readEventType(readEnvelope(parsed), new Reading(new JsonNumbers(body.toString('utf8'))));
+		const { eventType, eventTypeInferred } = readEnvelope(parsed);
 		return { type: eventType, inferred: eventTypeInferred };
 	} catch (error) {
 		if (error instanceof DeliveryRejection) return { type: null, inferred: false };

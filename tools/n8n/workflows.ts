@@ -1,12 +1,18 @@
 /**
- * Workflows the end-to-end suite publishes in a real n8n, built the way a user would build
- * them in the editor: the RevOps Trigger feeding n8n's own nodes.
+ * Workflows the end-to-end suite, the bench and `npm start` publish in a real n8n, built the
+ * way a user would build them in the editor: the RevOps Trigger feeding n8n's own nodes.
  */
 import { randomUUID } from 'crypto';
 
-import type { WorkflowNode, WorkflowSpec } from '../../tools/n8n/instance';
+import { ACKNOWLEDGE_MODES } from '../../nodes/RevOpsTrigger/description';
+import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
+import { name as PACKAGE_NAME } from '../../package.json';
+import type { WorkflowNode, WorkflowSpec } from './instance';
 
-export const TRIGGER_TYPE = 'n8n-nodes-revops.revOpsTrigger';
+/** The type n8n gives the node: the package's name and the node's own name. */
+export const TRIGGER_TYPE = `${PACKAGE_NAME}.${new RevOpsTrigger().description.name}`;
+
+export type AcknowledgeMode = (typeof ACKNOWLEDGE_MODES)[keyof typeof ACKNOWLEDGE_MODES];
 const TRIGGER_NAME = 'RevOps Trigger';
 
 /** A node that always has an id (the trigger's webhookId is what its URL is made of). */
@@ -17,7 +23,8 @@ export interface TriggerOptions {
 	/** 'verificationKey' or 'none'; any other text is what a typo in an imported workflow would save. */
 	authentication?: string;
 	credential?: { id: string; name: string };
-	parameters?: Record<string, unknown>;
+	/** An option value of the node's, so a value the node does not offer is a type error. */
+	acknowledge?: AcknowledgeMode;
 }
 
 /** A node with a fresh id; `chain` lays the nodes out, so the position here is a placeholder. */
@@ -28,7 +35,11 @@ function n8nNode(name: string, type: string, typeVersion: number, parameters: Re
 export function revOpsTrigger(options: TriggerOptions): N8nNode {
 	const authentication = options.authentication ?? 'verificationKey';
 	return {
-		...n8nNode(TRIGGER_NAME, TRIGGER_TYPE, 1, { events: options.events ?? ['*'], authentication, ...options.parameters }),
+		...n8nNode(TRIGGER_NAME, TRIGGER_TYPE, 1, {
+			events: options.events ?? ['*'],
+			authentication,
+			...(options.acknowledge === undefined ? {} : { acknowledge: options.acknowledge }),
+		}),
 		webhookId: randomUUID(),
 		// Every Authentication but None verifies, and so carries the credential.
 		...(authentication !== 'none' && options.credential
