@@ -33,13 +33,34 @@ import { SIGNATURE_HEADER } from './signature';
 import { checkCredentialKeys, verificationKeys, type VerificationKeyCredential } from './verification-keys';
 import { WEBHOOKS } from './webhooks';
 
+/**
+ * The body's exact bytes. n8n reads every body (but multipart, which it turns into form fields)
+ * before calling a version-1 node; above version 1 it reads only JSON, text, form and XML bodies,
+ * so for the rest (a missing content type included) the node asks n8n's own reader, with the same
+ * size limit and decompression.
+ */
+async function readBody(request: ReturnType<IWebhookFunctions['getRequestObject']>, contentType: string | undefined): Promise<Pick<DeliveryRequest, 'rawBody' | 'unreadableBody'>> {
+	if (request.rawBody !== undefined || contentType?.startsWith('multipart/') || typeof request.readRawBody !== 'function') {
+		return { rawBody: request.rawBody };
+	}
+	try {
+		await request.readRawBody();
+		return { rawBody: request.rawBody };
+	} catch (error) {
+		return { rawBody: undefined, unreadableBody: (error as { status?: unknown }).status === 413 ? 413 : 400 };
+	}
+}
+
 export class RevOpsTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'RevOps Trigger',
 		name: 'revOpsTrigger',
 		icon: { light: 'file:revops.svg', dark: 'file:revops.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1: n8n no longer evaluates an expression for a binary-data option this node does not
+		// have before every request, and reads only JSON, text, form and XML bodies itself.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle,
 		description: 'Starts the workflow when a RevOps deal or account event arrives',
 		defaults: { name: 'RevOps Trigger' },
@@ -127,12 +148,11 @@ export class RevOpsTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const httpRequest = this.getRequestObject();
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		// n8n reads the body of every request for version-1 nodes before calling webhook(), so
-		// rawBody holds the exact bytes, except for multipart bodies it turns into form fields.
+		const contentType = httpRequest.headers['content-type']?.split(';')[0].trim().toLowerCase();
 		const request: DeliveryRequest = {
 			method: httpRequest.method,
-			contentType: httpRequest.headers['content-type']?.split(';')[0].trim().toLowerCase(),
-			rawBody: httpRequest.rawBody,
+			contentType,
+			...(await readBody(httpRequest, contentType)),
 			query: httpRequest.query as IDataObject,
 			url: httpRequest.originalUrl ?? httpRequest.url,
 			signature: httpRequest.headers[SIGNATURE_HEADER],

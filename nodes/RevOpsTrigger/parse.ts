@@ -13,6 +13,8 @@ export interface DeliveryRequest {
 	contentType?: string;
 	/** Exact body bytes; empty or missing when the request had no body. */
 	rawBody: Buffer | undefined;
+	/** Set when reading the body failed: 413 over n8n's size limit, 400 for a broken or aborted stream. */
+	unreadableBody?: 400 | 413;
 	/** The query as n8n parsed it (bracketed keys become nested objects). */
 	query: Record<string, unknown>;
 	/** The request URL as sent, including the query string. */
@@ -41,6 +43,8 @@ export function findCarrier(request: DeliveryRequest): DeliveryCarrier {
 	if (request.contentType?.startsWith('multipart/')) {
 		throw new DeliveryRejection(415, 'RevOps sends events as application/json; multipart bodies are not accepted');
 	}
+	if (request.unreadableBody === 413) throw new DeliveryRejection(413, "The body is larger than this n8n accepts (N8N_PAYLOAD_SIZE_MAX)");
+	if (request.unreadableBody === 400) rejectInput('The body could not be read: the request was aborted or its encoding is broken');
 	if (request.rawBody && request.rawBody.length > 0) return { kind: 'json', bytes: request.rawBody };
 	if (request.method === 'GET') {
 		for (const name of QUERY_ENVELOPE_PARAMETERS) {

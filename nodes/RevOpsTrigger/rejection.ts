@@ -4,7 +4,7 @@
  */
 export class DeliveryRejection extends Error {
 	constructor(
-		readonly status: 400 | 401 | 403 | 415,
+		readonly status: 400 | 401 | 403 | 413 | 415,
 		message: string,
 		/** For n8n's log, when the cause is the node's own settings rather than the delivery. */
 		readonly details: { operatorWarning?: string } = {},

@@ -16,7 +16,7 @@ import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { BillingStub } from '../support/billing-stub';
 import { TEST_KEY } from '../support/fixtures';
-import { chain, noOp, revOpsTrigger, type AcknowledgeMode } from '../../tools/n8n/workflows';
+import { chain, NODE_VERSIONS, noOp, revOpsTrigger, type AcknowledgeMode } from '../../tools/n8n/workflows';
 import { runFaultScenario } from './fault-run';
 import { loadEvents, loadTrigger, queueMemory } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
@@ -48,11 +48,16 @@ afterAll(async () => {
 
 printLogTailOnFailure(() => queue);
 
-triggerSuite({
-	label: 'n8n 2.41.1 queue mode (webhook process, 2 workers, PostgreSQL 17, Redis)',
-	acquire: sharedQueue,
-	release: async () => undefined,
-});
+for (const nodeVersion of NODE_VERSIONS) {
+	triggerSuite(
+		{
+			label: 'n8n 2.41.1 queue mode (webhook process, 2 workers, PostgreSQL 17, Redis)',
+			acquire: sharedQueue,
+			release: async () => undefined,
+		},
+		nodeVersion,
+	);
+}
 
 /** Execution ids a process's log says it ran, from n8n's "Worker started execution <id> (job <n>)". */
 function executionsRunBy(process: { log: { matching(pattern: RegExp): string[] } }): Set<string> {

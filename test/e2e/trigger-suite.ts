@@ -15,7 +15,7 @@ import { BillingStub } from '../support/billing-stub';
 import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
 import { fixtureBytes, jsonBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
-import { acknowledgeToRevOps, chain, ifTrue, noOp, postToBilling, removeRepeatedDeliveries, revOpsTrigger, type N8nNode } from '../../tools/n8n/workflows';
+import { acknowledgeToRevOps, chain, ifTrue, noOp, postToBilling, removeRepeatedDeliveries, revOpsTrigger as buildTrigger, type N8nNode, type NodeVersion, type TriggerOptions } from '../../tools/n8n/workflows';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
@@ -49,9 +49,11 @@ export function singleN8n(version: N8nVersion): SuiteTarget {
 	};
 }
 
-export function triggerSuite(target: SuiteTarget): void {
+/** The whole suite against one version of the node; each supported version runs it. */
+export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): void {
 	jest.setTimeout(TEST_TIMEOUT_MS);
-	describe(`RevOps Trigger in ${target.label}`, () => {
+	const revOpsTrigger = (options: TriggerOptions) => buildTrigger({ ...options, typeVersion: nodeVersion });
+	describe(`RevOps Trigger ${nodeVersion === 1 ? '1.0' : nodeVersion} in ${target.label}`, () => {
 		let n8n: N8nInstance;
 		let credential: { id: string; name: string };
 		const billing = new BillingStub();
@@ -111,6 +113,18 @@ export function triggerSuite(target: SuiteTarget): void {
 			}
 			const items = await triggerItems(workflow, FIXTURES.length);
 			items.forEach((item, index) => expect(item).toEqual(expectedItem(FIXTURES[index], true)));
+		});
+
+		it('accepts a signed body sent without a content type or as application/octet-stream, which n8n leaves to the node above version 1', async () => {
+			const workflow = await publish('Any content type', revOpsTrigger({ credential }), noOp());
+			const signature = { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] };
+			for (const contentType of [undefined, 'application/octet-stream']) {
+				const headers = contentType === undefined ? signature : { ...signature, 'content-type': contentType };
+				const answer = await rawRequest(workflow.url, { headers, body: fixtureBytes('deal-signed.json') });
+				expect({ contentType, status: answer.status, body: answer.body }).toEqual({ contentType, status: 200, body: ACK });
+			}
+			const items = await triggerItems(workflow, 2);
+			items.forEach((item) => expect(item).toEqual(expectedItem('deal-signed', true)));
 		});
 
 		it('acknowledges events that are not selected without starting an execution', async () => {

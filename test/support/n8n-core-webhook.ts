@@ -133,13 +133,21 @@ class EncryptedCredentialStore extends ICredentialsHelper {
 /** What the node wrote on the response itself (n8n's own answers are decided from the returned data). */
 export type WrittenResponse = RecordedResponse;
 
-export type WebhookRequest = Pick<ContextOptions, 'method' | 'rawBody' | 'headers' | 'query' | 'url' | 'ip'>;
+export type WebhookRequest = Pick<ContextOptions, 'method' | 'rawBody' | 'headers' | 'query' | 'url' | 'ip'> & {
+	/**
+	 * A body n8n left unread, as it does above node version 1 for content types it does not
+	 * parse: `readRawBody()` (n8n's own reader) yields it, or throws it when it is an error.
+	 */
+	unreadBody?: Buffer | Error;
+};
 
 export interface TriggerSetup {
 	/** The node's parameters as saved in the workflow; n8n fills in the rest from the defaults. */
 	parameters?: INodeParameters;
 	/** The stored credential's data; undefined stores none. */
 	credential?: ICredentialDataDecryptedObject;
+	/** The node version the workflow saved; 1 unless given. */
+	typeVersion?: number;
 }
 
 export interface PreparedCall {
@@ -177,7 +185,7 @@ export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook
 		id: 'c0a8e6b2-0000-4000-8000-000000000001',
 		name: 'RevOps Trigger',
 		type: TRIGGER_TYPE,
-		typeVersion: 1,
+		typeVersion: setup.typeVersion ?? 1,
 		position: [0, 0],
 		webhookId: 'c0a8e6b2-0000-4000-8000-000000000002',
 		parameters: setup.parameters ?? {},
@@ -211,6 +219,11 @@ export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook
 			originalUrl: url,
 			rawBody: request.rawBody,
 			ip: request.ip ?? '127.0.0.1',
+			async readRawBody(this: { rawBody?: Buffer }) {
+				if (this.rawBody !== undefined || request.unreadBody === undefined) return;
+				if (request.unreadBody instanceof Error) throw request.unreadBody;
+				this.rawBody = request.unreadBody;
+			},
 		};
 		const additionalData = { credentialsHelper, httpRequest, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData;
 		const webhookData: IWebhookData = {

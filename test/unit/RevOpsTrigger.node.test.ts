@@ -200,6 +200,32 @@ describe('RevOps Trigger parameters and answers as n8n resolves them', () => {
 		for (const secret of [TEST_KEY, 'new-key']) expect(logged).not.toContain(secret);
 	});
 
+	it('is version 1.1 for new workflows and keeps version 1 for saved ones', () => {
+		expect(node.description.version).toEqual([1, 1.1]);
+		expect(node.description.defaultVersion).toBe(1.1);
+	});
+
+	it.each([undefined, 'application/octet-stream', 'application/vnd.revops+json'])(
+		'in version 1.1, reads a body n8n left unread (content type %p) through n8n\'s own reader',
+		async (contentType) => {
+			const hook = await coreWebhook({ ...withKey, typeVersion: 1.1, parameters: { events: ['*'] } });
+			const headers: Record<string, string> = { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] };
+			if (contentType) headers['content-type'] = contentType;
+			const { result } = await hook.call({ headers, unreadBody: fixtureBytes('deal-signed.json') });
+			expect(result.workflowData?.[0][0].json).toEqual(expectedItem('deal-signed', true));
+		},
+	);
+
+	it.each([
+		[413, Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' }), 'The body is larger than this n8n accepts (N8N_PAYLOAD_SIZE_MAX)'],
+		[400, new Error('Request body stream was aborted mid-read or is not readable'), 'The body could not be read: the request was aborted or its encoding is broken'],
+	])('answers %i when n8n\'s reader fails, never 5xx', async (status, error, message) => {
+		const hook = await coreWebhook({ ...withKey, typeVersion: 1.1, parameters: { events: ['*'] } });
+		const { result, response } = await hook.call({ headers: { 'content-type': 'application/octet-stream' }, unreadBody: error });
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(response).toEqual({ status, json: { code: status, message } });
+	});
+
 	it('gets its unset parameters from the description defaults', async () => {
 		const hook = await coreWebhook({ ...withKey, parameters: { events: ['deal-signed'] } });
 		expect(hook.node.parameters).toMatchObject({ authentication: 'verificationKey', acknowledge: 'whenReceived', options: {} });

@@ -13,6 +13,13 @@ import type { WorkflowNode, WorkflowSpec } from './instance';
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.${new RevOpsTrigger().description.name}`;
 
 export type AcknowledgeMode = (typeof ACKNOWLEDGE_MODES)[keyof typeof ACKNOWLEDGE_MODES];
+
+const { version, defaultVersion } = new RevOpsTrigger().description;
+/** Every version of the node, oldest first: saved workflows keep theirs. */
+export const NODE_VERSIONS = (Array.isArray(version) ? version : [version]) as readonly number[];
+export type NodeVersion = (typeof NODE_VERSIONS)[number];
+/** The version n8n gives a RevOps Trigger added to a workflow today. */
+export const LATEST_NODE_VERSION: NodeVersion = defaultVersion ?? NODE_VERSIONS[NODE_VERSIONS.length - 1];
 const TRIGGER_NAME = 'RevOps Trigger';
 
 /** A node that always has an id (the trigger's webhookId is what its URL is made of). */
@@ -25,6 +32,8 @@ export interface TriggerOptions {
 	credential?: { id: string; name: string };
 	/** An option value of the node's, so a value the node does not offer is a type error. */
 	acknowledge?: AcknowledgeMode;
+	/** The node version the workflow saves; the one n8n gives new workflows unless set. */
+	typeVersion?: NodeVersion;
 }
 
 /** A node with a fresh id; `chain` lays the nodes out, so the position here is a placeholder. */
@@ -35,7 +44,7 @@ function n8nNode(name: string, type: string, typeVersion: number, parameters: Re
 export function revOpsTrigger(options: TriggerOptions): N8nNode {
 	const authentication = options.authentication ?? 'verificationKey';
 	return {
-		...n8nNode(TRIGGER_NAME, TRIGGER_TYPE, 1, {
+		...n8nNode(TRIGGER_NAME, TRIGGER_TYPE, options.typeVersion ?? LATEST_NODE_VERSION, {
 			events: options.events ?? ['*'],
 			authentication,
 			...(options.acknowledge === undefined ? {} : { acknowledge: options.acknowledge }),
