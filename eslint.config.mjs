@@ -26,7 +26,10 @@ export default [
 			// Tests feed the money code JSON numbers that lose precision on purpose.
 			'no-loss-of-precision': 'off',
 			// `const { omitted: _omitted, ...rest } = object` drops a field on purpose.
-			'@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ ignoreRestSiblings: true, argsIgnorePattern: '^_' },
+			],
 		},
 	},
 ];

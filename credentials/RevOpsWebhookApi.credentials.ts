@@ -32,9 +32,37 @@ export class RevOpsWebhookApi implements ICredentialType {
 			description:
 				'The key RevOps signs each delivery with. In RevOps, open Settings > Webhooks, open the webhook that points at this workflow and copy its Verification Key.',
 		},
-		{ displayName: 'Verification Key 2', name: 'verificationSecret2', type: 'string', typeOptions: { password: true }, default: '', description: ANOTHER_KEY },
-		{ displayName: 'Verification Key 3', name: 'verificationSecret3', type: 'string', typeOptions: { password: true }, default: '', description: ANOTHER_KEY },
-		{ displayName: 'Verification Key 4', name: 'verificationSecret4', type: 'string', typeOptions: { password: true }, default: '', description: ANOTHER_KEY },
-		{ displayName: 'Verification Key 5', name: 'verificationSecret5', type: 'string', typeOptions: { password: true }, default: '', description: ANOTHER_KEY },
+		{
+			displayName: 'Verification Key 2',
+			name: 'verificationSecret2',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: ANOTHER_KEY,
+		},
+		{
+			displayName: 'Verification Key 3',
+			name: 'verificationSecret3',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: ANOTHER_KEY,
+		},
+		{
+			displayName: 'Verification Key 4',
+			name: 'verificationSecret4',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: ANOTHER_KEY,
+		},
+		{
+			displayName: 'Verification Key 5',
+			name: 'verificationSecret5',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: ANOTHER_KEY,
+		},
 	];
 }

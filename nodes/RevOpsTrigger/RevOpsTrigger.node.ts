@@ -30,7 +30,11 @@ import {
 	unsignedWarning,
 } from './description';
 import { SIGNATURE_HEADER } from './signature';
-import { checkCredentialKeys, verificationKeys, type VerificationKeyCredential } from './verification-keys';
+import {
+	checkCredentialKeys,
+	verificationKeys,
+	type VerificationKeyCredential,
+} from './verification-keys';
 import { WEBHOOKS } from './webhooks';
 
 /**
@@ -39,15 +43,25 @@ import { WEBHOOKS } from './webhooks';
  * so for the rest (a missing content type included) the node asks n8n's own reader, with the same
  * size limit and decompression.
  */
-async function readBody(request: ReturnType<IWebhookFunctions['getRequestObject']>, contentType: string | undefined): Promise<Pick<DeliveryRequest, 'rawBody' | 'unreadableBody'>> {
-	if (request.rawBody !== undefined || contentType?.startsWith('multipart/') || typeof request.readRawBody !== 'function') {
+async function readBody(
+	request: ReturnType<IWebhookFunctions['getRequestObject']>,
+	contentType: string | undefined,
+): Promise<Pick<DeliveryRequest, 'rawBody' | 'unreadableBody'>> {
+	if (
+		request.rawBody !== undefined ||
+		contentType?.startsWith('multipart/') ||
+		typeof request.readRawBody !== 'function'
+	) {
 		return { rawBody: request.rawBody };
 	}
 	try {
 		await request.readRawBody();
 		return { rawBody: request.rawBody };
 	} catch (error) {
-		return { rawBody: undefined, unreadableBody: (error as { status?: unknown }).status === 413 ? 413 : 400 };
+		return {
+			rawBody: undefined,
+			unreadableBody: (error as { status?: unknown }).status === 413 ? 413 : 400,
+		};
 	}
 }
 
@@ -113,18 +127,36 @@ export class RevOpsTrigger implements INodeType {
 				const options = this.getNodeParameter('options', {}) as TriggerOptions;
 				const { invalid } = parseIpAllowlist(options.ipAllowlist ?? '');
 				if (invalid.length > 0) {
-					throw new NodeOperationError(this.getNode(), `'${invalid[0]}' in 'IP(s) Allowlist' is not an IP address or range`, {
-						description: 'Use addresses such as 203.0.113.7 or ranges such as 198.51.100.0/24 or 2001:db8::/32, separated by commas.',
-					});
+					throw new NodeOperationError(
+						this.getNode(),
+						`'${invalid[0]}' in 'IP(s) Allowlist' is not an IP address or range`,
+						{
+							description:
+								'Use addresses such as 203.0.113.7 or ranges such as 198.51.100.0/24 or 2001:db8::/32, separated by commas.',
+						},
+					);
 				}
-				const authentication = this.getNodeParameter('authentication', AUTHENTICATION.verificationKey);
-				if (authentication !== AUTHENTICATION.none && authentication !== AUTHENTICATION.verificationKey) {
-					throw new NodeOperationError(this.getNode(), `'Authentication' is set to ${JSON.stringify(authentication).slice(0, 40)}, which is not one of its options`, {
-						description: "Choose 'Verification Key' (or 'None' for trying things out). Until then the trigger checks every delivery's signature.",
-					});
+				const authentication = this.getNodeParameter(
+					'authentication',
+					AUTHENTICATION.verificationKey,
+				);
+				if (
+					authentication !== AUTHENTICATION.none &&
+					authentication !== AUTHENTICATION.verificationKey
+				) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`'Authentication' is set to ${JSON.stringify(authentication).slice(0, 40)}, which is not one of its options`,
+						{
+							description:
+								"Choose 'Verification Key' (or 'None' for trying things out). Until then the trigger checks every delivery's signature.",
+						},
+					);
 				}
 				if (authentication === AUTHENTICATION.verificationKey) {
-					const keys = verificationKeys(await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE));
+					const keys = verificationKeys(
+						await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE),
+					);
 					if (keys.length === 0) {
 						this.logger.warn(
 							'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery will be refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
@@ -163,29 +195,43 @@ export class RevOpsTrigger implements INodeType {
 			request,
 			{
 				events: this.getNodeParameter('events', []) as string[],
-				authentication: String(this.getNodeParameter('authentication', AUTHENTICATION.verificationKey)),
+				authentication: String(
+					this.getNodeParameter('authentication', AUTHENTICATION.verificationKey),
+				),
 				ipAllowlist: options.ipAllowlist,
 				maxEventAgeMinutes: options.maxEventAgeMinutes,
 			},
-			async () => verificationKeys(await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE)),
+			async () =>
+				verificationKeys(await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE)),
 		);
 
-		const verifiedWithKey = outcome.kind === 'emit' ? outcome.item.verifiedWithKey : outcome.kind === 'ignore' ? outcome.verifiedWithKey : null;
-		if (verifiedWithKey !== null && verifiedWithKey !== 1) logOtherKey(this, verifiedWithKey, request.receivedAt);
+		const verifiedWithKey =
+			outcome.kind === 'emit'
+				? outcome.item.verifiedWithKey
+				: outcome.kind === 'ignore'
+					? outcome.verifiedWithKey
+					: null;
+		if (verifiedWithKey !== null && verifiedWithKey !== 1)
+			logOtherKey(this, verifiedWithKey, request.receivedAt);
 
 		if (outcome.kind === 'emit') {
-			return { workflowData: [this.helpers.returnJsonArray(outcome.item as unknown as IDataObject)] };
+			return {
+				workflowData: [this.helpers.returnJsonArray(outcome.item as unknown as IDataObject)],
+			};
 		}
 		if (outcome.kind === 'ignore') {
 			return { webhookResponse: ACKNOWLEDGEMENT_TEXT };
 		}
 		if (outcome.kind === 'fault') {
 			throw new NodeOperationError(this.getNode(), outcome.error, {
-				description: 'The RevOps Trigger could not handle this delivery. If the message does not point to a setting, please report it with the execution log.',
+				description:
+					'The RevOps Trigger could not handle this delivery. If the message does not point to a setting, please report it with the execution log.',
 			});
 		}
 		logRefusal(this, request, outcome, request.receivedAt);
-		this.getResponseObject().status(outcome.status).json({ code: outcome.status, message: outcome.message });
+		this.getResponseObject()
+			.status(outcome.status)
+			.json({ code: outcome.status, message: outcome.message });
 		return { noWebhookResponse: true };
 	}
 }

@@ -7,7 +7,13 @@ import { AUTHENTICATION, type TriggerSettings } from './description';
 import { ALL_EVENTS } from './events';
 import { isIpAllowed, parseIpAllowlist } from './ip-allowlist';
 import { toItem } from './normalise';
-import { decodeJson, findCarrier, readEnvelope, type DeliveryCarrier, type DeliveryRequest } from './parse';
+import {
+	decodeJson,
+	findCarrier,
+	readEnvelope,
+	type DeliveryCarrier,
+	type DeliveryRequest,
+} from './parse';
 import { DeliveryRejection } from './rejection';
 import { verifyingKeyPosition } from './signature';
 import type { RevOpsItem } from './types';
@@ -27,7 +33,8 @@ export type DeliveryOutcome =
 	/** A bug in the trigger or a failure of n8n, not a fault of the delivery: the node reports it as a node error. */
 	| { kind: 'fault'; error: Error };
 
-export const SIGNATURE_MISMATCH = "The X-RevOps-Content-Hmac signature is missing or does not match any of the trigger's Verification Keys";
+export const SIGNATURE_MISMATCH =
+	"The X-RevOps-Content-Hmac signature is missing or does not match any of the trigger's Verification Keys";
 
 function checkSender(settings: TriggerSettings, clientIp: string | undefined): void {
 	const allowlist = parseIpAllowlist(settings.ipAllowlist ?? '');
@@ -41,7 +48,11 @@ function checkSender(settings: TriggerSettings, clientIp: string | undefined): v
  * delivery. Returns the position of the key that verified. Only bytes that are then read as JSON can be signed: a bracketed query
  * string is a second grammar, in which a captured signed body could be replayed as another event.
  */
-async function checkSignature(carrier: DeliveryCarrier, signature: DeliveryRequest['signature'], loadKeys: LoadVerificationKeys): Promise<number> {
+async function checkSignature(
+	carrier: DeliveryCarrier,
+	signature: DeliveryRequest['signature'],
+	loadKeys: LoadVerificationKeys,
+): Promise<number> {
 	if (carrier.kind === 'query') {
 		throw new DeliveryRejection(
 			401,
@@ -50,10 +61,14 @@ async function checkSignature(carrier: DeliveryCarrier, signature: DeliveryReque
 	}
 	const keys = await loadKeys();
 	if (keys.length === 0) {
-		throw new DeliveryRejection(401, 'The trigger has no Verification Key, so it cannot verify any delivery', {
-			operatorWarning:
-				'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
-		});
+		throw new DeliveryRejection(
+			401,
+			'The trigger has no Verification Key, so it cannot verify any delivery',
+			{
+				operatorWarning:
+					'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
+			},
+		);
 	}
 	const position = verifyingKeyPosition(keys, carrier.bytes, signature);
 	if (position === null) throw new DeliveryRejection(401, SIGNATURE_MISMATCH);
@@ -65,10 +80,16 @@ function checkAge(eventTime: string | null, settings: TriggerSettings, receivedA
 	const limit = settings.maxEventAgeMinutes ?? 0;
 	if (limit <= 0) return;
 	if (eventTime === null) {
-		throw new DeliveryRejection(403, 'The event has no usable "event.time", so its age cannot be checked');
+		throw new DeliveryRejection(
+			403,
+			'The event has no usable "event.time", so its age cannot be checked',
+		);
 	}
 	if (receivedAt - Date.parse(eventTime) > limit * 60_000) {
-		throw new DeliveryRejection(403, `The event is older than the ${limit} minutes this trigger accepts`);
+		throw new DeliveryRejection(
+			403,
+			`The event is older than the ${limit} minutes this trigger accepts`,
+		);
 	}
 }
 
@@ -85,10 +106,14 @@ export async function handleDelivery(
 	try {
 		checkSender(settings, request.clientIp);
 		const carrier = findCarrier(request);
-		const verifiedWithKey = settings.authentication === AUTHENTICATION.none ? null : await checkSignature(carrier, request.signature, loadKeys);
+		const verifiedWithKey =
+			settings.authentication === AUTHENTICATION.none
+				? null
+				: await checkSignature(carrier, request.signature, loadKeys);
 		const json = carrier.kind === 'query' ? carrier.envelope : decodeJson(carrier.bytes);
 		const envelope = readEnvelope(json);
-		const listening = settings.events.includes(ALL_EVENTS) || settings.events.includes(envelope.eventType);
+		const listening =
+			settings.events.includes(ALL_EVENTS) || settings.events.includes(envelope.eventType);
 		// Filtered before the item is built: an event nobody listens to costs no summary.
 		if (!listening) return { kind: 'ignore', eventType: envelope.eventType, verifiedWithKey };
 		const item = toItem(envelope, carrier, verifiedWithKey);

@@ -6,8 +6,10 @@ export const CREDENTIAL_TYPE = 'revOpsWebhookApi';
 
 export const AUTHENTICATION = { verificationKey: 'verificationKey', none: 'none' } as const;
 
-
-export const ACKNOWLEDGE_MODES = { whenReceived: 'whenReceived', whenWorkflowSucceeds: 'whenWorkflowSucceeds' } as const;
+export const ACKNOWLEDGE_MODES = {
+	whenReceived: 'whenReceived',
+	whenWorkflowSucceeds: 'whenWorkflowSucceeds',
+} as const;
 
 export const acknowledgeProperty: INodeProperties = {
 	displayName: 'Acknowledge',
@@ -61,7 +63,7 @@ export const authenticationProperty: INodeProperties = {
 		{
 			name: 'Verification Key',
 			value: AUTHENTICATION.verificationKey,
-			description: 'Accept only deliveries signed with the webhook\'s Verification Key',
+			description: "Accept only deliveries signed with the webhook's Verification Key",
 		},
 	],
 	default: 'verificationKey',
@@ -69,7 +71,7 @@ export const authenticationProperty: INodeProperties = {
 
 export const unsignedWarning: INodeProperties = {
 	displayName:
-		'Without a Verification Key, anyone who learns this URL can start the workflow with a made-up event, for example a signed deal that provisions a product for free. Use \'None\' only for trying things out.',
+		"Without a Verification Key, anyone who learns this URL can start the workflow with a made-up event, for example a signed deal that provisions a product for free. Use 'None' only for trying things out.",
 	name: 'unsignedWarning',
 	type: 'notice',
 	default: '',
@@ -139,7 +141,7 @@ export const optionsProperty: INodeProperties = {
 			default: '',
 			placeholder: 'e.g. 203.0.113.7, 198.51.100.0/24, 2001:db8::/32',
 			description:
-				'Comma-separated IP addresses or ranges that may send events; deliveries from other addresses are refused. Leave empty to allow any address. If n8n runs behind a reverse proxy, its N8N_PROXY_HOPS setting must be set for n8n to see the sender\'s address.',
+				"Comma-separated IP addresses or ranges that may send events; deliveries from other addresses are refused. Leave empty to allow any address. If n8n runs behind a reverse proxy, its N8N_PROXY_HOPS setting must be set for n8n to see the sender's address.",
 		},
 		{
 			displayName: 'Reject Events Older Than (Minutes)',

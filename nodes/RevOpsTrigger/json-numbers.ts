@@ -33,7 +33,10 @@ export function plainDecimal(text: string): string | null {
 	if (digits === '') return '0';
 	const pointAt = whole.length + exponent - (written.length - digits.length);
 	const integer = pointAt <= 0 ? '0' : digits.slice(0, pointAt).padEnd(pointAt, '0');
-	const decimals = (pointAt < 0 ? '0'.repeat(-pointAt) + digits : digits.slice(pointAt)).replace(/0+$/, '');
+	const decimals = (pointAt < 0 ? '0'.repeat(-pointAt) + digits : digits.slice(pointAt)).replace(
+		/0+$/,
+		'',
+	);
 	return `${sign}${integer}${decimals ? `.${decimals}` : ''}`;
 }
 

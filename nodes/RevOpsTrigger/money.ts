@@ -38,7 +38,12 @@ function readCurrency(value: unknown, field: string, reading: Reading): string |
  * would not be an exact count of the currency's ISO 4217 minor unit; `amount` is then kept
  * exactly as RevOps wrote it.
  */
-export function readMoney(amount: unknown, currency: unknown, field: string, reading: Reading): RevOpsMoney | null {
+export function readMoney(
+	amount: unknown,
+	currency: unknown,
+	field: string,
+	reading: Reading,
+): RevOpsMoney | null {
 	if (isUnset(amount)) return null;
 	const text = readAmountText(amount, field, reading);
 	if (text === null) return null;
@@ -55,7 +60,9 @@ export function readMoney(amount: unknown, currency: unknown, field: string, rea
 	const [, sign, whole, fraction = ''] = DECIMAL.exec(text) as RegExpExecArray;
 	const significantFraction = fraction.replace(/0+$/, '');
 	if (significantFraction.length > digits) {
-		reading.warn(`${field}: ${text} has a fraction of the smallest unit of ${code} (${digits} decimal places), so it has no exact minor units`);
+		reading.warn(
+			`${field}: ${text} has a fraction of the smallest unit of ${code} (${digits} decimal places), so it has no exact minor units`,
+		);
 		return { amount: text, currency: code, precision: digits, minorUnits: null };
 	}
 	const paddedFraction = significantFraction.padEnd(digits, '0');

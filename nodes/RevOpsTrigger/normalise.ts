@@ -10,7 +10,14 @@ import { REVOPS_EVENTS } from './events';
 import { JsonNumbers } from './json-numbers';
 import { readMoney } from './money';
 import type { DeliveryCarrier } from './parse';
-import type { RevOpsAccount, RevOpsAccountItem, RevOpsDeal, RevOpsDealItem, RevOpsEnvelope, RevOpsItem } from './types';
+import type {
+	RevOpsAccount,
+	RevOpsAccountItem,
+	RevOpsDeal,
+	RevOpsDealItem,
+	RevOpsEnvelope,
+	RevOpsItem,
+} from './types';
 import { describeType, isRecord, isUnset } from './values';
 import { Reading } from './reading';
 
@@ -39,11 +46,16 @@ function readText(value: unknown, field: string, reading: Reading): string | nul
 function warnAboutEventType(envelope: RevOpsEnvelope, reading: Reading): void {
 	const given = envelope.event.type;
 	if (envelope.eventTypeInferred && !isUnset(given)) {
-		reading.warn(`event.type: expected an event type such as "deal-signed", got ${describeType(given)}; inferred from the status`);
+		reading.warn(
+			`event.type: expected an event type such as "deal-signed", got ${describeType(given)}; inferred from the status`,
+		);
 	}
-	const catalogued = !envelope.eventTypeInferred && REVOPS_EVENTS.some((event) => event.type === envelope.eventType);
+	const catalogued =
+		!envelope.eventTypeInferred && REVOPS_EVENTS.some((event) => event.type === envelope.eventType);
 	if (!catalogued && envelope.deal && envelope.account) {
-		reading.warn('The delivery has both a "deal" and an "account" and no known "event.type"; read as a deal event');
+		reading.warn(
+			'The delivery has both a "deal" and an "account" and no known "event.type"; read as a deal event',
+		);
 	}
 }
 
@@ -89,7 +101,9 @@ function isEnabled(flag: Record<string, unknown>, field: string, reading: Readin
 	const { enabled } = flag;
 	if (enabled === true || enabled === 'true') return true;
 	if (!isUnset(enabled) && enabled !== false && enabled !== 'false') {
-		reading.warn(`${field}.enabled: expected true or false, got ${describeType(enabled)}; read as off`);
+		reading.warn(
+			`${field}.enabled: expected true or false, got ${describeType(enabled)}; read as off`,
+		);
 	}
 	return false;
 }
@@ -106,7 +120,9 @@ function readFeatureFlags(value: unknown, reading: Reading): string[] {
 		return name === null ? [] : [name];
 	});
 	if (names.length > MAX_SUMMARY_ENTRIES) {
-		reading.warn(`deal.feature_flags: ${names.length} enabled flags; enabledFeatureFlags lists the first ${MAX_SUMMARY_ENTRIES}`);
+		reading.warn(
+			`deal.feature_flags: ${names.length} enabled flags; enabledFeatureFlags lists the first ${MAX_SUMMARY_ENTRIES}`,
+		);
 	}
 	return names.slice(0, MAX_SUMMARY_ENTRIES);
 }
@@ -121,15 +137,24 @@ function readTerms(value: unknown, reading: Reading): Record<string, string | nu
 		if (named > MAX_SUMMARY_ENTRIES && !Object.hasOwn(terms, name)) return;
 		const text = readText(term.value, `deal.terms[${index}].value`, reading);
 		// defineProperty keeps a term named "__proto__" an ordinary field instead of a prototype change.
-		Object.defineProperty(terms, name, { value: text, enumerable: true, writable: true, configurable: true });
+		Object.defineProperty(terms, name, {
+			value: text,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	});
-	if (named > MAX_SUMMARY_ENTRIES) reading.warn(`deal.terms: ${named} named terms; terms holds the first ${MAX_SUMMARY_ENTRIES} names`);
+	if (named > MAX_SUMMARY_ENTRIES)
+		reading.warn(
+			`deal.terms: ${named} named terms; terms holds the first ${MAX_SUMMARY_ENTRIES} names`,
+		);
 	return terms;
 }
 
 function readCustomerName(customer: unknown, reading: Reading): string | null {
 	if (isRecord(customer)) return readText(customer.legal_name, 'deal.customer.legal_name', reading);
-	if (!isUnset(customer)) reading.warn(`deal.customer: expected an object, got ${describeType(customer)}`);
+	if (!isUnset(customer))
+		reading.warn(`deal.customer: expected an object, got ${describeType(customer)}`);
 	return null;
 }
 
@@ -140,7 +165,12 @@ function dealFields(deal: RevOpsDeal, status: string | null, reading: Reading) {
 		accountId: readText(deal.account_id, 'deal.account_id', reading),
 		customerName: readCustomerName(deal.customer, reading),
 		netPrice: readMoney(deal.net_price, deal.net_price_currency, 'deal.net_price', reading),
-		originalNetPrice: readMoney(deal.original_net_price, deal.original_net_price_currency, 'deal.original_net_price', reading),
+		originalNetPrice: readMoney(
+			deal.original_net_price,
+			deal.original_net_price_currency,
+			'deal.original_net_price',
+			reading,
+		),
 		enabledFeatureFlags: readFeatureFlags(deal.feature_flags, reading),
 		terms: readTerms(deal.terms, reading),
 	};
@@ -163,13 +193,22 @@ function accountFields(account: RevOpsAccount, status: string | null, reading: R
  * it is a hash of, and if it covers only the object, two events about an unchanged object would share it.
  */
 function dedupeKey(eventType: string, eventId: string | null, carrierBytes: Buffer): string {
-	const identity = eventId !== null ? `id:${eventId}` : `sha256:${createHash('sha256').update(carrierBytes).digest('hex')}`;
+	const identity =
+		eventId !== null
+			? `id:${eventId}`
+			: `sha256:${createHash('sha256').update(carrierBytes).digest('hex')}`;
 	return `${encodeURIComponent(eventType)}:${identity}`;
 }
 
-export function toItem(envelope: RevOpsEnvelope, carrier: DeliveryCarrier, verifiedWithKey: number | null): RevOpsItem {
+export function toItem(
+	envelope: RevOpsEnvelope,
+	carrier: DeliveryCarrier,
+	verifiedWithKey: number | null,
+): RevOpsItem {
 	// A query carrier's values are all strings: it has no JSON numbers to look up.
-	const reading = new Reading(new JsonNumbers(carrier.kind === 'json' ? carrier.bytes.toString('utf8') : ''));
+	const reading = new Reading(
+		new JsonNumbers(carrier.kind === 'json' ? carrier.bytes.toString('utf8') : ''),
+	);
 	const { eventType, eventTypeInferred, objectType } = envelope;
 	warnAboutEventType(envelope, reading);
 	const status = readText(envelope[objectType]?.status, `${objectType}.status`, reading);
@@ -187,11 +226,23 @@ export function toItem(envelope: RevOpsEnvelope, carrier: DeliveryCarrier, verif
 	if (objectType === 'deal') {
 		const deal = envelope.deal as RevOpsDeal;
 		const fields = dealFields(deal, status, reading);
-		const item: RevOpsDealItem = { ...common, objectType, ...fields, deal, warnings: reading.warnings() };
+		const item: RevOpsDealItem = {
+			...common,
+			objectType,
+			...fields,
+			deal,
+			warnings: reading.warnings(),
+		};
 		return item;
 	}
 	const account = envelope.account as RevOpsAccount;
 	const fields = accountFields(account, status, reading);
-	const item: RevOpsAccountItem = { ...common, objectType, ...fields, account, warnings: reading.warnings() };
+	const item: RevOpsAccountItem = {
+		...common,
+		objectType,
+		...fields,
+		account,
+		warnings: reading.warnings(),
+	};
 	return item;
 }

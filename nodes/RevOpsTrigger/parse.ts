@@ -41,15 +41,25 @@ const QUERY_ENVELOPE_PARAMETERS = ['payload', 'body', 'data'];
 export function findCarrier(request: DeliveryRequest): DeliveryCarrier {
 	// n8n turns multipart bodies into form fields before the node runs, so no bytes are left to check.
 	if (request.contentType?.startsWith('multipart/')) {
-		throw new DeliveryRejection(415, 'RevOps sends events as application/json; multipart bodies are not accepted');
+		throw new DeliveryRejection(
+			415,
+			'RevOps sends events as application/json; multipart bodies are not accepted',
+		);
 	}
-	if (request.unreadableBody === 413) throw new DeliveryRejection(413, "The body is larger than this n8n accepts (N8N_PAYLOAD_SIZE_MAX)");
-	if (request.unreadableBody === 400) rejectInput('The body could not be read: the request was aborted or its encoding is broken');
-	if (request.rawBody && request.rawBody.length > 0) return { kind: 'json', bytes: request.rawBody };
+	if (request.unreadableBody === 413)
+		throw new DeliveryRejection(
+			413,
+			'The body is larger than this n8n accepts (N8N_PAYLOAD_SIZE_MAX)',
+		);
+	if (request.unreadableBody === 400)
+		rejectInput('The body could not be read: the request was aborted or its encoding is broken');
+	if (request.rawBody && request.rawBody.length > 0)
+		return { kind: 'json', bytes: request.rawBody };
 	if (request.method === 'GET') {
 		for (const name of QUERY_ENVELOPE_PARAMETERS) {
 			const value = request.query[name];
-			if (typeof value === 'string' && value !== '') return { kind: 'json', bytes: Buffer.from(value, 'utf8') };
+			if (typeof value === 'string' && value !== '')
+				return { kind: 'json', bytes: Buffer.from(value, 'utf8') };
 		}
 		const queryStart = request.url.indexOf('?');
 		if (queryStart >= 0 && Object.keys(request.query).length > 0) {
@@ -136,7 +146,9 @@ function inferEventType(objectType: RevOpsObjectType, status: unknown): string {
  */
 export function readEnvelope(json: unknown): RevOpsEnvelope {
 	if (!isRecord(json)) {
-		return rejectInput('The delivery must be a JSON object with an "event" and a "deal" or "account"');
+		return rejectInput(
+			'The delivery must be a JSON object with an "event" and a "deal" or "account"',
+		);
 	}
 	if (nestsDeeperThan(json, MAX_NESTING)) {
 		return rejectInput(`The delivery nests objects deeper than ${MAX_NESTING} levels`);
@@ -157,5 +169,12 @@ export function readEnvelope(json: unknown): RevOpsEnvelope {
 	}
 	const objectType: RevOpsObjectType = catalogued?.object ?? (deal ? 'deal' : 'account');
 	const status = (objectType === 'deal' ? deal : account)?.status;
-	return { event, deal, account, objectType, eventType: given ?? inferEventType(objectType, status), eventTypeInferred: given === null };
+	return {
+		event,
+		deal,
+		account,
+		objectType,
+		eventType: given ?? inferEventType(objectType, status),
+		eventTypeInferred: given === null,
+	};
 }

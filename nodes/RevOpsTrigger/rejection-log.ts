@@ -53,15 +53,23 @@ export class RejectionLogLimiter {
 	 * Whether this refusal is logged, and how many of the same trigger's went unlogged in the
 	 * window that just ended.
 	 */
-	admit(trigger: string, now: number): { log: boolean; suppressedBefore: number; lastOfBurst: boolean } {
+	admit(
+		trigger: string,
+		now: number,
+	): { log: boolean; suppressedBefore: number; lastOfBurst: boolean } {
 		let window = this.windows.get(trigger);
 		let suppressedBefore = 0;
-		if (window === undefined || now - window.startedAt >= REJECTION_LOG_WINDOW_MS || now < window.startedAt) {
+		if (
+			window === undefined ||
+			now - window.startedAt >= REJECTION_LOG_WINDOW_MS ||
+			now < window.startedAt
+		) {
 			suppressedBefore = window?.suppressed ?? 0;
 			this.windows.delete(trigger);
 			window = { startedAt: now, logged: 0, suppressed: 0 };
 			this.windows.set(trigger, window);
-			if (this.windows.size > MAX_TRACKED_TRIGGERS) this.windows.delete(this.windows.keys().next().value as string);
+			if (this.windows.size > MAX_TRACKED_TRIGGERS)
+				this.windows.delete(this.windows.keys().next().value as string);
 		}
 		if (window.logged >= REJECTION_LOG_BURST) {
 			window.suppressed += 1;
@@ -84,8 +92,10 @@ const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(REVOPS_EVENTS.map((event)
 export function claimedEventType(request: DeliveryRequest): string | undefined {
 	try {
 		const carrier = findCarrier(request);
-		if (carrier.kind === 'json' && carrier.bytes.length > MAX_PARSED_REFUSED_BYTES) return undefined;
-		const json: unknown = carrier.kind === 'query' ? carrier.envelope : JSON.parse(carrier.bytes.toString('utf8'));
+		if (carrier.kind === 'json' && carrier.bytes.length > MAX_PARSED_REFUSED_BYTES)
+			return undefined;
+		const json: unknown =
+			carrier.kind === 'query' ? carrier.envelope : JSON.parse(carrier.bytes.toString('utf8'));
 		if (!isRecord(json)) return undefined;
 		const type = readEventBlock(unwrapBody(json).event).type;
 		return typeof type === 'string' && KNOWN_EVENT_TYPES.has(type) ? type : undefined;
@@ -102,7 +112,9 @@ function safeAddress(address: string | undefined): string {
 /** The reason is the trigger's own text, but field names in it come from the delivery. */
 function safeReason(reason: string): string {
 	const printable = reason.replace(/[^\x20-\x7E]/g, '?');
-	return printable.length > MAX_REASON_LENGTH ? `${printable.slice(0, MAX_REASON_LENGTH)}...` : printable;
+	return printable.length > MAX_REASON_LENGTH
+		? `${printable.slice(0, MAX_REASON_LENGTH)}...`
+		: printable;
 }
 
 export function rejectionWarning(
@@ -158,7 +170,10 @@ function admitOnServer(context: RefusalContext, kind: string, now: number) {
 		locals[LIMITER_SLOT] = limiter;
 	}
 	return limiter instanceof RejectionLogLimiter
-		? limiter.admit(`${kind}\u0000${context.getWorkflow().id ?? ''}\u0000${context.getNode().name}`, now)
+		? limiter.admit(
+				`${kind}\u0000${context.getWorkflow().id ?? ''}\u0000${context.getNode().name}`,
+				now,
+			)
 		: { log: true, suppressedBefore: 0, lastOfBurst: false };
 }
 
@@ -200,6 +215,11 @@ export function logOtherKey(context: RefusalContext, position: number, now: numb
 	let message =
 		`${trigger} accepted a delivery signed with '${keyLabel(position)}' of its credential, not with 'Verification Key'. ` +
 		'If you are rotating keys, RevOps still signs with this one: keep it until these lines stop. If it is the key of another RevOps webhook, this is expected.';
-	if (admitted.suppressedBefore > 0) message += ` [${admitted.suppressedBefore} more in the previous ${REJECTION_LOG_WINDOW_MS / 1000} s were counted, not logged]`;
-	context.logger.warn(message, { verifiedWithKey: position, workflowId: context.getWorkflow().id ?? 'unknown', node: context.getNode().name });
+	if (admitted.suppressedBefore > 0)
+		message += ` [${admitted.suppressedBefore} more in the previous ${REJECTION_LOG_WINDOW_MS / 1000} s were counted, not logged]`;
+	context.logger.warn(message, {
+		verifiedWithKey: position,
+		workflowId: context.getWorkflow().id ?? 'unknown',
+		node: context.getNode().name,
+	});
 }

@@ -16,11 +16,20 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/;
  * does. Accepts upper- or lowercase hex and a `sha256=` prefix; compares each key's signature
  * in constant time.
  */
-export function verifyingKeyPosition(keys: readonly VerificationKey[], bytes: Buffer, header: string | string[] | undefined): number | null {
+export function verifyingKeyPosition(
+	keys: readonly VerificationKey[],
+	bytes: Buffer,
+	header: string | string[] | undefined,
+): number | null {
 	if (typeof header !== 'string') return null;
-	const received = header.trim().toLowerCase().replace(/^sha256=/, '');
+	const received = header
+		.trim()
+		.toLowerCase()
+		.replace(/^sha256=/, '');
 	if (!HEX_SHA256.test(received)) return null;
 	const actual = Buffer.from(received, 'hex');
-	const match = keys.find(({ key }) => timingSafeEqual(actual, Buffer.from(signDelivery(key, bytes), 'hex')));
+	const match = keys.find(({ key }) =>
+		timingSafeEqual(actual, Buffer.from(signDelivery(key, bytes), 'hex')),
+	);
 	return match?.position ?? null;
 }

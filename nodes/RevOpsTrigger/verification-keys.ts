@@ -13,7 +13,9 @@ export const VERIFICATION_KEY_FIELDS = [
 	'verificationSecret5',
 ] as const;
 
-export type VerificationKeyCredential = Partial<Record<(typeof VERIFICATION_KEY_FIELDS)[number], unknown>>;
+export type VerificationKeyCredential = Partial<
+	Record<(typeof VERIFICATION_KEY_FIELDS)[number], unknown>
+>;
 
 /** A key the credential holds, with its position in the credential (1 = 'Verification Key'). */
 export interface VerificationKey {
@@ -38,18 +40,31 @@ export function verificationKeys(credential: VerificationKeyCredential): Verific
  * What the credential test tells the user: the first key that cannot be right (none at all,
  * surrounding spaces, a repeat), named by its label and never shown; or how many keys are set.
  */
-export function checkCredentialKeys(credential: VerificationKeyCredential): { ok: boolean; message: string } {
+export function checkCredentialKeys(credential: VerificationKeyCredential): {
+	ok: boolean;
+	message: string;
+} {
 	const keys = verificationKeys(credential);
-	if (keys.length === 0) return { ok: false, message: "Enter the 'Verification Key' shown for the webhook in RevOps" };
+	if (keys.length === 0)
+		return { ok: false, message: "Enter the 'Verification Key' shown for the webhook in RevOps" };
 	for (const [index, { position, key }] of keys.entries()) {
 		if (key.trim() !== key) {
-			return { ok: false, message: `'${keyLabel(position)}' starts or ends with a space: copy it again from RevOps` };
+			return {
+				ok: false,
+				message: `'${keyLabel(position)}' starts or ends with a space: copy it again from RevOps`,
+			};
 		}
 		const earlier = keys.slice(0, index).find((other) => other.key === key);
 		if (earlier) {
-			return { ok: false, message: `'${keyLabel(position)}' is the same as '${keyLabel(earlier.position)}': remove one of them` };
+			return {
+				ok: false,
+				message: `'${keyLabel(position)}' is the same as '${keyLabel(earlier.position)}': remove one of them`,
+			};
 		}
 	}
 	const count = keys.length === 1 ? 'The key is set' : `${keys.length} keys are set`;
-	return { ok: true, message: `${count}. RevOps has no API to check keys: send a test event from RevOps to confirm.` };
+	return {
+		ok: true,
+		message: `${count}. RevOps has no API to check keys: send a test event from RevOps to confirm.`,
+	};
 }

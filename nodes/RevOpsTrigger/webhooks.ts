@@ -19,7 +19,9 @@ function byAcknowledge(whenWorkflowSucceeds: string, whenReceived: string) {
 	return {
 		template: `={{$parameter["acknowledge"] === "${ACKNOWLEDGE_MODES.whenWorkflowSucceeds}" ? "${whenWorkflowSucceeds}" : "${whenReceived}"}}`,
 		resolve: (parameters: INodeParameters) =>
-			parameters.acknowledge === ACKNOWLEDGE_MODES.whenWorkflowSucceeds ? whenWorkflowSucceeds : whenReceived,
+			parameters.acknowledge === ACKNOWLEDGE_MODES.whenWorkflowSucceeds
+				? whenWorkflowSucceeds
+				: whenReceived,
 	};
 }
 

@@ -47,7 +47,9 @@ describe('bench smoke: targets A, B, C and F in one n8n 2.41.1', () => {
 		expect(executions('C', 'emitted')).toEqual([0, 0]);
 		expect(executions('K', 'emitted')).toEqual([0, 0]);
 		const none = (target: string, scenario: string) =>
-			run.cells.filter((cell) => cell.target === target && cell.scenario === scenario).map((cell) => cell.executionsCounted);
+			run.cells
+				.filter((cell) => cell.target === target && cell.scenario === scenario)
+				.map((cell) => cell.executionsCounted);
 		expect(none('C', 'filtered')).toEqual([0, 0]);
 		expect(none('N', 'filtered')).toEqual([0, 0]);
 		expect(none('C', 'forged')).toEqual([0, 0]);

@@ -22,9 +22,12 @@ jest.setTimeout(300_000);
 const ACK = 'RevOps API Event Received';
 const ARTIFACTS_DIR = path.join(__dirname, '..', '..', 'test-results', 'editor');
 const CREDENTIAL_NAME = 'RevOps Webhook account';
-const signed = EXPECTED_ITEMS['deal-signed'] as { netPrice: { minorUnits: number }; enabledFeatureFlags: string[] };
+const signed = EXPECTED_ITEMS['deal-signed'] as {
+	netPrice: { minorUnits: number };
+	enabledFeatureFlags: string[];
+};
 
-describe('the RevOps Trigger in n8n 2.41.1\'s editor', () => {
+describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 	let n8n: N8nInstance;
 	let browser: Browser;
 	let page: Page;
@@ -36,9 +39,17 @@ describe('the RevOps Trigger in n8n 2.41.1\'s editor', () => {
 		mkdirSync(ARTIFACTS_DIR, { recursive: true });
 		const base = path.join(ARTIFACTS_DIR, scenario.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
 		await page.screenshot({ path: `${base}.png` }).catch(() => undefined);
-		writeFileSync(`${base}.page.txt`, `${page.url()}\n\n${await page.locator('body').innerText().catch((error: Error) => error.message)}\n`);
+		writeFileSync(
+			`${base}.page.txt`,
+			`${page.url()}\n\n${await page
+				.locator('body')
+				.innerText()
+				.catch((error: Error) => error.message)}\n`,
+		);
 		writeFileSync(`${base}.n8n-log.txt`, `${n8n.logTail(200)}\n`);
-		console.log(`Scenario failed: screenshot, page text and n8n log tail in ${base}.*\nn8n log tail:\n${n8n.logTail(40)}`);
+		console.log(
+			`Scenario failed: screenshot, page text and n8n log tail in ${base}.*\nn8n log tail:\n${n8n.logTail(40)}`,
+		);
 	}
 
 	let failedScenario: string | undefined;
@@ -49,7 +60,8 @@ describe('the RevOps Trigger in n8n 2.41.1\'s editor', () => {
 	 */
 	function scenario(name: string, run: () => Promise<void>): void {
 		it(name, async () => {
-			if (failedScenario !== undefined) throw new Error(`Not run: it starts where "${failedScenario}" failed`);
+			if (failedScenario !== undefined)
+				throw new Error(`Not run: it starts where "${failedScenario}" failed`);
 			try {
 				await run();
 			} catch (error) {
@@ -64,9 +76,12 @@ describe('the RevOps Trigger in n8n 2.41.1\'s editor', () => {
 	async function productionExecution(workflowId: string): Promise<ExecutionSummary> {
 		const deadline = Date.now() + 60_000;
 		for (;;) {
-			const found = (await n8n.executions(workflowId)).find((execution) => execution.mode === 'webhook' && isDone(execution));
+			const found = (await n8n.executions(workflowId)).find(
+				(execution) => execution.mode === 'webhook' && isDone(execution),
+			);
 			if (found !== undefined) return found;
-			if (Date.now() > deadline) throw new Error(`No finished production execution of workflow ${workflowId} within 60 s`);
+			if (Date.now() > deadline)
+				throw new Error(`No finished production execution of workflow ${workflowId} within 60 s`);
 			await page.waitForTimeout(250);
 		}
 	}
@@ -75,16 +90,23 @@ describe('the RevOps Trigger in n8n 2.41.1\'s editor', () => {
 	async function publishedTriggers(workflowId: string): Promise<void> {
 		const deadline = Date.now() + 60_000;
 		for (;;) {
-			const { status } = await n8n.rest<{ status: string }>('GET', `/rest/workflows/${workflowId}/publication-status`);
+			const { status } = await n8n.rest<{ status: string }>(
+				'GET',
+				`/rest/workflows/${workflowId}/publication-status`,
+			);
 			if (status === 'published') return;
-			if (Date.now() > deadline || status === 'failed') throw new Error(`Workflow ${workflowId} publication: ${status}`);
+			if (Date.now() > deadline || status === 'failed')
+				throw new Error(`Workflow ${workflowId} publication: ${status}`);
 			await page.waitForTimeout(250);
 		}
 	}
 
 	beforeAll(async () => {
 		const log = (line: string) => process.stdout.write(`  [editor] ${line}\n`);
-		[n8n, browser] = await Promise.all([startN8n({ version: '2.41.1', tarball: await packedTarball(), log }), launchChromium(log)]);
+		[n8n, browser] = await Promise.all([
+			startN8n({ version: '2.41.1', tarball: await packedTarball(), log }),
+			launchChromium(log),
+		]);
 		page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 		editor = new Editor(page, n8n.baseUrl);
 	});
@@ -94,94 +116,148 @@ describe('the RevOps Trigger in n8n 2.41.1\'s editor', () => {
 		await n8n?.stop();
 	});
 
-	scenario('1. sign in, search "RevOps" in the node panel and choose "On deal signed"', async () => {
-		await editor.signIn(n8n.owner.email, n8n.owner.password);
-		await editor.openNewWorkflow();
-		await editor.searchNodePanel('RevOps');
-		await editor.nodeCreatorItem('RevOps').first().click();
-		const actions = await textMatching(editor.nodeCreator(), /On account deleted/);
-		for (const action of ['On all events', 'On deal created', 'On deal signed', 'On deal activated', 'On account deleted']) {
-			expect(actions).toContain(action);
-		}
-		await editor.nodeCreatorItem('On deal signed').click();
-		await editor.ndv().waitFor();
+	scenario(
+		'1. sign in, search "RevOps" in the node panel and choose "On deal signed"',
+		async () => {
+			await editor.signIn(n8n.owner.email, n8n.owner.password);
+			await editor.openNewWorkflow();
+			await editor.searchNodePanel('RevOps');
+			await editor.nodeCreatorItem('RevOps').first().click();
+			const actions = await textMatching(editor.nodeCreator(), /On account deleted/);
+			for (const action of [
+				'On all events',
+				'On deal created',
+				'On deal signed',
+				'On deal activated',
+				'On account deleted',
+			]) {
+				expect(actions).toContain(action);
+			}
+			await editor.nodeCreatorItem('On deal signed').click();
+			await editor.ndv().waitFor();
 
-		expect(await editor.parameter('events').innerText()).toMatch(/^\s*Deal Signed\s*$/);
-		await editor.notice('In RevOps, open Settings > Webhooks').waitFor();
-		state.testUrl = await editor.webhookUrl('test');
-		state.productionUrl = await editor.webhookUrl('production');
-		expect(state.testUrl).toMatch(new RegExp(`^${n8n.baseUrl}/webhook-test/[0-9a-f-]{36}/webhook$`));
-		expect(state.productionUrl).toBe(state.testUrl.replace('/webhook-test/', '/webhook/'));
-	});
+			expect(await editor.parameter('events').innerText()).toMatch(/^\s*Deal Signed\s*$/);
+			await editor.notice('In RevOps, open Settings > Webhooks').waitFor();
+			state.testUrl = await editor.webhookUrl('test');
+			state.productionUrl = await editor.webhookUrl('production');
+			expect(state.testUrl).toMatch(
+				new RegExp(`^${n8n.baseUrl}/webhook-test/[0-9a-f-]{36}/webhook$`),
+			);
+			expect(state.productionUrl).toBe(state.testUrl.replace('/webhook-test/', '/webhook/'));
+		},
+	);
 
-	scenario('2. create the RevOps Webhook API credential with two keys in the UI and see its test answers', async () => {
-		await editor.openNewCredentialDialog();
-		// A key pasted with a trailing space: the credential test says what is wrong.
-		await editor.saveCredential({ verificationSecret: `${TEST_KEY} ` });
-		const dialog = editor.credentialDialog();
-		await dialog.getByText('More details').click();
-		expect(await textMatching(dialog, /starts or ends with a space/)).toContain(
-			"'Verification Key' starts or ends with a space: copy it again from RevOps",
-		);
-		// A second key that repeats the first: named by its label, never shown.
-		await editor.saveCredential({ verificationSecret: TEST_KEY, verificationSecret2: TEST_KEY });
-		expect(await textMatching(dialog, /is the same as/)).toContain("'Verification Key 2' is the same as 'Verification Key': remove one of them");
-		// Two different keys, as during a rotation: the test passes.
-		await editor.saveCredential({ verificationSecret: TEST_KEY, verificationSecret2: 'previous-verification-key' });
-		// A credential that tests fine closes its dialog and is selected on the node.
-		await dialog.waitFor({ state: 'hidden' });
-		expect(await editor.credentialSelect().locator('input').inputValue()).toBe(CREDENTIAL_NAME);
-		const stored = await n8n.rest<Array<{ name: string; type: string }>>('GET', '/rest/credentials');
-		expect(stored.map(({ name, type }) => ({ name, type }))).toEqual([{ name: CREDENTIAL_NAME, type: 'revOpsWebhookApi' }]);
-	});
+	scenario(
+		'2. create the RevOps Webhook API credential with two keys in the UI and see its test answers',
+		async () => {
+			await editor.openNewCredentialDialog();
+			// A key pasted with a trailing space: the credential test says what is wrong.
+			await editor.saveCredential({ verificationSecret: `${TEST_KEY} ` });
+			const dialog = editor.credentialDialog();
+			await dialog.getByText('More details').click();
+			expect(await textMatching(dialog, /starts or ends with a space/)).toContain(
+				"'Verification Key' starts or ends with a space: copy it again from RevOps",
+			);
+			// A second key that repeats the first: named by its label, never shown.
+			await editor.saveCredential({ verificationSecret: TEST_KEY, verificationSecret2: TEST_KEY });
+			expect(await textMatching(dialog, /is the same as/)).toContain(
+				"'Verification Key 2' is the same as 'Verification Key': remove one of them",
+			);
+			// Two different keys, as during a rotation: the test passes.
+			await editor.saveCredential({
+				verificationSecret: TEST_KEY,
+				verificationSecret2: 'previous-verification-key',
+			});
+			// A credential that tests fine closes its dialog and is selected on the node.
+			await dialog.waitFor({ state: 'hidden' });
+			expect(await editor.credentialSelect().locator('input').inputValue()).toBe(CREDENTIAL_NAME);
+			const stored = await n8n.rest<Array<{ name: string; type: string }>>(
+				'GET',
+				'/rest/credentials',
+			);
+			expect(stored.map(({ name, type }) => ({ name, type }))).toEqual([
+				{ name: CREDENTIAL_NAME, type: 'revOpsWebhookApi' },
+			]);
+		},
+	);
 
-	scenario('3. "Execute step", send a signed deal-signed to the Test URL, and see the item in the output panel', async () => {
-		await editor.executeStep();
-		await textMatching(editor.ndv(), /Listening for test event/i);
-		const answer = await sendOnce(fixtureBytes('deal-signed'), { url: state.testUrl ?? '', key: TEST_KEY, timeoutMs: 30_000 });
-		expect([answer.status, answer.body]).toEqual([200, ACK]);
+	scenario(
+		'3. "Execute step", send a signed deal-signed to the Test URL, and see the item in the output panel',
+		async () => {
+			await editor.executeStep();
+			await textMatching(editor.ndv(), /Listening for test event/i);
+			const answer = await sendOnce(fixtureBytes('deal-signed'), {
+				url: state.testUrl ?? '',
+				key: TEST_KEY,
+				timeoutMs: 30_000,
+			});
+			expect([answer.status, answer.body]).toEqual([200, ACK]);
 
-		await editor.showOutputAs('JSON');
-		// The JSON view marks indentation with "·" and breaks lines between key and value.
-		const json = (await textMatching(editor.outputPanel(), /"enabledFeatureFlags"/)).replace(/[\s·]+/g, ' ');
-		expect(json).toContain('"eventType": "deal-signed"');
-		expect(json).toMatch(new RegExp(`"netPrice": \\{[^}]*"minorUnits": ${signed.netPrice.minorUnits}[ ,}]`));
-		expect(json).toContain(`"enabledFeatureFlags": [ ${signed.enabledFeatureFlags.map((flag) => `"${flag}"`).join(', ')} ]`);
-		state.workflowId = /\/workflow\/([A-Za-z0-9]+)/.exec(page.url())?.[1];
-	});
+			await editor.showOutputAs('JSON');
+			// The JSON view marks indentation with "·" and breaks lines between key and value.
+			const json = (await textMatching(editor.outputPanel(), /"enabledFeatureFlags"/)).replace(
+				/[\s·]+/g,
+				' ',
+			);
+			expect(json).toContain('"eventType": "deal-signed"');
+			expect(json).toMatch(
+				new RegExp(`"netPrice": \\{[^}]*"minorUnits": ${signed.netPrice.minorUnits}[ ,}]`),
+			);
+			expect(json).toContain(
+				`"enabledFeatureFlags": [ ${signed.enabledFeatureFlags.map((flag) => `"${flag}"`).join(', ')} ]`,
+			);
+			state.workflowId = /\/workflow\/([A-Za-z0-9]+)/.exec(page.url())?.[1];
+		},
+	);
 
-	scenario('4. Authentication "None" shows its warning; "When Workflow Succeeds" shows its notice', async () => {
-		const unsigned = 'Without a Verification Key, anyone who learns this URL can start the workflow';
-		const lastNode = 'n8n answers RevOps with the output of the last node that ran';
-		expect(await editor.notice(unsigned).count()).toBe(0);
-		expect(await editor.notice(lastNode).count()).toBe(0);
+	scenario(
+		'4. Authentication "None" shows its warning; "When Workflow Succeeds" shows its notice',
+		async () => {
+			const unsigned =
+				'Without a Verification Key, anyone who learns this URL can start the workflow';
+			const lastNode = 'n8n answers RevOps with the output of the last node that ran';
+			expect(await editor.notice(unsigned).count()).toBe(0);
+			expect(await editor.notice(lastNode).count()).toBe(0);
 
-		await editor.selectOption('authentication', 'None');
-		await editor.notice(unsigned).waitFor();
-		await editor.selectOption('authentication', 'Verification Key');
-		await editor.notice(unsigned).waitFor({ state: 'detached' });
+			await editor.selectOption('authentication', 'None');
+			await editor.notice(unsigned).waitFor();
+			await editor.selectOption('authentication', 'Verification Key');
+			await editor.notice(unsigned).waitFor({ state: 'detached' });
 
-		await editor.selectOption('acknowledge', 'When Workflow Succeeds');
-		await editor.notice(lastNode).waitFor();
-		await editor.selectOption('acknowledge', 'When Received');
-		await editor.notice(lastNode).waitFor({ state: 'detached' });
-	});
+			await editor.selectOption('acknowledge', 'When Workflow Succeeds');
+			await editor.notice(lastNode).waitFor();
+			await editor.selectOption('acknowledge', 'When Received');
+			await editor.notice(lastNode).waitFor({ state: 'detached' });
+		},
+	);
 
-	scenario('5. publish, send a production event, and the Executions tab lists a succeeded execution', async () => {
-		await editor.closeNdv();
-		await editor.publish();
-		await page.getByRole('button', { name: 'Got it' }).click(); // "Workflow published"
-		await publishedTriggers(state.workflowId ?? '');
-		const answer = await sendOnce(fixtureBytes('deal-signed'), { url: state.productionUrl ?? '', key: TEST_KEY, timeoutMs: 30_000 });
-		expect([answer.status, answer.body]).toEqual([200, ACK]);
-		const production = await productionExecution(state.workflowId ?? '');
-		expect(production.status).toBe('success');
+	scenario(
+		'5. publish, send a production event, and the Executions tab lists a succeeded execution',
+		async () => {
+			await editor.closeNdv();
+			await editor.publish();
+			await page.getByRole('button', { name: 'Got it' }).click(); // "Workflow published"
+			await publishedTriggers(state.workflowId ?? '');
+			const answer = await sendOnce(fixtureBytes('deal-signed'), {
+				url: state.productionUrl ?? '',
+				key: TEST_KEY,
+				timeoutMs: 30_000,
+			});
+			expect([answer.status, answer.body]).toEqual([200, ACK]);
+			const production = await productionExecution(state.workflowId ?? '');
+			expect(production.status).toBe('success');
 
-		await editor.openExecutionsTab();
-		// The list names each execution by id; the newest one is opened, its id in the URL.
-		const item = page.getByTestId(`execution-details-${production.id}`);
-		expect(await textMatching(item, /Succeeded/)).toMatch(/Succeeded in [\d.]+m?s/);
-		await page.waitForURL(new RegExp(`/executions/${production.id}$`));
-		expect(await textMatching(page.getByTestId('current-executions-list'), /Succeeded[\s\S]*Succeeded/)).not.toMatch(/Error|Failed/);
-	});
+			await editor.openExecutionsTab();
+			// The list names each execution by id; the newest one is opened, its id in the URL.
+			const item = page.getByTestId(`execution-details-${production.id}`);
+			expect(await textMatching(item, /Succeeded/)).toMatch(/Succeeded in [\d.]+m?s/);
+			await page.waitForURL(new RegExp(`/executions/${production.id}$`));
+			expect(
+				await textMatching(
+					page.getByTestId('current-executions-list'),
+					/Succeeded[\s\S]*Succeeded/,
+				),
+			).not.toMatch(/Error|Failed/);
+		},
+	);
 });

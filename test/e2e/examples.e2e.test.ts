@@ -5,9 +5,22 @@
  * the stubs, field by field.
  */
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
-import { credentialsNamed, importAndPublish, readExample, type ExampleWorkflow } from '../../tools/n8n/examples';
+import {
+	credentialsNamed,
+	importAndPublish,
+	readExample,
+	type ExampleWorkflow,
+} from '../../tools/n8n/examples';
 import { sendOnce } from '../../tools/revops/sender';
-import { ApiStub, chatStub, crmStub, productStub, stripeStub, taskStub, type StubRequest } from '../support/api-stubs';
+import {
+	ApiStub,
+	chatStub,
+	crmStub,
+	productStub,
+	stripeStub,
+	taskStub,
+	type StubRequest,
+} from '../support/api-stubs';
 import { EXPECTED_ITEMS } from '../support/expected-items';
 import { fixtureBytes, fixtureJson, TEST_KEY } from '../support/fixtures';
 import { printLogTailOnFailure } from './log-tail';
@@ -29,10 +42,11 @@ const signedDeal = fixtureJson('deal-signed').deal as {
 	signed_contract_url: string;
 	billing_contact: Record<string, string>;
 };
-const expected = (name: string) => EXPECTED_ITEMS[name] as Record<string, never> & {
-	dedupeKey: string;
-	netPrice: { amount: string; currency: string; minorUnits: number };
-};
+const expected = (name: string) =>
+	EXPECTED_ITEMS[name] as Record<string, never> & {
+		dedupeKey: string;
+		netPrice: { amount: string; currency: string; minorUnits: number };
+	};
 
 describe('the example workflows in n8n 2.41.1', () => {
 	let n8n: N8nInstance;
@@ -48,13 +62,18 @@ describe('the example workflows in n8n 2.41.1', () => {
 		for (const { type, name } of credentialsNamed(workflow)) {
 			if (credentials.has(`${type}/${name}`)) continue;
 			const data =
-				type === 'revOpsWebhookApi' ? { verificationSecret: TEST_KEY } : { name: 'Authorization', value: `Bearer ${API_TOKENS[name]}` };
+				type === 'revOpsWebhookApi'
+					? { verificationSecret: TEST_KEY }
+					: { name: 'Authorization', value: `Bearer ${API_TOKENS[name]}` };
 			credentials.set(`${type}/${name}`, await n8n.createCredential(name, type, data));
 		}
 	}
 
 	/** Imports and publishes an example with the real service origins swapped for stubs. */
-	async function publishExample(file: string, origins: Record<string, string>): Promise<{ id: string; url: string }> {
+	async function publishExample(
+		file: string,
+		origins: Record<string, string>,
+	): Promise<{ id: string; url: string }> {
 		const workflow = readExample(file);
 		await createCredentials(workflow);
 		const url = await importAndPublish(n8n, workflow, {
@@ -69,12 +88,27 @@ describe('the example workflows in n8n 2.41.1', () => {
 	}
 
 	/** Sends fixtures one after another, each acknowledged, and waits until their executions succeeded. */
-	async function feed(workflow: { id: string; url: string }, fixtures: string[], executionsBefore = 0): Promise<void> {
+	async function feed(
+		workflow: { id: string; url: string },
+		fixtures: string[],
+		executionsBefore = 0,
+	): Promise<void> {
 		for (const fixture of fixtures) {
-			const answer = await sendOnce(fixtureBytes(fixture), { url: workflow.url, key: TEST_KEY, timeoutMs: 30_000 });
-			expect({ fixture, status: answer.status, body: answer.body }).toEqual({ fixture, status: 200, body: ACK });
+			const answer = await sendOnce(fixtureBytes(fixture), {
+				url: workflow.url,
+				key: TEST_KEY,
+				timeoutMs: 30_000,
+			});
+			expect({ fixture, status: answer.status, body: answer.body }).toEqual({
+				fixture,
+				status: 200,
+				body: ACK,
+			});
 			// One at a time, so the stubs see the events in the order RevOps sent them.
-			const executions = await n8n.executions(workflow.id, { expected: executionsBefore + 1, timeoutMs: 60_000 });
+			const executions = await n8n.executions(workflow.id, {
+				expected: executionsBefore + 1,
+				timeoutMs: 60_000,
+			});
 			executionsBefore += 1;
 			expect(executions.map((execution) => [execution.status, execution.error])).toEqual(
 				executions.map(() => ['success', undefined]),
@@ -97,19 +131,29 @@ describe('the example workflows in n8n 2.41.1', () => {
 	printLogTailOnFailure(() => n8n);
 
 	it('Billing: a signed deal creates one customer and one subscription, and a repeated delivery creates nothing more', async () => {
-		const workflow = await publishExample('revops-billing-stripe.json', { 'https://api.stripe.com': billing.origin });
+		const workflow = await publishExample('revops-billing-stripe.json', {
+			'https://api.stripe.com': billing.origin,
+		});
 		// The second delivery of the same event is what RevOps sends when our answer got lost.
 		await feed(workflow, ['deal-signed', 'deal-signed']);
 		const item = expected('deal-signed');
 
-		expect(billing.received.map((request) => `${request.method} ${request.path} ${request.headers['idempotency-key']}`)).toEqual([
+		expect(
+			billing.received.map(
+				(request) => `${request.method} ${request.path} ${request.headers['idempotency-key']}`,
+			),
+		).toEqual([
 			`POST /v1/customers ${item.dedupeKey}-customer`,
 			`POST /v1/subscriptions ${item.dedupeKey}-subscription`,
 			`POST /v1/customers ${item.dedupeKey}-customer`,
 			`POST /v1/subscriptions ${item.dedupeKey}-subscription`,
 		]);
-		expect(billing.received.map(authorisation)).toEqual(Array(4).fill(`Bearer ${API_TOKENS['Billing API secret key']}`));
-		expect(billing.received[0]?.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
+		expect(billing.received.map(authorisation)).toEqual(
+			Array(4).fill(`Bearer ${API_TOKENS['Billing API secret key']}`),
+		);
+		expect(billing.received[0]?.headers['content-type']).toMatch(
+			/^application\/x-www-form-urlencoded/,
+		);
 		const contact = signedDeal.billing_contact;
 		expect(billing.customers).toEqual([
 			{
@@ -142,9 +186,14 @@ describe('the example workflows in n8n 2.41.1', () => {
 	});
 
 	it('Feature flags: an activated deal switches on exactly the features it enabled', async () => {
-		const workflow = await publishExample('revops-feature-flags.json', { 'https://product.example.com': product.origin });
+		const workflow = await publishExample('revops-feature-flags.json', {
+			'https://product.example.com': product.origin,
+		});
 		// A signed deal is not selected: acknowledged, but nothing reaches the product.
-		const skipped = await sendOnce(fixtureBytes('deal-signed'), { url: workflow.url, key: TEST_KEY });
+		const skipped = await sendOnce(fixtureBytes('deal-signed'), {
+			url: workflow.url,
+			key: TEST_KEY,
+		});
 		expect([skipped.status, skipped.body]).toEqual([200, ACK]);
 		await feed(workflow, ['deal-active']);
 		const item = expected('deal-active');
@@ -162,20 +211,30 @@ describe('the example workflows in n8n 2.41.1', () => {
 			dedupeKey: item.dedupeKey,
 		});
 		// The fixture also lists sandbox_workspaces, disabled: it must stay off.
-		expect(Object.fromEntries(product.features)).toEqual({ [item.accountId]: item.enabledFeatureFlags });
+		expect(Object.fromEntries(product.features)).toEqual({
+			[item.accountId]: item.enabledFeatureFlags,
+		});
 	});
 
 	it('CRM: account created, updated and deleted upsert the company and then close it, through one Switch', async () => {
-		const workflow = await publishExample('revops-crm-hubspot.json', { 'https://api.hubapi.com': crm.origin });
+		const workflow = await publishExample('revops-crm-hubspot.json', {
+			'https://api.hubapi.com': crm.origin,
+		});
 		await feed(workflow, ['account-created', 'account-updated', 'account-deleted']);
-		const [created, updated, deleted] = ['account-created', 'account-updated', 'account-deleted'].map(expected);
+		const [created, updated, deleted] = [
+			'account-created',
+			'account-updated',
+			'account-deleted',
+		].map(expected);
 
 		expect(crm.received.map((request) => `${request.method} ${request.path}`)).toEqual([
 			'POST /crm/v3/objects/companies/batch/upsert',
 			'POST /crm/v3/objects/companies/batch/upsert',
 			`PATCH /crm/v3/objects/companies/${created.accountId}`,
 		]);
-		expect(crm.received.map(authorisation)).toEqual(Array(3).fill(`Bearer ${API_TOKENS['CRM private app token']}`));
+		expect(crm.received.map(authorisation)).toEqual(
+			Array(3).fill(`Bearer ${API_TOKENS['CRM private app token']}`),
+		);
 		const upsert = (item: typeof created) => ({
 			inputs: [
 				{
@@ -195,7 +254,11 @@ describe('the example workflows in n8n 2.41.1', () => {
 		expect(crm.received[1]?.body).toEqual(upsert(updated));
 		expect(crm.received[2]?.query).toEqual({ idProperty: 'revops_account_id' });
 		expect(crm.received[2]?.body).toEqual({
-			properties: { revops_status: 'deleted', revops_closed_at: deleted.eventTime, revops_last_event: deleted.dedupeKey },
+			properties: {
+				revops_status: 'deleted',
+				revops_closed_at: deleted.eventTime,
+				revops_last_event: deleted.dedupeKey,
+			},
 		});
 		expect(Object.fromEntries(crm.companies)).toEqual({
 			[created.accountId]: {
@@ -221,7 +284,9 @@ describe('the example workflows in n8n 2.41.1', () => {
 			[
 				'POST',
 				'/services/REPLACE/WITH/YOUR-WEBHOOK',
-				{ text: `:tada: ${item.customerName} signed a deal for $44,400.00. Contract: ${signedDeal.signed_contract_url}` },
+				{
+					text: `:tada: ${item.customerName} signed a deal for $44,400.00. Contract: ${signedDeal.signed_contract_url}`,
+				},
 			],
 		]);
 		expect(tasks.received.map(authorisation)).toEqual([`Bearer ${API_TOKENS['Task API token']}`]);

@@ -13,7 +13,13 @@ import { streamEvents, type StreamReport } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import type { BillingStub } from '../support/billing-stub';
 import { TEST_KEY } from '../support/fixtures';
-import { acknowledgeToRevOps, chain, postToBilling, revOpsTrigger, type AcknowledgeMode } from '../../tools/n8n/workflows';
+import {
+	acknowledgeToRevOps,
+	chain,
+	postToBilling,
+	revOpsTrigger,
+	type AcknowledgeMode,
+} from '../../tools/n8n/workflows';
 
 export interface FaultScenario {
 	label: string;
@@ -51,8 +57,14 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 		process.stdout.write(`  [fault] ${scenario.label}: ${line}\n`);
 	};
 	billing.reset();
-	const trigger = revOpsTrigger({ credential: scenario.credential, acknowledge: scenario.acknowledge });
-	const nodes = scenario.acknowledge === 'whenWorkflowSucceeds' ? [trigger, postToBilling(billing.url), acknowledgeToRevOps()] : [trigger, postToBilling(billing.url)];
+	const trigger = revOpsTrigger({
+		credential: scenario.credential,
+		acknowledge: scenario.acknowledge,
+	});
+	const nodes =
+		scenario.acknowledge === 'whenWorkflowSucceeds'
+			? [trigger, postToBilling(billing.url), acknowledgeToRevOps()]
+			: [trigger, postToBilling(billing.url)];
 	const workflowId = await n8n.createWorkflow(chain(scenario.label, nodes));
 	await n8n.activate(workflowId);
 
@@ -61,9 +73,15 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 	const report = await streamEvents({
 		events: ids.map((id) => freshEvent(loadSample('deal-signed'), { id })),
 		concurrency: scenario.senders,
-		delivery: { url: n8n.webhookUrl(trigger.webhookId as string), key: TEST_KEY, retries: 5, retryIntervalMs: scenario.retryIntervalMs },
+		delivery: {
+			url: n8n.webhookUrl(trigger.webhookId as string),
+			key: TEST_KEY,
+			retries: 5,
+			retryIntervalMs: scenario.retryIntervalMs,
+		},
 		onDelivered: (done) => {
-			if (done % Math.ceil(scenario.events / 4) === 0) progress(`${done}/${scenario.events} events delivered`);
+			if (done % Math.ceil(scenario.events / 4) === 0)
+				progress(`${done}/${scenario.events} events delivered`);
 			if (done === scenario.disruptAfter) {
 				progress('disrupting now');
 				disruption = scenario.disrupt().then(() => progress('disruption over'));
@@ -76,18 +94,26 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 	// "new" or "running") until nothing has changed for a while, within a bound.
 	let executions = await n8n.executions(workflowId);
 	const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-	const state = () => `${billing.received.length} ${executions.map((execution) => execution.status).join()}`;
+	const state = () =>
+		`${billing.received.length} ${executions.map((execution) => execution.status).join()}`;
 	let last = state();
 	let unchangedSince = Date.now();
-	while (executions.some((execution) => UNSETTLED.has(execution.status)) && Date.now() < deadline && Date.now() - unchangedSince < STABLE_FOR_MS) {
+	while (
+		executions.some((execution) => UNSETTLED.has(execution.status)) &&
+		Date.now() < deadline &&
+		Date.now() - unchangedSince < STABLE_FOR_MS
+	) {
 		await sleep(1000);
 		executions = await n8n.executions(workflowId);
 		if (state() !== last) [last, unchangedSince] = [state(), Date.now()];
 	}
 	const executionsByStatus: Record<string, number> = {};
-	for (const execution of executions) executionsByStatus[execution.status] = (executionsByStatus[execution.status] ?? 0) + 1;
+	for (const execution of executions)
+		executionsByStatus[execution.status] = (executionsByStatus[execution.status] ?? 0) + 1;
 	const succeeded = new Set(
-		executions.filter((execution) => execution.status === 'success').map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId as string),
+		executions
+			.filter((execution) => execution.status === 'success')
+			.map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId as string),
 	);
 	const acknowledged = ids.filter((_, index) => report.deliveredByEvent[index]);
 	const lost = acknowledged.filter((id) => !billing.charged.has(`deal-signed:id:${id}`));
@@ -102,5 +128,12 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 			`  lost (acknowledged, never billed) ${lost.length}, events without a successful execution ${withoutSuccess.length}`,
 		].join('\n'),
 	);
-	return { report, executionsByStatus, lost, withoutSuccess, charged: billing.charged.size, billedRepeats: billing.repeatedKeys };
+	return {
+		report,
+		executionsByStatus,
+		lost,
+		withoutSuccess,
+		charged: billing.charged.size,
+		billedRepeats: billing.repeatedKeys,
+	};
 }

@@ -11,7 +11,12 @@ import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { BillingStub } from '../support/billing-stub';
 import { TEST_KEY } from '../support/fixtures';
-import { acknowledgeToRevOps, chain, postToBilling, revOpsTrigger } from '../../tools/n8n/workflows';
+import {
+	acknowledgeToRevOps,
+	chain,
+	postToBilling,
+	revOpsTrigger,
+} from '../../tools/n8n/workflows';
 import { runFaultScenario } from './fault-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
@@ -41,7 +46,9 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 	printLogTailOnFailure(() => n8n);
 
 	it('loses no event and charges each exactly once across a crash and restart', async () => {
-		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
+		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', {
+			verificationSecret: TEST_KEY,
+		});
 		const figures = await runFaultScenario({
 			label: 'SIGKILL of n8n mid-stream, then restart (When Workflow Succeeds)',
 			n8n,
@@ -66,9 +73,17 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 
 	it('carries events through a failing billing system with RevOps-style retries, billing each once', async () => {
 		billing.reset();
-		const credential = await n8n.createCredential('RevOps retry', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
+		const credential = await n8n.createCredential('RevOps retry', 'revOpsWebhookApi', {
+			verificationSecret: TEST_KEY,
+		});
 		const trigger = revOpsTrigger({ credential, acknowledge: 'whenWorkflowSucceeds' });
-		const workflowId = await n8n.createWorkflow(chain('Bill while billing fails', [trigger, postToBilling(billing.url), acknowledgeToRevOps()]));
+		const workflowId = await n8n.createWorkflow(
+			chain('Bill while billing fails', [
+				trigger,
+				postToBilling(billing.url),
+				acknowledgeToRevOps(),
+			]),
+		);
 		await n8n.activate(workflowId);
 
 		const ids = Array.from({ length: 20 }, () => randomUUID());
@@ -76,9 +91,17 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 		const report = await streamEvents({
 			events: ids.map((id) => freshEvent(loadSample('deal-active'), { id })),
 			concurrency: 4,
-			delivery: { url: n8n.webhookUrl(trigger.webhookId as string), key: TEST_KEY, retries: 5, retryIntervalMs: 300 },
+			delivery: {
+				url: n8n.webhookUrl(trigger.webhookId as string),
+				key: TEST_KEY,
+				retries: 5,
+				retryIntervalMs: 300,
+			},
 		});
-		const executions = await n8n.executions(workflowId, { expected: report.attempts, timeoutMs: 120_000 });
+		const executions = await n8n.executions(workflowId, {
+			expected: report.attempts,
+			timeoutMs: 120_000,
+		});
 		console.log(
 			`retry on failure: sent ${report.sent}, acknowledged ${report.delivered}, answers ${JSON.stringify(report.statuses)}, ` +
 				`executions ${executions.length}, billed ${billing.received.length}`,
@@ -89,4 +112,3 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 		expect(billing.received).toHaveLength(ids.length);
 	});
 });
-

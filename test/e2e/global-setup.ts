@@ -36,8 +36,15 @@ function selectedNeeds(patterns: readonly string[]): Set<Need> {
 	const files = readdirSync(__dirname)
 		.filter((file) => file.endsWith('.e2e.test.ts'))
 		.map((file) => join(__dirname, file));
-	const selected = patterns.length === 0 ? files : files.filter((file) => patterns.some((pattern) => new RegExp(pattern, 'i').test(file)));
-	return new Set(selected.flatMap((file) => NEEDS[file.slice(__dirname.length + 1, -'.e2e.test.ts'.length)] ?? EVERYTHING));
+	const selected =
+		patterns.length === 0
+			? files
+			: files.filter((file) => patterns.some((pattern) => new RegExp(pattern, 'i').test(file)));
+	return new Set(
+		selected.flatMap(
+			(file) => NEEDS[file.slice(__dirname.length + 1, -'.e2e.test.ts'.length)] ?? EVERYTHING,
+		),
+	);
 }
 
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {

@@ -65,7 +65,8 @@ function replaceAt(fixture: string, path: number[], replacement: unknown): strin
 	const envelope = (root.body ?? root) as { event?: string | { type?: unknown } };
 	// RevOps' curl example sends the event as a bare string holding its type.
 	if (typeof envelope.event === 'string') envelope.event = `unlisted-${envelope.event}`;
-	else if (typeof envelope.event?.type === 'string') envelope.event.type = `unlisted-${envelope.event.type}`;
+	else if (typeof envelope.event?.type === 'string')
+		envelope.event.type = `unlisted-${envelope.event.type}`;
 	else if (envelope.event) envelope.event.type = 'unlisted-event';
 	let cursor: Record<string, unknown> = root;
 	for (const [index, step] of path.entries()) {
@@ -101,7 +102,9 @@ function hostileClasses(): HostileClass[] {
 				method: 'POST',
 				target: 'unsigned',
 				headers: { 'content-type': contentType },
-				body: Buffer.from(text.slice(0, 1 + (cut % (text.length - 2))) + garbage.replace(/[}\]]/g, '')),
+				body: Buffer.from(
+					text.slice(0, 1 + (cut % (text.length - 2))) + garbage.replace(/[}\]]/g, ''),
+				),
 			})),
 		},
 		{
@@ -128,14 +131,22 @@ function hostileClasses(): HostileClass[] {
 			name: 'huge strings',
 			allowed: [200, 400],
 			requests: sample(
-				fc.record({ field: fc.constantFrom('type', 'id', 'time', 'hash'), size: fc.integer({ min: 10_000, max: 400_000 }) }),
+				fc.record({
+					field: fc.constantFrom('type', 'id', 'time', 'hash'),
+					size: fc.integer({ min: 10_000, max: 400_000 }),
+				}),
 				20,
 				3,
 			).map(({ field, size }) => ({
 				method: 'POST',
 				target: 'unsigned',
 				headers: json,
-				body: Buffer.from(JSON.stringify({ event: { [field]: 'x'.repeat(size), ...(field === 'type' ? {} : { type: 7 }) }, deal: { id: 'd' } })),
+				body: Buffer.from(
+					JSON.stringify({
+						event: { [field]: 'x'.repeat(size), ...(field === 'type' ? {} : { type: 7 }) },
+						deal: { id: 'd' },
+					}),
+				),
 			})),
 		},
 		{
@@ -145,25 +156,29 @@ function hostileClasses(): HostileClass[] {
 				method: 'POST',
 				target: 'unsigned',
 				headers: json,
-				body: Buffer.from(`{"event":{"type":"deal-signed"},"deal":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`),
+				body: Buffer.from(
+					`{"event":{"type":"deal-signed"},"deal":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+				),
 			})),
 		},
 		{
 			name: '__proto__, constructor and prototype keys',
 			// The keys sit where a polluted prototype would make the envelope look valid.
 			allowed: [400],
-			requests: sample(fc.record({ key: dangerousKey, inner: fc.constantFrom('deal', 'account', 'event') }), 150, 5).map(
-				({ key, inner }) => ({
-					method: 'POST',
-					target: 'unsigned',
-					headers: json,
-					body: Buffer.from(
-						key === '__proto__'
-							? `{"__proto__":{"${inner}":{"id":"x","status":"signed"}},"event":{"id":"e"}}`
-							: `{"${key}":{"prototype":{"${inner}":{"id":"x"}}},"body":{"${key}":{"${inner}":{}}}}`,
-					),
-				}),
-			),
+			requests: sample(
+				fc.record({ key: dangerousKey, inner: fc.constantFrom('deal', 'account', 'event') }),
+				150,
+				5,
+			).map(({ key, inner }) => ({
+				method: 'POST',
+				target: 'unsigned',
+				headers: json,
+				body: Buffer.from(
+					key === '__proto__'
+						? `{"__proto__":{"${inner}":{"id":"x","status":"signed"}},"event":{"id":"e"}}`
+						: `{"${key}":{"prototype":{"${inner}":{"id":"x"}}},"body":{"${key}":{"${inner}":{}}}}`,
+				),
+			})),
 		},
 		{
 			name: 'invalid UTF-8',
@@ -172,7 +187,12 @@ function hostileClasses(): HostileClass[] {
 				method: 'POST',
 				target: 'unsigned',
 				headers: { 'content-type': 'text/plain' },
-				body: Buffer.concat([Buffer.from('{"deal":{"id":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(bytes), Buffer.from('"}}')]),
+				body: Buffer.concat([
+					Buffer.from('{"deal":{"id":"'),
+					Buffer.from([0xc3, 0x28, 0xff]),
+					Buffer.from(bytes),
+					Buffer.from('"}}'),
+				]),
 			})),
 		},
 		{
@@ -182,8 +202,22 @@ function hostileClasses(): HostileClass[] {
 			allowed: [400, 415, 422],
 			requests: sample(
 				fc.record({
-					contentType: fc.constantFrom('multipart/form-data', 'application/x-www-form-urlencoded', 'text/html', 'application/octet-stream', 'image/png', ''),
-					body: fc.oneof(fc.string({ maxLength: 80 }).filter((text) => !/[{[]/.test(text)), fc.constantFrom('<deal><id>1</id></deal>', 'deal=1&event=x', '--x\r\nContent-Disposition: form-data; name="deal"\r\n\r\n1\r\n--x--')),
+					contentType: fc.constantFrom(
+						'multipart/form-data',
+						'application/x-www-form-urlencoded',
+						'text/html',
+						'application/octet-stream',
+						'image/png',
+						'',
+					),
+					body: fc.oneof(
+						fc.string({ maxLength: 80 }).filter((text) => !/[{[]/.test(text)),
+						fc.constantFrom(
+							'<deal><id>1</id></deal>',
+							'deal=1&event=x',
+							'--x\r\nContent-Disposition: form-data; name="deal"\r\n\r\n1\r\n--x--',
+						),
+					),
 				}),
 				250,
 				7,
@@ -205,13 +239,27 @@ function hostileClasses(): HostileClass[] {
 				method: 'POST',
 				target: 'signed',
 				headers: json,
-				body: Buffer.from(`{"deal":{"x":"${'y'.repeat((PAYLOAD_SIZE_MAX_MIB + extraMiB) * 1024 * 1024)}"}}`),
+				body: Buffer.from(
+					`{"deal":{"x":"${'y'.repeat((PAYLOAD_SIZE_MAX_MIB + extraMiB) * 1024 * 1024)}"}}`,
+				),
 			})),
 		},
 		{
 			name: 'empty or meaningless GETs',
 			allowed: [400],
-			requests: sample(fc.constantFrom('', '?', '?payload=', '?data=%7B%7D', '?body=[]', '?x=1', '?event=deal-signed'), 100, 9).map((query) => ({
+			requests: sample(
+				fc.constantFrom(
+					'',
+					'?',
+					'?payload=',
+					'?data=%7B%7D',
+					'?body=[]',
+					'?x=1',
+					'?event=deal-signed',
+				),
+				100,
+				9,
+			).map((query) => ({
 				method: 'GET',
 				target: 'unsigned',
 				headers: {},
@@ -221,7 +269,11 @@ function hostileClasses(): HostileClass[] {
 		{
 			name: 'garbage signatures',
 			allowed: [401],
-			requests: sample(fc.oneof(fc.string({ maxLength: 70 }), fc.stringMatching(/^[0-9a-fA-F]{64}$/)), 200, 10).map((signature) => ({
+			requests: sample(
+				fc.oneof(fc.string({ maxLength: 70 }), fc.stringMatching(/^[0-9a-fA-F]{64}$/)),
+				200,
+				10,
+			).map((signature) => ({
 				method: 'POST',
 				target: 'signed',
 				headers: { ...json, 'x-revops-content-hmac': signature.replace(/[^\x20-\x7e]/g, '') },
@@ -241,7 +293,11 @@ function hostileClasses(): HostileClass[] {
 		{
 			name: 'a valid signature with one byte changed',
 			allowed: [400, 401, 422],
-			requests: sample(fc.record({ offset: fc.nat(), bit: fc.integer({ min: 0, max: 6 }) }), 200, 12).map(({ offset, bit }) => {
+			requests: sample(
+				fc.record({ offset: fc.nat(), bit: fc.integer({ min: 0, max: 6 }) }),
+				200,
+				12,
+			).map(({ offset, bit }) => {
 				const changed = Buffer.from(signedFixture);
 				changed[offset % changed.length] ^= 1 << bit;
 				return {
@@ -267,13 +323,19 @@ describe('hostile input against n8n 2.41.1', () => {
 			tarball: await packedTarball(),
 			env: { N8N_PAYLOAD_SIZE_MAX: String(PAYLOAD_SIZE_MAX_MIB) },
 		});
-		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
+		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', {
+			verificationSecret: TEST_KEY,
+		});
 		// The unsigned workflow listens to deal-created only: no type is ever inferred as that and
 		// the generators rename explicit types, so a generated envelope that is still valid is
 		// filtered (200, no execution) after the parser has read all of it.
 		for (const target of ['signed', 'unsigned'] as const) {
 			const events = target === 'signed' ? catalogued : ['deal-created'];
-			const trigger = revOpsTrigger({ events, authentication: target === 'signed' ? 'verificationKey' : 'none', credential });
+			const trigger = revOpsTrigger({
+				events,
+				authentication: target === 'signed' ? 'verificationKey' : 'none',
+				credential,
+			});
 			const id = await n8n.createWorkflow(chain(`Hostile ${target}`, [trigger, noOp()]));
 			await n8n.activate(id);
 			workflowIds.push(id);
@@ -283,7 +345,9 @@ describe('hostile input against n8n 2.41.1', () => {
 
 	beforeAll(async () => {
 		const webhookId = randomUUID();
-		const id = await n8n.createWorkflow(chain("n8n's own Webhook node", [n8nWebhook(webhookId), noOp()]));
+		const id = await n8n.createWorkflow(
+			chain("n8n's own Webhook node", [n8nWebhook(webhookId), noOp()]),
+		);
 		await n8n.activate(id);
 		urls.webhookNode = `${n8n.baseUrl}/webhook/${webhookId}`;
 	});
@@ -321,7 +385,10 @@ describe('hostile input against n8n 2.41.1', () => {
 					}
 				}),
 			);
-			const genuine = await sendOnce(fixtureBytes('deal-signed.json'), { url: urls.signed, key: TEST_KEY });
+			const genuine = await sendOnce(fixtureBytes('deal-signed.json'), {
+				url: urls.signed,
+				key: TEST_KEY,
+			});
 			genuineSent += 1;
 			const statuses = [...counts.keys()].sort();
 			const bad = statuses.filter((status) => !hostile.allowed.includes(status));
@@ -333,7 +400,10 @@ describe('hostile input against n8n 2.41.1', () => {
 				...Object.fromEntries(statuses.map((status) => [String(status), counts.get(status)])),
 				'genuine after': `${genuine.status}${genuine.delivered ? ' delivered' : ''}`,
 			});
-			expect({ class: hostile.name, unexpected: bad }).toEqual({ class: hostile.name, unexpected: [] });
+			expect({ class: hostile.name, unexpected: bad }).toEqual({
+				class: hostile.name,
+				unexpected: [],
+			});
 			expect(genuine.delivered).toBe(true);
 		}
 		console.table(report);
@@ -341,9 +411,14 @@ describe('hostile input against n8n 2.41.1', () => {
 		expect(total).toBeGreaterThanOrEqual(2000);
 
 		// The only executions are the genuine events, all on the signed workflow, all successful.
-		const signed = await n8n.executions(workflowIds[0], { expected: genuineSent, timeoutMs: 60_000 });
+		const signed = await n8n.executions(workflowIds[0], {
+			expected: genuineSent,
+			timeoutMs: 60_000,
+		});
 		const unsigned = await n8n.executions(workflowIds[1]);
-		console.log(`executions: signed workflow ${signed.length} (genuine events sent: ${genuineSent}), unsigned workflow ${unsigned.length}`);
+		console.log(
+			`executions: signed workflow ${signed.length} (genuine events sent: ${genuineSent}), unsigned workflow ${unsigned.length}`,
+		);
 		expect(signed.map((execution) => execution.status)).toEqual(Array(genuineSent).fill('success'));
 		expect(unsigned).toEqual([]);
 	});

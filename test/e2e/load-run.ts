@@ -30,17 +30,23 @@ export interface LoadFigures {
 
 export function loadEvents(count: number): LoadEvents {
 	const ids = Array.from({ length: count }, () => randomUUID());
-	return { ids, events: ids.map((id, index) => freshEvent(loadSample(SAMPLES[index % SAMPLES.length]), { id })) };
+	return {
+		ids,
+		events: ids.map((id, index) => freshEvent(loadSample(SAMPLES[index % SAMPLES.length]), { id })),
+	};
 }
 
-export const eventsPerSecond = (report: StreamReport): number => (report.sent / report.elapsedMs) * 1000;
+export const eventsPerSecond = (report: StreamReport): number =>
+	(report.sent / report.elapsedMs) * 1000;
 
 /** Every n8n process of a queue-mode set and the servers beside them. */
 export function queueMemory(queue: N8nQueue): Record<string, number> {
 	return {
 		main: groupResidentMiB(queue.main.pid),
 		webhook: groupResidentMiB(queue.webhook.pid),
-		...Object.fromEntries(queue.workers.map((worker) => [worker.role, groupResidentMiB(worker.pid)])),
+		...Object.fromEntries(
+			queue.workers.map((worker) => [worker.role, groupResidentMiB(worker.pid)]),
+		),
 		postgres: groupResidentMiB(queue.postgres.pid),
 		redis: groupResidentMiB(queue.redis.pid),
 	};
@@ -54,7 +60,9 @@ export async function loadTrigger(
 	senders: number,
 	memory: () => Record<string, number>,
 ): Promise<LoadFigures> {
-	const credential = await n8n.createCredential('RevOps load', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
+	const credential = await n8n.createCredential('RevOps load', 'revOpsWebhookApi', {
+		verificationSecret: TEST_KEY,
+	});
 	const trigger = revOpsTrigger({ credential });
 	const workflowId = await n8n.createWorkflow(chain('Load', [trigger, noOp()]));
 	await n8n.activate(workflowId);
@@ -64,9 +72,19 @@ export async function loadTrigger(
 		concurrency: senders,
 		delivery: { url: n8n.webhookUrl(trigger.webhookId as string), key: TEST_KEY, retries: 0 },
 	});
-	const executions = await n8n.executions(workflowId, { expected: report.delivered, timeoutMs: 600_000 });
-	const seen = executions.map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId as string);
-	const figures = { report, executions: executions.length, lost: ids.filter((id) => !seen.includes(id)).length, memory: memory() };
+	const executions = await n8n.executions(workflowId, {
+		expected: report.delivered,
+		timeoutMs: 600_000,
+	});
+	const seen = executions.map(
+		(execution) => execution.itemsByNode['RevOps Trigger'][0].eventId as string,
+	);
+	const figures = {
+		report,
+		executions: executions.length,
+		lost: ids.filter((id) => !seen.includes(id)).length,
+		memory: memory(),
+	};
 	console.log(
 		[
 			`${label}, RevOps Trigger: ${report.sent} signed events from ${senders} senders in ${(report.elapsedMs / 1000).toFixed(1)} s (${eventsPerSecond(report).toFixed(1)} events/s)`,

@@ -16,7 +16,13 @@ import { startN8nQueue, type N8nQueue } from '../../tools/n8n/queue';
 import { groupResidentMiB } from '../../tools/load/memory';
 import { streamEvents } from '../../tools/load/stream';
 import { chain, n8nWebhook, noOp } from '../../tools/n8n/workflows';
-import { eventsPerSecond, loadEvents, loadTrigger, queueMemory, type LoadFigures } from './load-run';
+import {
+	eventsPerSecond,
+	loadEvents,
+	loadTrigger,
+	queueMemory,
+	type LoadFigures,
+} from './load-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
@@ -34,7 +40,11 @@ afterAll(() => {
 	if (rows.length < 2) return;
 	const line = ([topology, result]: [string, LoadFigures]) =>
 		`${topology.padEnd(12)} ${eventsPerSecond(result.report).toFixed(1).padStart(9)} ${String(result.report.latencyMs.p50).padStart(8)} ${String(result.report.latencyMs.p95).padStart(8)} ` +
-		`${String(result.executions).padStart(10)} ${String(result.lost).padStart(4)}   ${Object.entries(result.memory).map(([name, mib]) => `${name} ${mib}`).join(', ')}`;
+		`${String(result.executions).padStart(10)} ${String(result.lost).padStart(4)}   ${Object.entries(
+			result.memory,
+		)
+			.map(([name, mib]) => `${name} ${mib}`)
+			.join(', ')}`;
 	console.log(
 		[
 			`side by side, the same ${EVENTS} signed events from ${SENDERS} senders, one run:`,
@@ -45,53 +55,63 @@ afterAll(() => {
 });
 
 // Only the chosen topologies are defined at all, so a run reports no skipped tests.
-if (TOPOLOGY === 'single' || TOPOLOGY === 'both') describe(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1 in one process`, () => {
-	let n8n: N8nInstance;
+if (TOPOLOGY === 'single' || TOPOLOGY === 'both')
+	describe(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1 in one process`, () => {
+		let n8n: N8nInstance;
 
-	beforeAll(async () => {
-		n8n = await startN8n({ version: '2.41.1', tarball: await packedTarball() });
-	});
-
-	afterAll(async () => {
-		await n8n?.stop();
-	});
-
-	printLogTailOnFailure(() => n8n);
-
-	it('acknowledges every event, runs each exactly once and loses none', async () => {
-		const baselinePath = randomUUID();
-		const baselineId = await n8n.createWorkflow(chain("Baseline: n8n's Webhook node", [n8nWebhook(baselinePath), noOp()]));
-		await n8n.activate(baselineId);
-		const baseline = await streamEvents({
-			events: load.events,
-			concurrency: SENDERS,
-			delivery: { url: `${n8n.baseUrl}/webhook/${baselinePath}`, retries: 0 },
+		beforeAll(async () => {
+			n8n = await startN8n({ version: '2.41.1', tarball: await packedTarball() });
 		});
-		await n8n.executions(baselineId, { expected: EVENTS, timeoutMs: 600_000 });
-		await n8n.deactivate(baselineId);
-		console.log(
-			`baseline, n8n's Webhook node: ${baseline.sent} events in ${(baseline.elapsedMs / 1000).toFixed(1)} s (${eventsPerSecond(baseline).toFixed(1)} events/s), answers ${JSON.stringify(baseline.statuses)}`,
-		);
 
-		figures['one process'] = await loadTrigger(n8n, 'one process', load, SENDERS, () => ({ n8n: groupResidentMiB(n8n.pid) }));
-		console.log(`RevOps Trigger in one process: ${(eventsPerSecond(figures['one process'].report) / eventsPerSecond(baseline)).toFixed(2)}x the baseline`);
+		afterAll(async () => {
+			await n8n?.stop();
+		});
+
+		printLogTailOnFailure(() => n8n);
+
+		it('acknowledges every event, runs each exactly once and loses none', async () => {
+			const baselinePath = randomUUID();
+			const baselineId = await n8n.createWorkflow(
+				chain("Baseline: n8n's Webhook node", [n8nWebhook(baselinePath), noOp()]),
+			);
+			await n8n.activate(baselineId);
+			const baseline = await streamEvents({
+				events: load.events,
+				concurrency: SENDERS,
+				delivery: { url: `${n8n.baseUrl}/webhook/${baselinePath}`, retries: 0 },
+			});
+			await n8n.executions(baselineId, { expected: EVENTS, timeoutMs: 600_000 });
+			await n8n.deactivate(baselineId);
+			console.log(
+				`baseline, n8n's Webhook node: ${baseline.sent} events in ${(baseline.elapsedMs / 1000).toFixed(1)} s (${eventsPerSecond(baseline).toFixed(1)} events/s), answers ${JSON.stringify(baseline.statuses)}`,
+			);
+
+			figures['one process'] = await loadTrigger(n8n, 'one process', load, SENDERS, () => ({
+				n8n: groupResidentMiB(n8n.pid),
+			}));
+			console.log(
+				`RevOps Trigger in one process: ${(eventsPerSecond(figures['one process'].report) / eventsPerSecond(baseline)).toFixed(2)}x the baseline`,
+			);
+		});
 	});
-});
 
-if (TOPOLOGY === 'queue' || TOPOLOGY === 'both') describe(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1 in queue mode`, () => {
-	let queue: N8nQueue;
+if (TOPOLOGY === 'queue' || TOPOLOGY === 'both')
+	describe(`load: ${EVENTS} signed events from ${SENDERS} senders, n8n 2.41.1 in queue mode`, () => {
+		let queue: N8nQueue;
 
-	beforeAll(async () => {
-		queue = await startN8nQueue({ tarball: await packedTarball() });
+		beforeAll(async () => {
+			queue = await startN8nQueue({ tarball: await packedTarball() });
+		});
+
+		afterAll(async () => {
+			await queue?.stop();
+		});
+
+		printLogTailOnFailure(() => queue);
+
+		it('acknowledges every event through the webhook process, runs each exactly once on the workers and loses none', async () => {
+			figures['queue mode'] = await loadTrigger(queue, 'queue mode', load, SENDERS, () =>
+				queueMemory(queue),
+			);
+		});
 	});
-
-	afterAll(async () => {
-		await queue?.stop();
-	});
-
-	printLogTailOnFailure(() => queue);
-
-	it('acknowledges every event through the webhook process, runs each exactly once on the workers and loses none', async () => {
-		figures['queue mode'] = await loadTrigger(queue, 'queue mode', load, SENDERS, () => queueMemory(queue));
-	});
-});

@@ -16,7 +16,13 @@ import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { BillingStub } from '../support/billing-stub';
 import { TEST_KEY } from '../support/fixtures';
-import { chain, NODE_VERSIONS, noOp, revOpsTrigger, type AcknowledgeMode } from '../../tools/n8n/workflows';
+import {
+	chain,
+	NODE_VERSIONS,
+	noOp,
+	revOpsTrigger,
+	type AcknowledgeMode,
+} from '../../tools/n8n/workflows';
 import { runFaultScenario } from './fault-run';
 import { loadEvents, loadTrigger, queueMemory } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
@@ -37,7 +43,10 @@ let queue: N8nQueue | undefined;
 let starting: Promise<N8nQueue> | undefined;
 
 async function sharedQueue(): Promise<N8nQueue> {
-	starting ??= packedTarball().then(async (tarball) => await startN8nQueue({ tarball, log: (line) => process.stdout.write(`  [queue] ${line}\n`) }));
+	starting ??= packedTarball().then(
+		async (tarball) =>
+			await startN8nQueue({ tarball, log: (line) => process.stdout.write(`  [queue] ${line}\n`) }),
+	);
 	queue = await starting;
 	return queue;
 }
@@ -61,14 +70,20 @@ for (const nodeVersion of NODE_VERSIONS) {
 
 /** Execution ids a process's log says it ran, from n8n's "Worker started execution <id> (job <n>)". */
 function executionsRunBy(process: { log: { matching(pattern: RegExp): string[] } }): Set<string> {
-	return new Set(process.log.matching(/Worker started execution \d+ /).map((line) => /Worker started execution (\d+) /.exec(line)?.[1] as string));
+	return new Set(
+		process.log
+			.matching(/Worker started execution \d+ /)
+			.map((line) => /Worker started execution (\d+) /.exec(line)?.[1] as string),
+	);
 }
 
 describe('queue mode: the package in every process, executions on workers', () => {
 	it('serves deliveries from the webhook process and runs every execution on a worker, spread over both', async () => {
 		const n8n = await sharedQueue();
 		expect(await n8n.nodeTypes()).toContain('n8n-nodes-revops.revOpsTrigger');
-		const credential = await n8n.createCredential('RevOps queue', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
+		const credential = await n8n.createCredential('RevOps queue', 'revOpsWebhookApi', {
+			verificationSecret: TEST_KEY,
+		});
 		const trigger = revOpsTrigger({ credential });
 		const workflowId = await n8n.createWorkflow(chain('On workers', [trigger, noOp()]));
 		await n8n.activate(workflowId);
@@ -83,15 +98,27 @@ describe('queue mode: the package in every process, executions on workers', () =
 		});
 		// Without the package the webhook process answers 400 "Unrecognized node type".
 		expect(report.statuses).toEqual({ '200': ids.length });
-		const executions = await n8n.executions(workflowId, { expected: ids.length, timeoutMs: 120_000 });
-		expect(executions.map((execution) => [execution.status, execution.mode])).toEqual(ids.map(() => ['success', 'webhook']));
-		expect(new Set(executions.map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId))).toEqual(new Set(ids));
+		const executions = await n8n.executions(workflowId, {
+			expected: ids.length,
+			timeoutMs: 120_000,
+		});
+		expect(executions.map((execution) => [execution.status, execution.mode])).toEqual(
+			ids.map(() => ['success', 'webhook']),
+		);
+		expect(
+			new Set(executions.map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId)),
+		).toEqual(new Set(ids));
 
 		const byWorker = n8n.workers.map((worker) => executionsRunBy(worker));
-		const ranOn = (id: string) => n8n.workers.filter((_, index) => byWorker[index].has(id)).map((worker) => worker.role);
-		console.log(`executions per worker: ${n8n.workers.map((worker, index) => `${worker.role} ${executions.filter((execution) => byWorker[index].has(execution.id)).length}`).join(', ')}`);
+		const ranOn = (id: string) =>
+			n8n.workers.filter((_, index) => byWorker[index].has(id)).map((worker) => worker.role);
+		console.log(
+			`executions per worker: ${n8n.workers.map((worker, index) => `${worker.role} ${executions.filter((execution) => byWorker[index].has(execution.id)).length}`).join(', ')}`,
+		);
 		// Each execution ran on exactly one worker, never in main or the webhook process...
-		expect(executions.map((execution) => ranOn(execution.id).length)).toEqual(executions.map(() => 1));
+		expect(executions.map((execution) => ranOn(execution.id).length)).toEqual(
+			executions.map(() => 1),
+		);
 		expect(n8n.main.logTail(100_000)).not.toMatch(/Worker started execution/);
 		expect(executionsRunBy(n8n.webhook).size).toBe(0);
 		// ...and both workers ran the RevOps Trigger's executions, so both loaded the package.
@@ -102,7 +129,9 @@ describe('queue mode: the package in every process, executions on workers', () =
 describe('queue mode under load', () => {
 	it(`acknowledges ${LOAD_EVENTS} events from ${LOAD_SENDERS} senders through the webhook process and runs each once on the workers`, async () => {
 		const n8n = await sharedQueue();
-		await loadTrigger(n8n, 'queue mode', loadEvents(LOAD_EVENTS), LOAD_SENDERS, () => queueMemory(n8n));
+		await loadTrigger(n8n, 'queue mode', loadEvents(LOAD_EVENTS), LOAD_SENDERS, () =>
+			queueMemory(n8n),
+		);
 	});
 });
 
@@ -112,14 +141,20 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 
 	beforeAll(async () => {
 		await billing.start();
-		credential = await (await sharedQueue()).createCredential('RevOps faults', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
+		credential = await (
+			await sharedQueue()
+		).createCredential('RevOps faults', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
 	});
 
 	afterAll(async () => {
 		await billing.stop();
 	});
 
-	async function run(label: string, acknowledge: AcknowledgeMode, disrupt: (n8n: N8nQueue) => Promise<void>) {
+	async function run(
+		label: string,
+		acknowledge: AcknowledgeMode,
+		disrupt: (n8n: N8nQueue) => Promise<void>,
+	) {
 		const n8n = await sharedQueue();
 		return await runFaultScenario({
 			label,
@@ -150,11 +185,18 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 	};
 
 	it('(a) a worker SIGKILLed mid-stream: the other worker carries on, retried events are billed once', async () => {
-		await scenario('queue mode, worker 1 SIGKILLed mid-stream', async (n8n) => await killAndRestart(n8n.workers[0]));
+		await scenario(
+			'queue mode, worker 1 SIGKILLed mid-stream',
+			async (n8n) => await killAndRestart(n8n.workers[0]),
+		);
 	});
 
 	it('(a) with When Received: every event acknowledged at once; whatever the killed worker dropped is counted, not hidden', async () => {
-		const figures = await run('queue mode, When Received, worker 1 SIGKILLed mid-stream', 'whenReceived', async (n8n) => await killAndRestart(n8n.workers[0]));
+		const figures = await run(
+			'queue mode, When Received, worker 1 SIGKILLed mid-stream',
+			'whenReceived',
+			async (n8n) => await killAndRestart(n8n.workers[0]),
+		);
 		expect(figures.report.statuses).toEqual({ '200': FAULT_EVENTS });
 		// RevOps will not deliver these again. n8n leaves the killed worker's runs crashed, new or running and
 		// does not run them again: an event is lost exactly when its run was cut off before billing.
@@ -164,11 +206,17 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 	});
 
 	it('(b) the webhook process SIGKILLed mid-stream and started again: nothing lost, nothing billed twice', async () => {
-		const figures = await scenario('queue mode, webhook process SIGKILLed mid-stream and restarted', async (n8n) => await killAndRestart(n8n.webhook));
+		const figures = await scenario(
+			'queue mode, webhook process SIGKILLed mid-stream and restarted',
+			async (n8n) => await killAndRestart(n8n.webhook),
+		);
 		expect(figures.report.retried).toBeGreaterThan(0);
 	});
 
 	it('(c) Redis restarted mid-stream (append-only file): nothing lost, nothing billed twice', async () => {
-		await scenario('queue mode, Redis restarted mid-stream', async (n8n) => await n8n.redis.restart());
+		await scenario(
+			'queue mode, Redis restarted mid-stream',
+			async (n8n) => await n8n.redis.restart(),
+		);
 	});
 });

@@ -15,7 +15,18 @@ import { BillingStub } from '../support/billing-stub';
 import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
 import { fixtureBytes, jsonBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
-import { acknowledgeToRevOps, chain, ifTrue, noOp, postToBilling, removeRepeatedDeliveries, revOpsTrigger as buildTrigger, type N8nNode, type NodeVersion, type TriggerOptions } from '../../tools/n8n/workflows';
+import {
+	acknowledgeToRevOps,
+	chain,
+	ifTrue,
+	noOp,
+	postToBilling,
+	removeRepeatedDeliveries,
+	revOpsTrigger as buildTrigger,
+	type N8nNode,
+	type NodeVersion,
+	type TriggerOptions,
+} from '../../tools/n8n/workflows';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
@@ -52,7 +63,8 @@ export function singleN8n(version: N8nVersion): SuiteTarget {
 /** The whole suite against one version of the node; each supported version runs it. */
 export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): void {
 	jest.setTimeout(TEST_TIMEOUT_MS);
-	const revOpsTrigger = (options: TriggerOptions) => buildTrigger({ ...options, typeVersion: nodeVersion });
+	const revOpsTrigger = (options: TriggerOptions) =>
+		buildTrigger({ ...options, typeVersion: nodeVersion });
 	describe(`RevOps Trigger ${nodeVersion === 1 ? '1.0' : nodeVersion} in ${target.label}`, () => {
 		let n8n: N8nInstance;
 		let credential: { id: string; name: string };
@@ -80,7 +92,9 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 		beforeAll(async () => {
 			await billing.start();
 			n8n = await target.acquire();
-			credential = await n8n.createCredential('RevOps test webhook', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
+			credential = await n8n.createCredential('RevOps test webhook', 'revOpsWebhookApi', {
+				verificationSecret: TEST_KEY,
+			});
 		});
 
 		afterAll(async () => {
@@ -99,7 +113,11 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			const workflow = await publish('Every event', revOpsTrigger({ credential }), noOp());
 			for (const name of FIXTURES) {
 				const answer = await signedPost(workflow.url, name);
-				expect({ name, status: answer.status, ack: answer.body.includes(ACK) }).toEqual({ name, status: 200, ack: true });
+				expect({ name, status: answer.status, ack: answer.body.includes(ACK) }).toEqual({
+					name,
+					status: 200,
+					ack: true,
+				});
 			}
 			const items = await triggerItems(workflow, FIXTURES.length);
 			items.forEach((item, index) => expect(item).toEqual(expectedItem(FIXTURES[index], true)));
@@ -108,8 +126,16 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 		it('accepts every fixture by GET, signed over the payload parameter', async () => {
 			const workflow = await publish('Every event by GET', revOpsTrigger({ credential }), noOp());
 			for (const name of FIXTURES) {
-				const answer = await sendOnce(fixtureBytes(name), { url: workflow.url, key: TEST_KEY, method: 'GET' });
-				expect({ name, status: answer.status, ack: answer.body.includes(ACK) }).toEqual({ name, status: 200, ack: true });
+				const answer = await sendOnce(fixtureBytes(name), {
+					url: workflow.url,
+					key: TEST_KEY,
+					method: 'GET',
+				});
+				expect({ name, status: answer.status, ack: answer.body.includes(ACK) }).toEqual({
+					name,
+					status: 200,
+					ack: true,
+				});
 			}
 			const items = await triggerItems(workflow, FIXTURES.length);
 			items.forEach((item, index) => expect(item).toEqual(expectedItem(FIXTURES[index], true)));
@@ -119,19 +145,43 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			const workflow = await publish('Any content type', revOpsTrigger({ credential }), noOp());
 			const signature = { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] };
 			for (const contentType of [undefined, 'application/octet-stream']) {
-				const headers = contentType === undefined ? signature : { ...signature, 'content-type': contentType };
-				const answer = await rawRequest(workflow.url, { headers, body: fixtureBytes('deal-signed.json') });
-				expect({ contentType, status: answer.status, body: answer.body }).toEqual({ contentType, status: 200, body: ACK });
+				const headers =
+					contentType === undefined ? signature : { ...signature, 'content-type': contentType };
+				const answer = await rawRequest(workflow.url, {
+					headers,
+					body: fixtureBytes('deal-signed.json'),
+				});
+				expect({ contentType, status: answer.status, body: answer.body }).toEqual({
+					contentType,
+					status: 200,
+					body: ACK,
+				});
 			}
 			const items = await triggerItems(workflow, 2);
 			items.forEach((item) => expect(item).toEqual(expectedItem('deal-signed', true)));
 		});
 
 		it('acknowledges events that are not selected without starting an execution', async () => {
-			const workflow = await publish('Signed deals only', revOpsTrigger({ credential, events: ['deal-signed'] }), noOp());
-			for (const name of ['deal-created', 'deal-updated', 'deal-active', 'account-created', 'account-updated', 'account-deleted', 'deal-signed']) {
+			const workflow = await publish(
+				'Signed deals only',
+				revOpsTrigger({ credential, events: ['deal-signed'] }),
+				noOp(),
+			);
+			for (const name of [
+				'deal-created',
+				'deal-updated',
+				'deal-active',
+				'account-created',
+				'account-updated',
+				'account-deleted',
+				'deal-signed',
+			]) {
 				const answer = await signedPost(workflow.url, name);
-				expect({ name, status: answer.status, body: answer.body }).toEqual({ name, status: 200, body: ACK });
+				expect({ name, status: answer.status, body: answer.body }).toEqual({
+					name,
+					status: 200,
+					body: ACK,
+				});
 			}
 			const items = await triggerItems(workflow, 1);
 			expect(items.map((item) => item.eventType)).toEqual(['deal-signed']);
@@ -144,14 +194,21 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				headers: { 'content-type': 'application/json' },
 				body: fixtureBytes(file),
 			});
-			const wrong = await signedPost(workflow.url, file, { 'X-RevOps-Content-Hmac': SIGNATURE_VECTORS['account-created.json'] });
-			const otherKey = await sendOnce(fixtureBytes(file), { url: workflow.url, key: 'not-the-key' });
+			const wrong = await signedPost(workflow.url, file, {
+				'X-RevOps-Content-Hmac': SIGNATURE_VECTORS['account-created.json'],
+			});
+			const otherKey = await sendOnce(fixtureBytes(file), {
+				url: workflow.url,
+				key: 'not-the-key',
+			});
 			expect([missing.status, JSON.parse(missing.body)]).toEqual([401, SIGNATURE_ERROR]);
 			expect([wrong.status, JSON.parse(wrong.body)]).toEqual([401, SIGNATURE_ERROR]);
 			expect([otherKey.status, JSON.parse(otherKey.body)]).toEqual([401, SIGNATURE_ERROR]);
 			expect(JSON.stringify([missing, wrong, otherKey])).not.toContain(TEST_KEY);
 
-			const upper = await signedPost(workflow.url, file, { 'X-RevOps-Content-Hmac': SIGNATURE_VECTORS[file].toUpperCase() });
+			const upper = await signedPost(workflow.url, file, {
+				'X-RevOps-Content-Hmac': SIGNATURE_VECTORS[file].toUpperCase(),
+			});
 			const good = await signedPost(workflow.url, file);
 			expect([upper.status, upper.body, good.status, good.body]).toEqual([200, ACK, 200, ACK]);
 			const items = await triggerItems(workflow, 2);
@@ -160,143 +217,292 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 
 		it('rotates the Verification Key during a 200-event stream: none refused or lost while both keys are held, the old one refused once removed', async () => {
 			const NEW_KEY = 'rotated-verification-key';
-			const rotating = await n8n.createCredential('RevOps key rotation', 'revOpsWebhookApi', { verificationSecret: NEW_KEY, verificationSecret2: TEST_KEY });
-			const workflow = await publish('Key rotation', revOpsTrigger({ credential: rotating }), noOp());
-			const event = (index: number) => jsonBytes({ event: { id: `rotation-${index}`, type: 'deal-updated' }, deal: { id: 'd-rotation' } });
+			const rotating = await n8n.createCredential('RevOps key rotation', 'revOpsWebhookApi', {
+				verificationSecret: NEW_KEY,
+				verificationSecret2: TEST_KEY,
+			});
+			const workflow = await publish(
+				'Key rotation',
+				revOpsTrigger({ credential: rotating }),
+				noOp(),
+			);
+			const event = (index: number) =>
+				jsonBytes({
+					event: { id: `rotation-${index}`, type: 'deal-updated' },
+					deal: { id: 'd-rotation' },
+				});
 			const refused: number[] = [];
 			for (let index = 0; index < 200; index++) {
 				// RevOps moves to the new key halfway through the stream.
-				const answer = await sendOnce(event(index), { url: workflow.url, key: index < 100 ? TEST_KEY : NEW_KEY, timeoutMs: 30_000 });
+				const answer = await sendOnce(event(index), {
+					url: workflow.url,
+					key: index < 100 ? TEST_KEY : NEW_KEY,
+					timeoutMs: 30_000,
+				});
 				if (answer.status !== 200) refused.push(index);
 			}
 			expect(refused).toEqual([]);
 			const items = await triggerItems(workflow, 200);
-			expect(items.map((item) => item.eventId)).toEqual(Array.from({ length: 200 }, (_, index) => `rotation-${index}`));
-			expect(items.map((item) => item.verifiedWithKey)).toEqual([...Array<number>(100).fill(2), ...Array<number>(100).fill(1)]);
+			expect(items.map((item) => item.eventId)).toEqual(
+				Array.from({ length: 200 }, (_, index) => `rotation-${index}`),
+			);
+			expect(items.map((item) => item.verifiedWithKey)).toEqual([
+				...Array<number>(100).fill(2),
+				...Array<number>(100).fill(1),
+			]);
 			// The rotation is finished: the old key leaves the credential.
-			await n8n.rest('PATCH', `/rest/credentials/${rotating.id}`, { name: rotating.name, type: 'revOpsWebhookApi', data: { verificationSecret: NEW_KEY, verificationSecret2: '' } });
+			await n8n.rest('PATCH', `/rest/credentials/${rotating.id}`, {
+				name: rotating.name,
+				type: 'revOpsWebhookApi',
+				data: { verificationSecret: NEW_KEY, verificationSecret2: '' },
+			});
 			expect((await sendOnce(event(200), { url: workflow.url, key: TEST_KEY })).status).toBe(401);
 			expect((await sendOnce(event(201), { url: workflow.url, key: NEW_KEY })).status).toBe(200);
 		});
 
 		it('takes two RevOps webhooks with their own keys into one workflow, and refuses a forgery with one to five keys held', async () => {
-			const keys = ['production-webhook-key', 'sandbox-webhook-key', 'third-webhook-key', 'fourth-webhook-key', 'fifth-webhook-key'];
-			const both = await n8n.createCredential('RevOps two webhooks', 'revOpsWebhookApi', { verificationSecret: keys[0], verificationSecret2: keys[1] });
+			const keys = [
+				'production-webhook-key',
+				'sandbox-webhook-key',
+				'third-webhook-key',
+				'fourth-webhook-key',
+				'fifth-webhook-key',
+			];
+			const both = await n8n.createCredential('RevOps two webhooks', 'revOpsWebhookApi', {
+				verificationSecret: keys[0],
+				verificationSecret2: keys[1],
+			});
 			const workflow = await publish('Two webhooks', revOpsTrigger({ credential: both }), noOp());
 			const answers = await Promise.all(
 				[0, 1].map(async (sender) => {
 					const statuses: number[] = [];
 					for (let index = 0; index < 10; index++) {
-						const body = jsonBytes({ event: { id: `webhook-${sender}-${index}`, type: 'account-updated' }, account: { account_id: `a-${sender}` } });
-						statuses.push((await sendOnce(body, { url: workflow.url, key: keys[sender], timeoutMs: 30_000 })).status ?? 0);
+						const body = jsonBytes({
+							event: { id: `webhook-${sender}-${index}`, type: 'account-updated' },
+							account: { account_id: `a-${sender}` },
+						});
+						statuses.push(
+							(await sendOnce(body, { url: workflow.url, key: keys[sender], timeoutMs: 30_000 }))
+								.status ?? 0,
+						);
 					}
 					return statuses;
 				}),
 			);
 			expect(answers).toEqual([Array<number>(10).fill(200), Array<number>(10).fill(200)]);
 			const items = await triggerItems(workflow, 20);
-			const byKey = (position: number) => items.filter((item) => item.verifiedWithKey === position).map((item) => item.accountId);
-			expect([byKey(1), byKey(2)]).toEqual([Array<string>(10).fill('a-0'), Array<string>(10).fill('a-1')]);
+			const byKey = (position: number) =>
+				items.filter((item) => item.verifiedWithKey === position).map((item) => item.accountId);
+			expect([byKey(1), byKey(2)]).toEqual([
+				Array<string>(10).fill('a-0'),
+				Array<string>(10).fill('a-1'),
+			]);
 			for (let count = 1; count <= keys.length; count++) {
-				const fields = Object.fromEntries(keys.slice(0, count).map((key, index) => [index === 0 ? 'verificationSecret' : `verificationSecret${index + 1}`, key]));
+				const fields = Object.fromEntries(
+					keys
+						.slice(0, count)
+						.map((key, index) => [
+							index === 0 ? 'verificationSecret' : `verificationSecret${index + 1}`,
+							key,
+						]),
+				);
 				const held = await n8n.createCredential(`RevOps ${count} keys`, 'revOpsWebhookApi', fields);
-				const forgeryTarget = await publish(`Forgery against ${count} keys`, revOpsTrigger({ credential: held }), noOp());
-				const forged = await sendOnce(fixtureBytes('deal-signed.json'), { url: forgeryTarget.url, key: 'not-one-of-the-keys' });
-				const genuine = await sendOnce(fixtureBytes('deal-signed.json'), { url: forgeryTarget.url, key: keys[count - 1] });
-				expect({ count, forged: forged.status, genuine: genuine.status }).toEqual({ count, forged: 401, genuine: 200 });
+				const forgeryTarget = await publish(
+					`Forgery against ${count} keys`,
+					revOpsTrigger({ credential: held }),
+					noOp(),
+				);
+				const forged = await sendOnce(fixtureBytes('deal-signed.json'), {
+					url: forgeryTarget.url,
+					key: 'not-one-of-the-keys',
+				});
+				const genuine = await sendOnce(fixtureBytes('deal-signed.json'), {
+					url: forgeryTarget.url,
+					key: keys[count - 1],
+				});
+				expect({ count, forged: forged.status, genuine: genuine.status }).toEqual({
+					count,
+					forged: 401,
+					genuine: 200,
+				});
 			}
 		});
 
 		it('fails closed with an empty Verification Key: 401 for every delivery, and the log says why', async () => {
-			const emptyKey = await n8n.createCredential('RevOps webhook without a key', 'revOpsWebhookApi', { verificationSecret: '' });
+			const emptyKey = await n8n.createCredential(
+				'RevOps webhook without a key',
+				'revOpsWebhookApi',
+				{ verificationSecret: '' },
+			);
 			const workflow = await publish('Empty key', revOpsTrigger({ credential: emptyKey }), noOp());
 			const body = fixtureBytes('deal-signed.json');
 			const signedWithEmptyKey = await sendOnce(body, { url: workflow.url, key: '' });
-			const unsigned = await rawRequest(workflow.url, { headers: { 'content-type': 'application/json' }, body });
-			const message = { code: 401, message: 'The trigger has no Verification Key, so it cannot verify any delivery' };
-			expect([signedWithEmptyKey.status, JSON.parse(signedWithEmptyKey.body)]).toEqual([401, message]);
+			const unsigned = await rawRequest(workflow.url, {
+				headers: { 'content-type': 'application/json' },
+				body,
+			});
+			const message = {
+				code: 401,
+				message: 'The trigger has no Verification Key, so it cannot verify any delivery',
+			};
+			expect([signedWithEmptyKey.status, JSON.parse(signedWithEmptyKey.body)]).toEqual([
+				401,
+				message,
+			]);
 			expect([unsigned.status, JSON.parse(unsigned.body)]).toEqual([401, message]);
-			expect(n8n.logTail(200_000)).toContain('the RevOps Webhook API credential holds no Verification Key');
+			expect(n8n.logTail(200_000)).toContain(
+				'the RevOps Webhook API credential holds no Verification Key',
+			);
 			expect(await n8n.executions(workflow.id, { expected: 0, timeoutMs: 2_000 })).toEqual([]);
 		});
 
 		it('refuses a signed GET with bracketed query keys, so a signed body cannot be replayed as a query', async () => {
 			const workflow = await publish('Signed GETs', revOpsTrigger({ credential }), noOp());
-			const body = jsonBytes({ event: { type: 'account-updated' }, account: { name: 'x&event[type]=deal-signed&deal[id]=free' } });
+			const body = jsonBytes({
+				event: { type: 'account-updated' },
+				account: { name: 'x&event[type]=deal-signed&deal[id]=free' },
+			});
 			const replay = await rawRequest(`${workflow.url}?${body.toString('utf8')}`, {
 				method: 'GET',
-				headers: { 'x-revops-content-hmac': createHmac('sha256', TEST_KEY).update(body).digest('hex') },
+				headers: {
+					'x-revops-content-hmac': createHmac('sha256', TEST_KEY).update(body).digest('hex'),
+				},
 			});
 			expect(replay.status).toBe(401);
-			expect(JSON.parse(replay.body).message).toContain('bracketed query keys are accepted only with Authentication set to None');
+			expect(JSON.parse(replay.body).message).toContain(
+				'bracketed query keys are accepted only with Authentication set to None',
+			);
 			const viaPayload = await sendOnce(body, { url: workflow.url, key: TEST_KEY, method: 'GET' });
 			expect([viaPayload.status, viaPayload.body]).toEqual([200, ACK]);
 			const items = await triggerItems(workflow, 1);
-			expect(items.map((item) => [item.eventType, item.accountName])).toEqual([['account-updated', 'x&event[type]=deal-signed&deal[id]=free']]);
+			expect(items.map((item) => [item.eventType, item.accountName])).toEqual([
+				['account-updated', 'x&event[type]=deal-signed&deal[id]=free'],
+			]);
 		});
 
 		it('reads money exactly in ISO 4217 minor units in USD, JPY, KWD and CLF, whatever precision RevOps wrote, from strings and JSON numbers', async () => {
 			const workflow = await publish('Money', revOpsTrigger({ authentication: 'none' }), noOp());
 			const deals: Array<[Record<string, unknown>, Record<string, unknown>, string[]?]> = [
-				[{ net_price: '44400', net_price_currency: 'USD' }, { amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 }],
+				[
+					{ net_price: '44400', net_price_currency: 'USD' },
+					{ amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 },
+				],
 				// Precision 4 writes four decimals; the count is still in cents, never 444000000.
-				[{ net_price: '44400.0000', net_price_currency: 'USD', net_price_precision: 4 }, { amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 }],
+				[
+					{ net_price: '44400.0000', net_price_currency: 'USD', net_price_precision: 4 },
+					{ amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 },
+				],
 				[
 					{ net_price: '0.125', net_price_currency: 'USD', net_price_precision: 3 },
 					{ amount: '0.125', currency: 'USD', precision: 2, minorUnits: null },
-					['deal.net_price: 0.125 has a fraction of the smallest unit of USD (2 decimal places), so it has no exact minor units'],
+					[
+						'deal.net_price: 0.125 has a fraction of the smallest unit of USD (2 decimal places), so it has no exact minor units',
+					],
 				],
 				[
 					{ net_price: '19.99', net_price_currency: 'XYZ', net_price_precision: 2 },
 					{ amount: '19.99', currency: 'XYZ', precision: null, minorUnits: null },
-					['deal.net_price_currency: "XYZ" is not an ISO 4217 currency with a minor unit, so the amount is not counted in minor units'],
+					[
+						'deal.net_price_currency: "XYZ" is not an ISO 4217 currency with a minor unit, so the amount is not counted in minor units',
+					],
 				],
-				[{ net_price: 44400.5, net_price_currency: 'USD', net_price_precision: 2 }, { amount: '44400.50', currency: 'USD', precision: 2, minorUnits: 4440050 }],
-				[{ net_price: '4860000', net_price_currency: 'JPY', net_price_precision: '' }, { amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 }],
-				[{ net_price: 4860000, net_price_currency: 'JPY', net_price_precision: 0 }, { amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 }],
-				[{ net_price: '12.345', net_price_currency: 'KWD' }, { amount: '12.345', currency: 'KWD', precision: 3, minorUnits: 12345 }],
-				[{ net_price: 12.345, net_price_currency: 'KWD', net_price_precision: '3' }, { amount: '12.345', currency: 'KWD', precision: 3, minorUnits: 12345 }],
-				[{ net_price: '1.5', net_price_currency: 'CLF' }, { amount: '1.5000', currency: 'CLF', precision: 4, minorUnits: 15000 }],
-				[{ net_price: 1.5, net_price_currency: 'CLF', net_price_precision: 4 }, { amount: '1.5000', currency: 'CLF', precision: 4, minorUnits: 15000 }],
+				[
+					{ net_price: 44400.5, net_price_currency: 'USD', net_price_precision: 2 },
+					{ amount: '44400.50', currency: 'USD', precision: 2, minorUnits: 4440050 },
+				],
+				[
+					{ net_price: '4860000', net_price_currency: 'JPY', net_price_precision: '' },
+					{ amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 },
+				],
+				[
+					{ net_price: 4860000, net_price_currency: 'JPY', net_price_precision: 0 },
+					{ amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 },
+				],
+				[
+					{ net_price: '12.345', net_price_currency: 'KWD' },
+					{ amount: '12.345', currency: 'KWD', precision: 3, minorUnits: 12345 },
+				],
+				[
+					{ net_price: 12.345, net_price_currency: 'KWD', net_price_precision: '3' },
+					{ amount: '12.345', currency: 'KWD', precision: 3, minorUnits: 12345 },
+				],
+				[
+					{ net_price: '1.5', net_price_currency: 'CLF' },
+					{ amount: '1.5000', currency: 'CLF', precision: 4, minorUnits: 15000 },
+				],
+				[
+					{ net_price: 1.5, net_price_currency: 'CLF', net_price_precision: 4 },
+					{ amount: '1.5000', currency: 'CLF', precision: 4, minorUnits: 15000 },
+				],
 			];
 			for (const [index, [deal]] of deals.entries()) {
 				const answer = await rawRequest(workflow.url, {
 					headers: { 'content-type': 'application/json' },
-					body: jsonBytes({ event: { id: `money-${index}`, type: 'deal-signed' }, deal: { id: `d-${index}`, ...deal } }),
+					body: jsonBytes({
+						event: { id: `money-${index}`, type: 'deal-signed' },
+						deal: { id: `d-${index}`, ...deal },
+					}),
 				});
 				expect([answer.status, answer.body]).toEqual([200, ACK]);
 			}
 			const items = await triggerItems(workflow, deals.length);
-			expect(items.map((item) => [item.netPrice, item.warnings])).toEqual(deals.map(([, money, warnings]) => [money, warnings ?? []]));
+			expect(items.map((item) => [item.netPrice, item.warnings])).toEqual(
+				deals.map(([, money, warnings]) => [money, warnings ?? []]),
+			);
 		});
 
 		it('keeps numeric ids on both sides of 2^53 as sent, so their dedupeKeys differ', async () => {
-			const workflow = await publish('Numeric ids', revOpsTrigger({ authentication: 'none' }), noOp());
+			const workflow = await publish(
+				'Numeric ids',
+				revOpsTrigger({ authentication: 'none' }),
+				noOp(),
+			);
 			// Written as text: JSON.stringify would round them before they leave the test.
 			const ids = ['9007199254740991', '9007199254740992', '9007199254740993'];
 			for (const id of ids) {
 				const body = `{"event":{"id":${id},"type":"deal-signed"},"deal":{"id":"d","account_id":${id},"terms":[{"friendly_name":"PO","value":${id}}]}}`;
-				const answer = await rawRequest(workflow.url, { headers: { 'content-type': 'application/json' }, body });
+				const answer = await rawRequest(workflow.url, {
+					headers: { 'content-type': 'application/json' },
+					body,
+				});
 				expect([answer.status, answer.body]).toEqual([200, ACK]);
 			}
 			const items = await triggerItems(workflow, ids.length);
-			expect(items.map((item) => [item.eventId, item.accountId, (item.terms as Record<string, unknown>).PO, item.dedupeKey, item.warnings])).toEqual(
-				ids.map((id) => [id, id, id, `deal-signed:id:${id}`, []]),
-			);
+			expect(
+				items.map((item) => [
+					item.eventId,
+					item.accountId,
+					(item.terms as Record<string, unknown>).PO,
+					item.dedupeKey,
+					item.warnings,
+				]),
+			).toEqual(ids.map((id) => [id, id, id, `deal-signed:id:${id}`, []]));
 		});
 
 		it('refuses to activate with an Authentication that is neither option, so nothing unsigned gets in', async () => {
 			for (const authentication of ['verificationkey', '={{ "" }}']) {
 				const trigger = revOpsTrigger({ credential, authentication });
-				const id = await n8n.createWorkflow(chain(`Authentication ${authentication}`, [trigger, noOp()]));
+				const id = await n8n.createWorkflow(
+					chain(`Authentication ${authentication}`, [trigger, noOp()]),
+				);
 				await expect(n8n.activate(id)).rejects.toThrow("'Authentication' is set to");
-				const unsigned = await rawRequest(n8n.webhookUrl(trigger.webhookId as string), { headers: { 'content-type': 'application/json' }, body: fixtureBytes('deal-signed.json') });
-				expect({ authentication, status: unsigned.status }).toEqual({ authentication, status: 404 });
+				const unsigned = await rawRequest(n8n.webhookUrl(trigger.webhookId as string), {
+					headers: { 'content-type': 'application/json' },
+					body: fixtureBytes('deal-signed.json'),
+				});
+				expect({ authentication, status: unsigned.status }).toEqual({
+					authentication,
+					status: 404,
+				});
 			}
 		});
 
-		it('answers a 16 MiB body of unreadable flags and terms within RevOps\' 30 s, with a bounded item, and saves the execution', async () => {
-			const workflow = await publish('Largest body', revOpsTrigger({ authentication: 'none' }), noOp());
+		it("answers a 16 MiB body of unreadable flags and terms within RevOps' 30 s, with a bounded item, and saves the execution", async () => {
+			const workflow = await publish(
+				'Largest body',
+				revOpsTrigger({ authentication: 'none' }),
+				noOp(),
+			);
 			const flag = '{"enabled":"x"},';
 			const term = '{"friendly_name":{}},';
 			const head = '{"event":{"id":"big","type":"deal-signed"},"deal":{"feature_flags":[';
@@ -308,7 +514,11 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			const entries = Math.floor(half / flag.length) + Math.floor(half / term.length);
 			const before = groupResidentMiB(n8n.pid);
 			const started = Date.now();
-			const answer = await rawRequest(workflow.url, { headers: { 'content-type': 'application/json' }, body, timeoutMs: 30_000 });
+			const answer = await rawRequest(workflow.url, {
+				headers: { 'content-type': 'application/json' },
+				body,
+				timeoutMs: 30_000,
+			});
 			const answeredMs = Date.now() - started;
 			expect([answer.status, answer.body]).toEqual([200, ACK]);
 			const [item] = await triggerItems(workflow, 1);
@@ -326,31 +536,87 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 		});
 
 		it('answers each class of bad input with a 4xx and starts nothing', async () => {
-			const workflow = await publish('Unsigned, for bad input', revOpsTrigger({ authentication: 'none' }), noOp());
+			const workflow = await publish(
+				'Unsigned, for bad input',
+				revOpsTrigger({ authentication: 'none' }),
+				noOp(),
+			);
 			const json = { 'content-type': 'application/json' };
 			const text = { 'content-type': 'text/plain' };
-			const cases: Array<[string, { method?: string; headers?: Record<string, string>; body?: string }, number, string]> = [
-				['malformed JSON as text/plain', { headers: text, body: '{"event": {' }, 400, 'The body is not valid JSON: RevOps sends one JSON object per delivery'],
-				['a JSON array', { headers: json, body: '[{"deal":{}}]' }, 400, 'The delivery must be a JSON object with an "event" and a "deal" or "account"'],
-				['no deal or account', { headers: json, body: '{"event":{"type":"deal-signed"}}' }, 400, 'The delivery has neither a "deal" nor an "account" object'],
-				['a deal that is a string', { headers: json, body: '{"deal":"d-1"}' }, 400, '"deal" must be an object'],
-				['an event that is a number', { headers: json, body: '{"event":7,"deal":{}}' }, 400, '"event" must be an object, or an event type such as "deal-signed"'],
-				['an empty POST', { headers: json, body: '' }, 400, 'The request body is empty: RevOps sends the event as a JSON body'],
-				['an empty GET', { method: 'GET' }, 400, 'The GET request carries no event: send the JSON envelope as the body or in a "payload" query parameter'],
+			const cases: Array<
+				[
+					string,
+					{ method?: string; headers?: Record<string, string>; body?: string },
+					number,
+					string,
+				]
+			> = [
+				[
+					'malformed JSON as text/plain',
+					{ headers: text, body: '{"event": {' },
+					400,
+					'The body is not valid JSON: RevOps sends one JSON object per delivery',
+				],
+				[
+					'a JSON array',
+					{ headers: json, body: '[{"deal":{}}]' },
+					400,
+					'The delivery must be a JSON object with an "event" and a "deal" or "account"',
+				],
+				[
+					'no deal or account',
+					{ headers: json, body: '{"event":{"type":"deal-signed"}}' },
+					400,
+					'The delivery has neither a "deal" nor an "account" object',
+				],
+				[
+					'a deal that is a string',
+					{ headers: json, body: '{"deal":"d-1"}' },
+					400,
+					'"deal" must be an object',
+				],
+				[
+					'an event that is a number',
+					{ headers: json, body: '{"event":7,"deal":{}}' },
+					400,
+					'"event" must be an object, or an event type such as "deal-signed"',
+				],
+				[
+					'an empty POST',
+					{ headers: json, body: '' },
+					400,
+					'The request body is empty: RevOps sends the event as a JSON body',
+				],
+				[
+					'an empty GET',
+					{ method: 'GET' },
+					400,
+					'The GET request carries no event: send the JSON envelope as the body or in a "payload" query parameter',
+				],
 			];
 			for (const [label, request, status, message] of cases) {
 				const answer = await rawRequest(workflow.url, request);
-				expect({ label, status: answer.status, body: JSON.parse(answer.body) }).toEqual({ label, status, body: { code: status, message } });
+				expect({ label, status: answer.status, body: JSON.parse(answer.body) }).toEqual({
+					label,
+					status,
+					body: { code: status, message },
+				});
 			}
 			// n8n itself refuses malformed JSON declared as JSON, before the node runs.
 			const malformed = await rawRequest(workflow.url, { headers: json, body: '{"event": {' });
 			expect(malformed.status).toBe(422);
 
 			// Fields the trigger only summarises never refuse a delivery: emitted, with warnings.
-			const lenient = await rawRequest(workflow.url, { headers: json, body: '{"event":{"type":7},"deal":{"status":"signed","net_price":"lots"}}' });
+			const lenient = await rawRequest(workflow.url, {
+				headers: json,
+				body: '{"event":{"type":7},"deal":{"status":"signed","net_price":"lots"}}',
+			});
 			expect([lenient.status, lenient.body]).toEqual([200, ACK]);
 			// A valid delivery afterwards proves n8n is up; these two are the only executions.
-			const valid = await rawRequest(workflow.url, { headers: json, body: fixtureBytes('deal-signed') });
+			const valid = await rawRequest(workflow.url, {
+				headers: json,
+				body: fixtureBytes('deal-signed'),
+			});
 			expect([valid.status, valid.body]).toEqual([200, ACK]);
 			const items = await triggerItems(workflow, 2);
 			expect(items[0]).toMatchObject({
@@ -365,7 +631,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			expect(items[1]).toEqual(expectedItem('deal-signed', false));
 		});
 
-		it('connects a signed deal to billing through n8n\'s HTTP Request node', async () => {
+		it("connects a signed deal to billing through n8n's HTTP Request node", async () => {
 			billing.reset();
 			const workflow = await publish(
 				'Signed deal to billing',
@@ -447,7 +713,11 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 		it('with When Workflow Succeeds, acknowledges a run that skips billing when every branch ends in the acknowledgement', async () => {
 			billing.reset();
 			const publishBranching = async (name: string, falseBranchAcknowledges: boolean) => {
-				const trigger = revOpsTrigger({ credential, events: ['deal-created', 'deal-signed'], acknowledge: 'whenWorkflowSucceeds' });
+				const trigger = revOpsTrigger({
+					credential,
+					events: ['deal-created', 'deal-signed'],
+					acknowledge: 'whenWorkflowSucceeds',
+				});
 				const hasPrice = ifTrue('Has a Price', '={{ $json.netPrice !== null }}');
 				const bill = postToBilling(billing.url);
 				const acknowledge = acknowledgeToRevOps();
@@ -459,7 +729,9 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 					nodes,
 					connections: {
 						[trigger.name]: { main: [[link(hasPrice)]] },
-						[hasPrice.name]: { main: [[link(bill)], falseBranchAcknowledges ? [link(acknowledge)] : []] },
+						[hasPrice.name]: {
+							main: [[link(bill)], falseBranchAcknowledges ? [link(acknowledge)] : []],
+						},
 						[bill.name]: { main: [[link(acknowledge)]] },
 					},
 					settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
@@ -474,7 +746,9 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			const priced = await signedPost(everyBranch, 'deal-signed.json');
 			expect([unpriced.status, JSON.parse(unpriced.body)]).toEqual([200, { message: ACK }]);
 			expect([priced.status, JSON.parse(priced.body)]).toEqual([200, { message: ACK }]);
-			expect(billing.received.map((request) => request.body.dedupeKey)).toEqual(['deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd']);
+			expect(billing.received.map((request) => request.body.dedupeKey)).toEqual([
+				'deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd',
+			]);
 
 			const nowhere = await signedPost(deadEnd, 'deal-created-unset-fields.json');
 			expect(nowhere.status).toBe(500);
@@ -483,27 +757,49 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 
 		it('logs refused deliveries with reason, sender and event type, a few per trigger and minute, never body or key', async () => {
 			const workflow = await publish('Refusals are logged', revOpsTrigger({ credential }), noOp());
-			const wrongKey = await sendOnce(fixtureBytes('deal-signed.json'), { url: workflow.url, key: 'not-the-key' });
+			const wrongKey = await sendOnce(fixtureBytes('deal-signed.json'), {
+				url: workflow.url,
+				key: 'not-the-key',
+			});
 			expect(wrongKey.status).toBe(401);
 			for (let index = 0; index < 2 * REJECTION_LOG_BURST; index++) {
-				const unsigned = await rawRequest(workflow.url, { headers: { 'content-type': 'application/json' }, body: fixtureBytes('account-created.json') });
+				const unsigned = await rawRequest(workflow.url, {
+					headers: { 'content-type': 'application/json' },
+					body: fixtureBytes('account-created.json'),
+				});
 				expect(unsigned.status).toBe(401);
 			}
-			const refusals = () => n8n.logTail(100_000).split('\n').filter((line) => line.includes(`(workflow ${workflow.id}) refused a delivery`));
+			const refusals = () =>
+				n8n
+					.logTail(100_000)
+					.split('\n')
+					.filter((line) => line.includes(`(workflow ${workflow.id}) refused a delivery`));
 			const deadline = Date.now() + 10_000;
 			while (refusals().length < REJECTION_LOG_BURST && Date.now() < deadline) await sleep(100);
 			const lines = refusals();
 			expect(lines).toHaveLength(REJECTION_LOG_BURST);
-			expect(lines[0]).toContain(`from 127.0.0.1 (claims event deal-signed) with 401: ${SIGNATURE_ERROR.message}`);
+			expect(lines[0]).toContain(
+				`from 127.0.0.1 (claims event deal-signed) with 401: ${SIGNATURE_ERROR.message}`,
+			);
 			expect(lines[1]).toContain('(claims event account-created) with 401');
 			expect(lines.at(-1)).toContain('counted, not logged');
 			const logged = lines.join('\n');
-			for (const secret of [TEST_KEY, 'not-the-key', '6a2b102e-9d80-4863-b3e5-ba867a5ceafd', 'Priya Raman']) expect(logged).not.toContain(secret);
+			for (const secret of [
+				TEST_KEY,
+				'not-the-key',
+				'6a2b102e-9d80-4863-b3e5-ba867a5ceafd',
+				'Priya Raman',
+			])
+				expect(logged).not.toContain(secret);
 		});
 
 		it('leaves no trace of the Verification Key in answers, items or the log', async () => {
 			expect(n8n.logTail(100_000)).not.toContain(TEST_KEY);
-			const workflow = await publish(`Key check ${randomUUID().slice(0, 8)}`, revOpsTrigger({ credential }), noOp());
+			const workflow = await publish(
+				`Key check ${randomUUID().slice(0, 8)}`,
+				revOpsTrigger({ credential }),
+				noOp(),
+			);
 			await signedPost(workflow.url, 'account-updated.json');
 			const executions = await n8n.executions(workflow.id, { expected: 1, timeoutMs: 60_000 });
 			expect(JSON.stringify(executions)).not.toContain(TEST_KEY);

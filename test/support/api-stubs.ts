@@ -27,7 +27,8 @@ type Handler = (request: StubRequest) => StubAnswer;
 function parseBody(request: IncomingMessage, text: string): Record<string, unknown> {
 	if (text === '') return {};
 	const type = String(request.headers['content-type'] ?? '');
-	if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+	if (type.startsWith('application/x-www-form-urlencoded'))
+		return Object.fromEntries(new URLSearchParams(text));
 	return JSON.parse(text) as Record<string, unknown>;
 }
 
@@ -52,14 +53,18 @@ export class ApiStub {
 					method: request.method ?? '',
 					path: url.pathname,
 					query: Object.fromEntries(url.searchParams),
-					headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)])),
+					headers: Object.fromEntries(
+						Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
+					),
 					body: parseBody(request, Buffer.concat(chunks).toString('utf8')),
 				};
 				this.received.push(recorded);
 				const answer = this.handle(recorded);
 				const text = typeof answer.body === 'string';
 				response
-					.writeHead(answer.status, { 'content-type': text ? 'text/plain; charset=utf-8' : 'application/json' })
+					.writeHead(answer.status, {
+						'content-type': text ? 'text/plain; charset=utf-8' : 'application/json',
+					})
 					.end(text ? answer.body : JSON.stringify(answer.body));
 			});
 		});
@@ -69,17 +74,25 @@ export class ApiStub {
 	}
 
 	async stop(): Promise<void> {
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 }
 
-const notFound = (request: StubRequest): StubAnswer => ({ status: 404, body: { error: `no route ${request.method} ${request.path}` } });
+const notFound = (request: StubRequest): StubAnswer => ({
+	status: 404,
+	body: { error: `no route ${request.method} ${request.path}` },
+});
 
 /**
  * Stripe-style: form-encoded POSTs to /v1/customers and /v1/subscriptions. A repeated
  * `Idempotency-Key` gets the first answer again and creates nothing, as Stripe does.
  */
-export function stripeStub(): ApiStub & { customers: Array<Record<string, unknown>>; subscriptions: Array<Record<string, unknown>> } {
+export function stripeStub(): ApiStub & {
+	customers: Array<Record<string, unknown>>;
+	subscriptions: Array<Record<string, unknown>>;
+} {
 	const customers: Array<Record<string, unknown>> = [];
 	const subscriptions: Array<Record<string, unknown>> = [];
 	const answered = new Map<string, StubAnswer>();
@@ -130,7 +143,11 @@ export function crmStub(): ApiStub & { companies: Map<string, Record<string, unk
 	const companies = new Map<string, Record<string, unknown>>();
 	const stub = new ApiStub('crm', (request) => {
 		if (request.method === 'POST' && request.path === '/crm/v3/objects/companies/batch/upsert') {
-			const inputs = request.body.inputs as Array<{ idProperty: string; id: string; properties: Record<string, unknown> }>;
+			const inputs = request.body.inputs as Array<{
+				idProperty: string;
+				id: string;
+				properties: Record<string, unknown>;
+			}>;
 			const results = inputs.map((input) => {
 				const properties = { ...companies.get(input.id), ...input.properties };
 				companies.set(input.id, properties);
@@ -139,10 +156,18 @@ export function crmStub(): ApiStub & { companies: Map<string, Record<string, unk
 			return { status: 200, body: { status: 'COMPLETE', results } };
 		}
 		const match = /^\/crm\/v3\/objects\/companies\/([^/]+)$/.exec(request.path);
-		if (request.method === 'PATCH' && match !== null && request.query.idProperty === 'revops_account_id') {
+		if (
+			request.method === 'PATCH' &&
+			match !== null &&
+			request.query.idProperty === 'revops_account_id'
+		) {
 			const id = decodeURIComponent(match[1] ?? '');
 			const existing = companies.get(id);
-			if (existing === undefined) return { status: 404, body: { status: 'error', message: `No company with revops_account_id ${id}` } };
+			if (existing === undefined)
+				return {
+					status: 404,
+					body: { status: 'error', message: `No company with revops_account_id ${id}` },
+				};
 			const properties = { ...existing, ...(request.body.properties as Record<string, unknown>) };
 			companies.set(id, properties);
 			return { status: 200, body: { id, properties } };
@@ -154,7 +179,9 @@ export function crmStub(): ApiStub & { companies: Map<string, Record<string, unk
 
 /** A chat incoming webhook (Slack-style): POST {text} answers `ok` as plain text. */
 export function chatStub(): ApiStub {
-	return new ApiStub('chat', (request) => (request.method === 'POST' ? { status: 200, body: 'ok' } : notFound(request)));
+	return new ApiStub('chat', (request) =>
+		request.method === 'POST' ? { status: 200, body: 'ok' } : notFound(request),
+	);
 }
 
 /** Asana-style tasks: POST /api/1.0/tasks {data: {...}} answers the task with a gid. */
@@ -162,7 +189,10 @@ export function taskStub(): ApiStub & { tasks: Array<Record<string, unknown>> } 
 	const tasks: Array<Record<string, unknown>> = [];
 	const stub = new ApiStub('tasks', (request) => {
 		if (request.method !== 'POST' || request.path !== '/api/1.0/tasks') return notFound(request);
-		const task = { gid: String(1200000000 + tasks.length + 1), ...(request.body.data as Record<string, unknown>) };
+		const task = {
+			gid: String(1200000000 + tasks.length + 1),
+			...(request.body.data as Record<string, unknown>),
+		};
 		tasks.push(task);
 		return { status: 201, body: { data: task } };
 	});

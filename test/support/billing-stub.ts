@@ -29,7 +29,9 @@ export class BillingStub {
 			request.on('end', () => {
 				if (this.failuresLeft > 0) {
 					this.failuresLeft -= 1;
-					response.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"billing is down"}');
+					response
+						.writeHead(503, { 'content-type': 'application/json' })
+						.end('{"error":"billing is down"}');
 					return;
 				}
 				const text = Buffer.concat(chunks).toString('utf8');
@@ -38,8 +40,14 @@ export class BillingStub {
 					if (this.charged.has(key)) this.repeatedKeys += 1;
 					this.charged.add(key);
 				}
-				this.received.push({ method: request.method ?? '', path: request.url ?? '', body: text ? JSON.parse(text) : {} });
-				response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `cus_${this.received.length}` }));
+				this.received.push({
+					method: request.method ?? '',
+					path: request.url ?? '',
+					body: text ? JSON.parse(text) : {},
+				});
+				response
+					.writeHead(201, { 'content-type': 'application/json' })
+					.end(JSON.stringify({ id: `cus_${this.received.length}` }));
 			});
 		});
 		await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
@@ -60,6 +68,8 @@ export class BillingStub {
 	}
 
 	async stop(): Promise<void> {
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 }

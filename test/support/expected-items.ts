@@ -6,7 +6,12 @@
  */
 import { fixtureJson } from './fixtures';
 
-const USD = (amount: string, minorUnits: number) => ({ amount, currency: 'USD', precision: 2, minorUnits });
+const USD = (amount: string, minorUnits: number) => ({
+	amount,
+	currency: 'USD',
+	precision: 2,
+	minorUnits,
+});
 
 const NORTHWIND_TERMS = {
 	'Account ID': 'cust_10482',
@@ -125,7 +130,8 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		eventTypeInferred: false,
 		eventId: null,
 		eventTime: null,
-		dedupeKey: 'deal-created:sha256:c97df7e683a54df583e7a92e6b61be31ec624a3a1d1126ab46a79b61607a2254',
+		dedupeKey:
+			'deal-created:sha256:c97df7e683a54df583e7a92e6b61be31ec624a3a1d1126ab46a79b61607a2254',
 		dealId: '5e7a1b2c-3d4f-4a6b-8c9d-0e1f2a3b4c5d',
 		dealStatus: 'draft',
 		accountId: 'cust_30551',
@@ -141,7 +147,8 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		eventTypeInferred: false,
 		eventId: null,
 		eventTime: '2024-05-06T14:02:12.000Z',
-		dedupeKey: 'account-created:sha256:9b1d4a3cb54bfd10cdd7a7b3eed88ef40c4b47c76f52cf28e7f249646bd5c6af',
+		dedupeKey:
+			'account-created:sha256:9b1d4a3cb54bfd10cdd7a7b3eed88ef40c4b47c76f52cf28e7f249646bd5c6af',
 		accountStatus: 'pending',
 	},
 	'account-updated': {
@@ -150,7 +157,8 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		eventTypeInferred: false,
 		eventId: null,
 		eventTime: '2024-05-15T09:00:45.000Z',
-		dedupeKey: 'account-updated:sha256:a2627c1b10374669448bb740e2ddd5e146833339e30ef0693487f87c71dc6180',
+		dedupeKey:
+			'account-updated:sha256:a2627c1b10374669448bb740e2ddd5e146833339e30ef0693487f87c71dc6180',
 		accountStatus: 'active',
 	},
 	'account-deleted': {
@@ -159,7 +167,8 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		eventTypeInferred: false,
 		eventId: null,
 		eventTime: '2024-11-02T08:15:00.000Z',
-		dedupeKey: 'account-deleted:sha256:fbfb1dfa01bac7a1fb4e56354138fb53ef413e1358d0fee7b8b400d60683a811',
+		dedupeKey:
+			'account-deleted:sha256:fbfb1dfa01bac7a1fb4e56354138fb53ef413e1358d0fee7b8b400d60683a811',
 		accountStatus: 'deleted',
 	},
 };
@@ -173,6 +182,14 @@ export function expectedItem(name: string, signatureVerified: boolean): Record<s
 	const envelope = (json.body ?? json) as Record<string, unknown>;
 	const summary = EXPECTED_ITEMS[name];
 	const objectType = summary.objectType as string;
-	const event = typeof envelope.event === 'string' ? { type: envelope.event } : (envelope.event ?? {});
-	return { ...summary, event, signatureVerified, verifiedWithKey: signatureVerified ? 1 : null, warnings: [], [objectType]: envelope[objectType] };
+	const event =
+		typeof envelope.event === 'string' ? { type: envelope.event } : (envelope.event ?? {});
+	return {
+		...summary,
+		event,
+		signatureVerified,
+		verifiedWithKey: signatureVerified ? 1 : null,
+		warnings: [],
+		[objectType]: envelope[objectType],
+	};
 }

@@ -10,7 +10,8 @@ export const TEST_KEY = 'revops-test-verification-key';
 export const SIGNATURE_VECTORS: Record<string, string> = {
 	'deal-signed.json': '8ad64708006727c9f1039cadf41fd1593f67313f82f8130059968f0dbceae683',
 	'account-created.json': '742aed859a937884a9fa9e501d2857e54a82284e051b697fad70728e78ee0a63',
-	'deal-signed-jpy-body-wrapped.json': '00150a06d921ec471fe9bf3bd653298b89ad3861149e6f908987931942fd09fd',
+	'deal-signed-jpy-body-wrapped.json':
+		'00150a06d921ec471fe9bf3bd653298b89ad3861149e6f908987931942fd09fd',
 };
 
 export function fixtureBytes(name: string): Buffer {
@@ -22,7 +23,9 @@ export function fixtureJson(name: string): Record<string, unknown> {
 }
 
 export function fixtureNames(): string[] {
-	return readdirSync(FIXTURE_DIR).filter((file) => file.endsWith('.json')).sort();
+	return readdirSync(FIXTURE_DIR)
+		.filter((file) => file.endsWith('.json'))
+		.sort();
 }
 
 export function jsonBytes(value: unknown): Buffer {

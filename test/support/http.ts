@@ -9,20 +9,33 @@ export interface RawResponse {
 
 export function rawRequest(
 	url: string,
-	options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; timeoutMs?: number } = {},
+	options: {
+		method?: string;
+		headers?: Record<string, string>;
+		body?: Buffer | string;
+		timeoutMs?: number;
+	} = {},
 ): Promise<RawResponse> {
 	return new Promise((resolve, reject) => {
-		const outgoing = request(url, { method: options.method ?? 'POST', headers: options.headers, timeout: options.timeoutMs ?? 30_000 }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () =>
-				resolve({
-					status: response.statusCode ?? 0,
-					contentType: String(response.headers['content-type'] ?? ''),
-					body: Buffer.concat(chunks).toString('utf8'),
-				}),
-			);
-		});
+		const outgoing = request(
+			url,
+			{
+				method: options.method ?? 'POST',
+				headers: options.headers,
+				timeout: options.timeoutMs ?? 30_000,
+			},
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () =>
+					resolve({
+						status: response.statusCode ?? 0,
+						contentType: String(response.headers['content-type'] ?? ''),
+						body: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
+			},
+		);
 		outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer from ${url} in time`)));
 		outgoing.on('error', reject);
 		outgoing.end(options.body);

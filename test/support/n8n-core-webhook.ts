@@ -10,7 +10,14 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { Container } from '@n8n/di';
-import { Cipher, Credentials, EncryptionKeyProxy, HookContext, InstanceSettings, WebhookContext } from 'n8n-core';
+import {
+	Cipher,
+	Credentials,
+	EncryptionKeyProxy,
+	HookContext,
+	InstanceSettings,
+	WebhookContext,
+} from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -89,19 +96,36 @@ class EncryptedCredentialStore extends ICredentialsHelper {
 		super();
 	}
 
-	static async holding(data: ICredentialDataDecryptedObject | undefined): Promise<EncryptedCredentialStore> {
+	static async holding(
+		data: ICredentialDataDecryptedObject | undefined,
+	): Promise<EncryptedCredentialStore> {
 		if (data === undefined) return new EncryptedCredentialStore(undefined);
 		const credentials = new Credentials(CREDENTIAL, 'revOpsWebhookApi');
 		await credentials.setData(data);
 		return new EncryptedCredentialStore(credentials.getDataToSave());
 	}
 
-	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
-		if (this.stored === undefined || nodeCredentials.id !== this.stored.id || type !== this.credentialType.name) {
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		if (
+			this.stored === undefined ||
+			nodeCredentials.id !== this.stored.id ||
+			type !== this.credentialType.name
+		) {
 			throw new Error(`no ${type} credential ${String(nodeCredentials.id)}`);
 		}
 		const data = await new Credentials(CREDENTIAL, type, this.stored.data).getData();
-		return NodeHelpers.getNodeParameters(this.credentialType.properties, data as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+		return NodeHelpers.getNodeParameters(
+			this.credentialType.properties,
+			data as INodeParameters,
+			true,
+			false,
+			null,
+			null,
+		) as ICredentialDataDecryptedObject;
 	}
 
 	getCredentialsProperties(): INodeProperties[] {
@@ -133,7 +157,10 @@ class EncryptedCredentialStore extends ICredentialsHelper {
 /** What the node wrote on the response itself (n8n's own answers are decided from the returned data). */
 export type WrittenResponse = RecordedResponse;
 
-export type WebhookRequest = Pick<ContextOptions, 'method' | 'rawBody' | 'headers' | 'query' | 'url' | 'ip'> & {
+export type WebhookRequest = Pick<
+	ContextOptions,
+	'method' | 'rawBody' | 'headers' | 'query' | 'url' | 'ip'
+> & {
 	/**
 	 * A body n8n left unread, as it does above node version 1 for content types it does not
 	 * parse: `readRawBody()` (n8n's own reader) yields it, or throws it when it is an error.
@@ -165,7 +192,12 @@ export interface CoreWebhook {
 	/** A fresh WebhookContext for one request, as n8n makes per request. */
 	prepare(request: WebhookRequest): PreparedCall;
 	/** Runs webhook() once in a fresh WebhookContext. */
-	call(request: WebhookRequest): Promise<{ result: IWebhookResponseData; response: WrittenResponse; credentialLoads: number; warnings: string[] }>;
+	call(request: WebhookRequest): Promise<{
+		result: IWebhookResponseData;
+		response: WrittenResponse;
+		credentialLoads: number;
+		warnings: string[];
+	}>;
 	/** The HookContext n8n gives the lifecycle methods when it activates the workflow, n8n's webhook URLs under `webhookBaseUrl`. */
 	activation(webhookBaseUrl: string): { context: HookContext; warnings: string[] };
 }
@@ -174,7 +206,14 @@ export interface CoreWebhook {
 function captureWarnings(context: WebhookContext | HookContext): string[] {
 	const warnings: string[] = [];
 	const ignore = () => undefined;
-	Object.defineProperty(context, 'logger', { value: { warn: (message: string) => warnings.push(message), error: ignore, info: ignore, debug: ignore } });
+	Object.defineProperty(context, 'logger', {
+		value: {
+			warn: (message: string) => warnings.push(message),
+			error: ignore,
+			info: ignore,
+			debug: ignore,
+		},
+	});
 	return warnings;
 }
 
@@ -191,7 +230,15 @@ export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook
 		parameters: setup.parameters ?? {},
 		...(setup.credential ? { credentials: { revOpsWebhookApi: CREDENTIAL } } : {}),
 	};
-	const workflow = new Workflow({ id: 'workflow1', name: 'RevOps', nodes: [node], connections: {}, active: true, nodeTypes, settings: {} });
+	const workflow = new Workflow({
+		id: 'workflow1',
+		name: 'RevOps',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+		settings: {},
+	});
 	const store = await EncryptedCredentialStore.holding(setup.credential);
 	const savedNode = workflow.getNode(node.name) as INode;
 	const webhookDescription = nodeTypes.trigger.description.webhooks?.[0];
@@ -225,7 +272,11 @@ export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook
 				this.rawBody = request.unreadBody;
 			},
 		};
-		const additionalData = { credentialsHelper, httpRequest, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData;
+		const additionalData = {
+			credentialsHelper,
+			httpRequest,
+			httpResponse: res,
+		} as unknown as IWorkflowExecuteAdditionalData;
 		const webhookData: IWebhookData = {
 			httpMethod: httpRequest.method,
 			node: savedNode.name,
@@ -235,8 +286,21 @@ export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook
 			workflowExecuteAdditionalData: additionalData,
 			webhookId: savedNode.webhookId,
 		};
-		const context = new WebhookContext(workflow, savedNode, additionalData, 'webhook', webhookData, [], null);
-		return { context, response, credentialLoads: () => credentialLoads, warnings: captureWarnings(context) };
+		const context = new WebhookContext(
+			workflow,
+			savedNode,
+			additionalData,
+			'webhook',
+			webhookData,
+			[],
+			null,
+		);
+		return {
+			context,
+			response,
+			credentialLoads: () => credentialLoads,
+			warnings: captureWarnings(context),
+		};
 	};
 	return {
 		workflow,
@@ -248,7 +312,10 @@ export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook
 			return { result, response, credentialLoads: credentialLoads(), warnings };
 		},
 		activation(webhookBaseUrl) {
-			const additionalData = { credentialsHelper: store, webhookBaseUrl } as unknown as IWorkflowExecuteAdditionalData;
+			const additionalData = {
+				credentialsHelper: store,
+				webhookBaseUrl,
+			} as unknown as IWorkflowExecuteAdditionalData;
 			const context = new HookContext(workflow, savedNode, additionalData, 'trigger', 'activate');
 			return { context, warnings: captureWarnings(context) };
 		},

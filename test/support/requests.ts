@@ -1,14 +1,30 @@
 import { handleDelivery, type DeliveryOutcome } from '../../nodes/RevOpsTrigger/delivery';
 import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
 import type { DeliveryRequest } from '../../nodes/RevOpsTrigger/parse';
-import { verificationKeys, type VerificationKeyCredential } from '../../nodes/RevOpsTrigger/verification-keys';
+import {
+	verificationKeys,
+	type VerificationKeyCredential,
+} from '../../nodes/RevOpsTrigger/verification-keys';
 
-type RequestFacts = Partial<Pick<DeliveryRequest, 'signature' | 'clientIp' | 'receivedAt' | 'contentType'>>;
+type RequestFacts = Partial<
+	Pick<DeliveryRequest, 'signature' | 'clientIp' | 'receivedAt' | 'contentType'>
+>;
 
-const facts = (overrides: RequestFacts) => ({ signature: undefined, clientIp: '127.0.0.1', receivedAt: Date.now(), ...overrides });
+const facts = (overrides: RequestFacts) => ({
+	signature: undefined,
+	clientIp: '127.0.0.1',
+	receivedAt: Date.now(),
+	...overrides,
+});
 
 export function postRequest(body: Buffer, overrides: RequestFacts = {}): DeliveryRequest {
-	return { method: 'POST', rawBody: body, query: {}, url: '/webhook/id/webhook', ...facts(overrides) };
+	return {
+		method: 'POST',
+		rawBody: body,
+		query: {},
+		url: '/webhook/id/webhook',
+		...facts(overrides),
+	};
 }
 
 /** A GET as n8n hands it to the node: `query` already parsed, `url` as sent. */
@@ -43,7 +59,9 @@ export function deliver(
 	return handleDelivery(request, settings, async () => verificationKeys(fields));
 }
 
-export async function emittedItem(outcome: Promise<DeliveryOutcome>): Promise<Record<string, unknown>> {
+export async function emittedItem(
+	outcome: Promise<DeliveryOutcome>,
+): Promise<Record<string, unknown>> {
 	const settled = await outcome;
 	if (settled.kind !== 'emit') throw new Error(`expected an item, got ${JSON.stringify(settled)}`);
 	return settled.item as unknown as Record<string, unknown>;

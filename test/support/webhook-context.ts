@@ -21,7 +21,10 @@ export interface ContextOptions {
 }
 
 /** A response object that records what the node wrote, as Express's would send it. */
-export function recordingResponse(): { res: { status(code: number): unknown; json(body: unknown): unknown }; response: RecordedResponse } {
+export function recordingResponse(): {
+	res: { status(code: number): unknown; json(body: unknown): unknown };
+	response: RecordedResponse;
+} {
 	const response: RecordedResponse = {};
 	const res = {
 		status(code: number) {
@@ -62,7 +65,11 @@ export function webhookContext(options: ContextOptions) {
 		getRequestObject: () => request,
 		getResponseObject: () => res,
 		getNodeParameter: (name: string) => parameters[name],
-		getNode: () => ({ name: 'RevOps Trigger', type: 'n8n-nodes-revops.revOpsTrigger', typeVersion: 1 }),
+		getNode: () => ({
+			name: 'RevOps Trigger',
+			type: 'n8n-nodes-revops.revOpsTrigger',
+			typeVersion: 1,
+		}),
 		getWorkflow: () => ({ id: 'wf-unit', active: true }),
 		async getCredentials(type: string) {
 			calls.getCredentials += 1;

@@ -1,4 +1,9 @@
-import { formatDuration, parseCommandLine, parseDuration, UsageError } from '../../tools/revops/args';
+import {
+	formatDuration,
+	parseCommandLine,
+	parseDuration,
+	UsageError,
+} from '../../tools/revops/args';
 
 describe('parseDuration', () => {
 	it.each([
@@ -35,7 +40,9 @@ describe('formatDuration', () => {
 
 describe('parseCommandLine', () => {
 	it('fills in the contract defaults for send', () => {
-		expect(parseCommandLine(['send', 'deal-signed', '--url', 'http://127.0.0.1:5678/webhook/x'])).toEqual({
+		expect(
+			parseCommandLine(['send', 'deal-signed', '--url', 'http://127.0.0.1:5678/webhook/x']),
+		).toEqual({
 			command: 'send',
 			sample: 'deal-signed',
 			url: 'http://127.0.0.1:5678/webhook/x',
@@ -51,9 +58,24 @@ describe('parseCommandLine', () => {
 
 	it('reads every send option', () => {
 		const argv = [
-			'send', 'account-created', '--url=http://localhost:1/h', '--key', 'k', '--method', 'get',
-			'--retries', '2', '--interval', '20ms', '--timeout', '2s', '--fresh',
-			'--header', 'X-RevOps-Content-Hmac: 00', '--header', 'X-Trace:a:b',
+			'send',
+			'account-created',
+			'--url=http://localhost:1/h',
+			'--key',
+			'k',
+			'--method',
+			'get',
+			'--retries',
+			'2',
+			'--interval',
+			'20ms',
+			'--timeout',
+			'2s',
+			'--fresh',
+			'--header',
+			'X-RevOps-Content-Hmac: 00',
+			'--header',
+			'X-Trace:a:b',
 		];
 		expect(parseCommandLine(argv)).toEqual({
 			command: 'send',
@@ -85,16 +107,40 @@ describe('parseCommandLine', () => {
 		[['frobnicate'], 'unknown command "frobnicate"'],
 		[['list', 'extra'], 'list takes no arguments'],
 		[['send', '--url', 'http://127.0.0.1:1/'], 'send needs an event type, a sample name or a file'],
-		[['send', 'a', 'b', '--url', 'http://127.0.0.1:1/'], 'send takes one event type, sample name or file, got 2'],
+		[
+			['send', 'a', 'b', '--url', 'http://127.0.0.1:1/'],
+			'send takes one event type, sample name or file, got 2',
+		],
 		[['send', 'deal-signed'], 'send needs --url <url>'],
 		[['send', 'deal-signed', '--url', 'nope'], '--url is not a URL: nope'],
-		[['send', 'deal-signed', '--url', 'ftp://127.0.0.1/'], '--url must start with http:// or https://'],
-		[['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--method', 'PUT'], '--method must be GET or POST'],
-		[['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--retries=-1'], '--retries must be a whole number from 0 to 100'],
-		[['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--retries', '101'], '--retries must be a whole number from 0 to 100'],
-		[['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--retries', '1.5'], '--retries must be a whole number from 0 to 100'],
-		[['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--timeout', '0'], '--timeout must be more than 0'],
-		[['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--header', 'nocolon'], "--header must look like 'Name: value'"],
+		[
+			['send', 'deal-signed', '--url', 'ftp://127.0.0.1/'],
+			'--url must start with http:// or https://',
+		],
+		[
+			['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--method', 'PUT'],
+			'--method must be GET or POST',
+		],
+		[
+			['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--retries=-1'],
+			'--retries must be a whole number from 0 to 100',
+		],
+		[
+			['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--retries', '101'],
+			'--retries must be a whole number from 0 to 100',
+		],
+		[
+			['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--retries', '1.5'],
+			'--retries must be a whole number from 0 to 100',
+		],
+		[
+			['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--timeout', '0'],
+			'--timeout must be more than 0',
+		],
+		[
+			['send', 'deal-signed', '--url', 'http://127.0.0.1:1/', '--header', 'nocolon'],
+			"--header must look like 'Name: value'",
+		],
 		[['sign', 'deal-signed'], 'sign needs --key <key>'],
 	])('refuses %j: %s', (argv, message) => {
 		expect(() => parseCommandLine(argv)).toThrow(new UsageError(message));

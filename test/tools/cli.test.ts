@@ -62,14 +62,25 @@ describe('revops send', () => {
 		expect(server.requests).toHaveLength(1);
 		expect(server.requests[0].url).toBe('/x');
 		expect(server.requests[0].body.equals(fixtureBytes('deal-signed'))).toBe(true);
-		expect(server.requests[0].headers['x-revops-content-hmac']).toBe(signBody('k', fixtureBytes('deal-signed')));
+		expect(server.requests[0].headers['x-revops-content-hmac']).toBe(
+			signBody('k', fixtureBytes('deal-signed')),
+		);
 	});
 
 	it('retries, reports every attempt, exits 1 when not delivered, and never prints the key', async () => {
 		const server = await serve(() => ({ status: 500, body: 'boom\nline two' }));
 		const url = `${server.origin}/x`;
 		const run = await runCli([
-			'send', 'account-created', '--url', url, '--key', SECRET_KEY, '--retries', '2', '--interval', '20ms',
+			'send',
+			'account-created',
+			'--url',
+			url,
+			'--key',
+			SECRET_KEY,
+			'--retries',
+			'2',
+			'--interval',
+			'20ms',
 		]);
 
 		expect(run.code).toBe(1);
@@ -95,9 +106,22 @@ describe('revops send', () => {
 
 	it('shows the first 200 characters of an answer, and a timeout as an error', async () => {
 		const long = 'a'.repeat(300);
-		const server = await serve((index) => (index === 0 ? { hang: true } : { status: 200, body: long }));
+		const server = await serve((index) =>
+			index === 0 ? { hang: true } : { status: 200, body: long },
+		);
 		const url = `${server.origin}/x`;
-		const run = await runCli(['send', 'deal-created', '--url', url, '--retries', '1', '--interval', '0', '--timeout', '200ms']);
+		const run = await runCli([
+			'send',
+			'deal-created',
+			'--url',
+			url,
+			'--retries',
+			'1',
+			'--interval',
+			'0',
+			'--timeout',
+			'200ms',
+		]);
 
 		expect(run.code).toBe(1);
 		expect(normaliseDurations(run.stdout)).toBe(
@@ -122,7 +146,9 @@ describe('revops send', () => {
 			await runCli(['send', 'deal-signed', '--url', url, '--retries', '0']),
 		];
 		expect(runs.map((run) => run.code)).toEqual([0, 0, 0]);
-		const ids = server.requests.map((request) => JSON.parse(request.body.toString('utf8')).event.id);
+		const ids = server.requests.map(
+			(request) => JSON.parse(request.body.toString('utf8')).event.id,
+		);
 		expect(ids[0]).not.toBe(ids[1]);
 		expect(ids.slice(0, 2)).not.toContain('6a2b102e-9d80-4863-b3e5-ba867a5ceafd');
 		expect(ids[2]).toBe('6a2b102e-9d80-4863-b3e5-ba867a5ceafd');
@@ -135,8 +161,14 @@ describe('revops send', () => {
 	it('sends GET with the payload query parameter', async () => {
 		const server = await serve();
 		const run = await runCli([
-			'send', 'deal-signed-jpy-body-wrapped', '--url', `${server.origin}/x`, '--method', 'GET',
-			'--key', 'revops-test-verification-key',
+			'send',
+			'deal-signed-jpy-body-wrapped',
+			'--url',
+			`${server.origin}/x`,
+			'--method',
+			'GET',
+			'--key',
+			'revops-test-verification-key',
 		]);
 		expect(run.code).toBe(0);
 		const [request] = server.requests;
@@ -144,14 +176,19 @@ describe('revops send', () => {
 		expect(new URL(request.url, server.origin).searchParams.get('payload')).toBe(
 			fixtureBytes('deal-signed-jpy-body-wrapped').toString('utf8'),
 		);
-		expect(request.headers['x-revops-content-hmac']).toBe(SIGNATURE_VECTORS['deal-signed-jpy-body-wrapped.json']);
+		expect(request.headers['x-revops-content-hmac']).toBe(
+			SIGNATURE_VECTORS['deal-signed-jpy-body-wrapped.json'],
+		);
 	});
 
 	it.each([
 		[[], 'no command given'],
 		[['frobnicate'], 'unknown command "frobnicate"'],
 		[['send', 'deal-signed', '--key', SECRET_KEY], 'send needs --url <url>'],
-		[['send', 'deal-signed', '--url', 'URL', '--key', SECRET_KEY, '--retries', 'many'], '--retries must be a whole number from 0 to 100'],
+		[
+			['send', 'deal-signed', '--url', 'URL', '--key', SECRET_KEY, '--retries', 'many'],
+			'--retries must be a whole number from 0 to 100',
+		],
 		[
 			['send', 'deal-exploded', '--url', 'URL', '--key', SECRET_KEY],
 			'no sample or file named "deal-exploded" (samples: deal-created, deal-updated, deal-signed, deal-active, account-created, account-updated, account-deleted, deal-signed-jpy-body-wrapped, deal-created-unset-fields, deal-created-string-event)',
@@ -189,7 +226,12 @@ describe('revops list, sign, --help', () => {
 	});
 
 	it('sign prints the contract signature, and not the key', async () => {
-		const run = await runCli(['sign', 'test/fixtures/deal-signed.json', '--key', 'revops-test-verification-key']);
+		const run = await runCli([
+			'sign',
+			'test/fixtures/deal-signed.json',
+			'--key',
+			'revops-test-verification-key',
+		]);
 		expect(run.code).toBe(0);
 		expect(run.stdout).toBe(`${SIGNATURE_VECTORS['deal-signed.json']}\n`);
 		expect(run.stderr).toBe('');
@@ -198,8 +240,14 @@ describe('revops list, sign, --help', () => {
 	it('--help prints the usage and exits 0', async () => {
 		const run = await runCli(['--help']);
 		expect(run.code).toBe(0);
-		expect(run.stdout.split('\n')[0]).toBe('RevOps sender: delivers RevOps webhook events the way RevOps does.');
-		expect(run.stdout).toContain('npm run revops -- send <event type | sample name | file> --url <url> [options]');
-		expect(run.stdout).toContain('Exit code: 0 delivered, 1 not delivered, 2 usage or input error.');
+		expect(run.stdout.split('\n')[0]).toBe(
+			'RevOps sender: delivers RevOps webhook events the way RevOps does.',
+		);
+		expect(run.stdout).toContain(
+			'npm run revops -- send <event type | sample name | file> --url <url> [options]',
+		);
+		expect(run.stdout).toContain(
+			'Exit code: 0 delivered, 1 not delivered, 2 usage or input error.',
+		);
 	});
 });

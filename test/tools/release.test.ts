@@ -1,12 +1,21 @@
-import { distTag, githubRepositoryOf, releaseRefusals, type ReleaseContext } from '../../tools/release/check';
+import {
+	distTag,
+	githubRepositoryOf,
+	releaseRefusals,
+	type ReleaseContext,
+} from '../../tools/release/check';
 
 const onTag: ReleaseContext = {
 	refType: 'tag',
 	refName: 'v0.2.0',
 	repository: 'n8n-nodes-revops/n8n-nodes-revops',
 	packageVersion: '0.2.0',
-	packageRepository: { type: 'git', url: 'git+https://github.com/n8n-nodes-revops/n8n-nodes-revops.git' },
-	changelog: '# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n\n### Added\n\n- Something\n\n## [0.1.0] - 2026-11-30\n',
+	packageRepository: {
+		type: 'git',
+		url: 'git+https://github.com/n8n-nodes-revops/n8n-nodes-revops.git',
+	},
+	changelog:
+		'# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n\n### Added\n\n- Something\n\n## [0.1.0] - 2026-11-30\n',
 };
 
 describe('githubRepositoryOf', () => {
@@ -51,13 +60,22 @@ describe('releaseRefusals', () => {
 
 	it('accepts a repository named as a plain string, whatever its letter case', () => {
 		expect(
-			releaseRefusals({ ...onTag, repository: 'N8N-Nodes-RevOps/n8n-nodes-revops', packageRepository: 'github:n8n-nodes-revops/n8n-nodes-revops' }),
+			releaseRefusals({
+				...onTag,
+				repository: 'N8N-Nodes-RevOps/n8n-nodes-revops',
+				packageRepository: 'github:n8n-nodes-revops/n8n-nodes-revops',
+			}),
 		).toEqual([]);
 	});
 
-	it.each([undefined, {}, { url: 42 }])('refuses a package.json whose repository is %j', (packageRepository) => {
-		expect(releaseRefusals({ ...onTag, packageRepository })).toEqual([expect.stringContaining('does not name')]);
-	});
+	it.each([undefined, {}, { url: 42 }])(
+		'refuses a package.json whose repository is %j',
+		(packageRepository) => {
+			expect(releaseRefusals({ ...onTag, packageRepository })).toEqual([
+				expect.stringContaining('does not name'),
+			]);
+		},
+	);
 
 	it('refuses to publish from a branch', () => {
 		expect(releaseRefusals({ ...onTag, refType: 'branch', refName: 'main' })).toEqual([
@@ -69,7 +87,9 @@ describe('releaseRefusals', () => {
 describe('releaseRefusals and the changelog', () => {
 	it('refuses a version that CHANGELOG.md has no section for', () => {
 		const changelog = '# Changelog\n\n## [Unreleased]\n\n- Something\n\n## [0.1.0] - 2026-11-30\n';
-		expect(releaseRefusals({ ...onTag, changelog })).toEqual([expect.stringContaining('CHANGELOG.md has no "## [0.2.0] - YYYY-MM-DD" section')]);
+		expect(releaseRefusals({ ...onTag, changelog })).toEqual([
+			expect.stringContaining('CHANGELOG.md has no "## [0.2.0] - YYYY-MM-DD" section'),
+		]);
 	});
 
 	it('does not take a longer version for this one', () => {

@@ -44,9 +44,9 @@ describe('loadSample', () => {
 			const file = join(dir, 'custom.json');
 			writeFileSync(file, '{"event":{"type":"deal-signed"}}');
 			expect(loadSample(file).toString('utf8')).toBe('{"event":{"type":"deal-signed"}}');
-			expect(loadSample(join(FIXTURE_DIR, 'deal-active.json')).equals(fixtureBytes('deal-active'))).toBe(
-				true,
-			);
+			expect(
+				loadSample(join(FIXTURE_DIR, 'deal-active.json')).equals(fixtureBytes('deal-active')),
+			).toBe(true);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
@@ -111,7 +111,9 @@ describe('freshEvent', () => {
 
 	it('with its own id, returns a fixture byte for byte (2-space indent, trailing newline kept)', () => {
 		const original = fixtureBytes('deal-active');
-		expect(freshEvent(original, { id: 'abfec730-2e5b-428c-92bf-ff95563973b4' }).equals(original)).toBe(true);
+		expect(
+			freshEvent(original, { id: 'abfec730-2e5b-428c-92bf-ff95563973b4' }).equals(original),
+		).toBe(true);
 	});
 
 	it('re-serialises compact input with a 2-space indent and no newline added', () => {

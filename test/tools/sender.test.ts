@@ -10,12 +10,7 @@ import {
 } from '../../tools/revops/sender';
 import { signBody } from '../../tools/revops/sign';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
-import {
-	ACK,
-	closedPort,
-	Responder,
-	useRecordingServers,
-} from './support/recordingServer';
+import { ACK, closedPort, Responder, useRecordingServers } from './support/recordingServer';
 
 const failWith500: Responder = () => ({ status: 500, body: 'Internal Server Error' });
 
@@ -48,7 +43,10 @@ describe('POST', () => {
 		async (name, signature) => {
 			const server = await serve();
 			const body = fixtureBytes(name);
-			const result = await sendOnce(body, { url: `${server.origin}/webhook/revops`, key: TEST_KEY });
+			const result = await sendOnce(body, {
+				url: `${server.origin}/webhook/revops`,
+				key: TEST_KEY,
+			});
 
 			expect(withoutDuration(result)).toEqual({
 				attempt: 1,
@@ -81,13 +79,19 @@ describe('POST', () => {
 		await sendOnce(fixtureBytes('deal-signed'), {
 			url: `${server.origin}/h`,
 			key: TEST_KEY,
-			headers: { 'x-revops-content-hmac': 'deadbeef', 'content-type': 'text/plain', 'X-Extra': 'yes' },
+			headers: {
+				'x-revops-content-hmac': 'deadbeef',
+				'content-type': 'text/plain',
+				'X-Extra': 'yes',
+			},
 		});
 		const [request] = server.requests;
 		expect(request.headers['x-revops-content-hmac']).toBe('deadbeef');
 		expect(request.headers['content-type']).toBe('text/plain');
 		expect(request.headers['x-extra']).toBe('yes');
-		const names = request.rawHeaders.filter((_value, index) => index % 2 === 0).map((name) => name.toLowerCase());
+		const names = request.rawHeaders
+			.filter((_value, index) => index % 2 === 0)
+			.map((name) => name.toLowerCase());
 		expect(names.filter((name) => name === 'x-revops-content-hmac')).toHaveLength(1);
 		expect(names.filter((name) => name === 'content-type')).toHaveLength(1);
 	});
@@ -97,19 +101,27 @@ describe('GET', () => {
 	it('puts the exact JSON in the payload query parameter and signs that JSON', async () => {
 		const server = await serve();
 		const body = fixtureBytes('account-created');
-		const result = await sendOnce(body, { url: `${server.origin}/webhook/revops`, key: TEST_KEY, method: 'GET' });
+		const result = await sendOnce(body, {
+			url: `${server.origin}/webhook/revops`,
+			key: TEST_KEY,
+			method: 'GET',
+		});
 
 		expect(result.delivered).toBe(true);
 		const [request] = server.requests;
 		expect(request.method).toBe('GET');
-		expect(request.url).toBe(`/webhook/revops?payload=${encodeURIComponent(body.toString('utf8'))}`);
+		expect(request.url).toBe(
+			`/webhook/revops?payload=${encodeURIComponent(body.toString('utf8'))}`,
+		);
 		const payload = new URL(request.url, server.origin).searchParams.get('payload');
 		expect(payload).toBe(body.toString('utf8'));
 		expect(request.body.length).toBe(0);
 		expect(request.headers['content-length']).toBeUndefined();
 		expect(request.headers['content-type']).toBeUndefined();
 		// The same bytes as the file, so the same signature as a POST of it.
-		expect(request.headers['x-revops-content-hmac']).toBe(SIGNATURE_VECTORS['account-created.json']);
+		expect(request.headers['x-revops-content-hmac']).toBe(
+			SIGNATURE_VECTORS['account-created.json'],
+		);
 	});
 
 	it('appends with & to a URL that has a query, keeps that query, and drops the fragment', async () => {
@@ -126,7 +138,11 @@ describe('GET', () => {
 describe('what counts as delivered', () => {
 	it.each([
 		['a 200 with the acknowledgement', { status: 200, body: ACK }, true],
-		['a 200 with the acknowledgement inside other text', { status: 200, body: `ok: ${ACK}.` }, true],
+		[
+			'a 200 with the acknowledgement inside other text',
+			{ status: 200, body: `ok: ${ACK}.` },
+			true,
+		],
 		['a 200 without the acknowledgement', { status: 200, body: 'Workflow was started' }, false],
 		['a 500 with the acknowledgement', { status: 500, body: ACK }, false],
 		['a 401', { status: 401, body: 'Unauthorized' }, false],
@@ -167,7 +183,9 @@ describe('what counts as delivered', () => {
 
 describe('retries', () => {
 	it('retries after the interval and stops at the first delivered attempt', async () => {
-		const server = await serve((index) => (index < 2 ? { status: 500, body: 'busy' } : { status: 200, body: ACK }));
+		const server = await serve((index) =>
+			index < 2 ? { status: 500, body: 'busy' } : { status: 200, body: ACK },
+		);
 		const seen: number[] = [];
 		const body = fixtureBytes('deal-signed');
 		const report = await deliver(body, {
@@ -199,7 +217,11 @@ describe('retries', () => {
 
 	it.each([0, 1, 3])('makes 1 + %i attempts at most when every attempt fails', async (retries) => {
 		const server = await serve(failWith500);
-		const report = await deliver(Buffer.from('{}'), { url: `${server.origin}/h`, retries, retryIntervalMs: 5 });
+		const report = await deliver(Buffer.from('{}'), {
+			url: `${server.origin}/h`,
+			retries,
+			retryIntervalMs: 5,
+		});
 		expect(report.delivered).toBe(false);
 		expect(report.attempts.map((attempt) => [attempt.attempt, attempt.status])).toEqual(
 			Array.from({ length: 1 + retries }, (_unused, index) => [index + 1, 500]),
@@ -209,7 +231,11 @@ describe('retries', () => {
 
 	it('sendOnce makes one attempt and no retries', async () => {
 		const server = await serve(failWith500);
-		const result = await sendOnce(Buffer.from('{}'), { url: `${server.origin}/h`, retries: 5, retryIntervalMs: 5 });
+		const result = await sendOnce(Buffer.from('{}'), {
+			url: `${server.origin}/h`,
+			retries: 5,
+			retryIntervalMs: 5,
+		});
 		expect(withoutDuration(result)).toEqual({
 			attempt: 1,
 			status: 500,
@@ -244,7 +270,9 @@ describe('retries', () => {
 
 describe('timeouts and network failures', () => {
 	it('a server that never answers is a timeout, a failed attempt, and the next retry happens', async () => {
-		const server = await serve((index) => (index === 0 ? { hang: true } : { status: 200, body: ACK }));
+		const server = await serve((index) =>
+			index === 0 ? { hang: true } : { status: 200, body: ACK },
+		);
 		const report = await deliver(fixtureBytes('deal-signed'), {
 			url: `${server.origin}/h`,
 			retries: 5,
@@ -282,8 +310,20 @@ describe('timeouts and network failures', () => {
 		});
 		expect(report.delivered).toBe(false);
 		expect(report.attempts.map(withoutDuration)).toEqual([
-			{ attempt: 1, status: null, body: '', error: `connect ECONNREFUSED 127.0.0.1:${port}`, delivered: false },
-			{ attempt: 2, status: null, body: '', error: `connect ECONNREFUSED 127.0.0.1:${port}`, delivered: false },
+			{
+				attempt: 1,
+				status: null,
+				body: '',
+				error: `connect ECONNREFUSED 127.0.0.1:${port}`,
+				delivered: false,
+			},
+			{
+				attempt: 2,
+				status: null,
+				body: '',
+				error: `connect ECONNREFUSED 127.0.0.1:${port}`,
+				delivered: false,
+			},
 		]);
 	});
 });
@@ -325,7 +365,10 @@ describe('abort signal', () => {
 
 	it('sends nothing when already aborted', async () => {
 		const server = await serve();
-		const report = await deliver(Buffer.from('{}'), { url: `${server.origin}/h`, signal: AbortSignal.abort() });
+		const report = await deliver(Buffer.from('{}'), {
+			url: `${server.origin}/h`,
+			signal: AbortSignal.abort(),
+		});
 		expect(report).toEqual({ delivered: false, attempts: [] });
 		expect(server.requests).toHaveLength(0);
 	});

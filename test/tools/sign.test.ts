@@ -4,9 +4,12 @@ import { SIGNATURE_HEADER, signBody } from '../../tools/revops/sign';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 
 describe('signBody', () => {
-	it.each(Object.entries(SIGNATURE_VECTORS))('signs %s with the contract test vector', (name, expected) => {
-		expect(signBody(TEST_KEY, fixtureBytes(name))).toBe(expected);
-	});
+	it.each(Object.entries(SIGNATURE_VECTORS))(
+		'signs %s with the contract test vector',
+		(name, expected) => {
+			expect(signBody(TEST_KEY, fixtureBytes(name))).toBe(expected);
+		},
+	);
 
 	it('keys the HMAC with the UTF-8 bytes of the key', () => {
 		const key = 'clé-ключ-鍵';

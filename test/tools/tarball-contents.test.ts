@@ -4,7 +4,8 @@ const NODE = 'dist/nodes/RevOpsTrigger/RevOpsTrigger.node.js';
 const CREDENTIAL = 'dist/credentials/RevOpsWebhookApi.credentials.js';
 const sources: Record<string, string> = {
 	[NODE]: "icon: { light: 'file:revops.svg', dark: 'file:revops.dark.svg' },",
-	[CREDENTIAL]: 'this.icon = { light: "file:../nodes/RevOpsTrigger/revops.svg", dark: "file:../nodes/RevOpsTrigger/revops.dark.svg" };',
+	[CREDENTIAL]:
+		'this.icon = { light: "file:../nodes/RevOpsTrigger/revops.svg", dark: "file:../nodes/RevOpsTrigger/revops.dark.svg" };',
 };
 const complete = [
 	'package.json',
@@ -38,7 +39,9 @@ describe('tarballProblems', () => {
 	});
 
 	it('reports a missing codex file and a missing dark icon', () => {
-		const files = complete.filter((file) => !file.endsWith('.node.json') && !file.endsWith('.dark.svg'));
+		const files = complete.filter(
+			(file) => !file.endsWith('.node.json') && !file.endsWith('.dark.svg'),
+		);
 		expect(tarballProblems(pack(files))).toEqual([
 			'missing codex file: dist/nodes/RevOpsTrigger/RevOpsTrigger.node.json',
 			`missing icon of ${NODE}: dist/nodes/RevOpsTrigger/revops.dark.svg`,
@@ -47,11 +50,23 @@ describe('tarballProblems', () => {
 	});
 
 	it('reports a node or credential that points at no icon', () => {
-		expect(tarballProblems(pack(complete, () => ''))).toEqual([`no icon referenced by ${NODE}`, `no icon referenced by ${CREDENTIAL}`]);
+		expect(tarballProblems(pack(complete, () => ''))).toEqual([
+			`no icon referenced by ${NODE}`,
+			`no icon referenced by ${CREDENTIAL}`,
+		]);
 	});
 
 	it('reports test and tool files, wherever they land', () => {
-		expect(tarballProblems(pack([...complete, 'test/unit/money.test.ts', 'dist/tools/n8n/install.js', 'tools/revops/cli.ts']))).toEqual([
+		expect(
+			tarballProblems(
+				pack([
+					...complete,
+					'test/unit/money.test.ts',
+					'dist/tools/n8n/install.js',
+					'tools/revops/cli.ts',
+				]),
+			),
+		).toEqual([
 			'not part of the package: test/unit/money.test.ts',
 			'not part of the package: dist/tools/n8n/install.js',
 			'not part of the package: tools/revops/cli.ts',
@@ -59,6 +74,8 @@ describe('tarballProblems', () => {
 	});
 
 	it('reports a package.json that names no node', () => {
-		expect(tarballProblems({ files: complete, n8n: {}, read: () => '' })).toEqual(['package.json "n8n.nodes" names no node']);
+		expect(tarballProblems({ files: complete, n8n: {}, read: () => '' })).toEqual([
+			'package.json "n8n.nodes" names no node',
+		]);
 	});
 });

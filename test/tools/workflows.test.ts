@@ -17,7 +17,10 @@ function broken(path: string, passage: string, replacement: string): string {
 // a broken one.
 describe('actionlint on the workflows', () => {
 	it('reports a misspelt permission on the publish job', async () => {
-		const problems = await lintWorkflow(PUBLISH, broken(PUBLISH, 'id-token: write', 'id-token: writ'));
+		const problems = await lintWorkflow(
+			PUBLISH,
+			broken(PUBLISH, 'id-token: write', 'id-token: writ'),
+		);
 		expect(problems.map((problem) => problem.kind)).toContain('permissions');
 	});
 
@@ -30,7 +33,10 @@ describe('actionlint on the workflows', () => {
 	});
 
 	it('reports an input the workflow does not declare', async () => {
-		const problems = await lintWorkflow(PUBLISH, broken(PUBLISH, 'inputs.dry-run == true }}', 'inputs.dryrun == true }}'));
+		const problems = await lintWorkflow(
+			PUBLISH,
+			broken(PUBLISH, 'inputs.dry-run == true }}', 'inputs.dryrun == true }}'),
+		);
 		expect(problems.map((problem) => problem.kind)).toContain('expression');
 	});
 

@@ -29,8 +29,15 @@ const node = new RevOpsTrigger();
  */
 const run = async (options: ContextOptions) => {
 	const hook = await coreWebhook({
-		parameters: { events: options.events ?? ['*'], authentication: options.authentication ?? 'verificationKey', options: (options.options ?? {}) as INodeParameters },
-		credential: options.verificationKey === undefined ? undefined : { verificationSecret: options.verificationKey },
+		parameters: {
+			events: options.events ?? ['*'],
+			authentication: options.authentication ?? 'verificationKey',
+			options: (options.options ?? {}) as INodeParameters,
+		},
+		credential:
+			options.verificationKey === undefined
+				? undefined
+				: { verificationSecret: options.verificationKey },
 	});
 	const { result, response, credentialLoads, warnings } = await hook.call(options);
 	return { result, response, warnings, calls: { getCredentials: credentialLoads } };
@@ -40,12 +47,22 @@ describe('RevOps Trigger description', () => {
 	const { description } = node;
 
 	it('serves POST and GET on one URL, answering on receipt or after the workflow as the user chose', () => {
-		const responseMode = '={{$parameter["acknowledge"] === "whenWorkflowSucceeds" ? "lastNode" : "onReceived"}}';
-		const responseData = '={{$parameter["acknowledge"] === "whenWorkflowSucceeds" ? "firstEntryJson" : "RevOps API Event Received"}}';
+		const responseMode =
+			'={{$parameter["acknowledge"] === "whenWorkflowSucceeds" ? "lastNode" : "onReceived"}}';
+		const responseData =
+			'={{$parameter["acknowledge"] === "whenWorkflowSucceeds" ? "firstEntryJson" : "RevOps API Event Received"}}';
 		expect(description.webhooks).toMatchObject(
-			['POST', 'GET'].map((httpMethod) => ({ name: 'default', httpMethod, path: 'webhook', responseMode, responseData })),
+			['POST', 'GET'].map((httpMethod) => ({
+				name: 'default',
+				httpMethod,
+				path: 'webhook',
+				responseMode,
+				responseData,
+			})),
 		);
-		expect(description.properties.find((property) => property.name === 'acknowledge')?.default).toBe('whenReceived');
+		expect(
+			description.properties.find((property) => property.name === 'acknowledge')?.default,
+		).toBe('whenReceived');
 	});
 
 	it('offers All Events, then every catalogued event in alphabetical order, as Trigger On without a tooltip', () => {
@@ -65,14 +82,26 @@ describe('RevOps Trigger description', () => {
 		]);
 		expect(events?.options).toEqual(
 			expect.arrayContaining([
-				{ name: 'All Events', value: '*', description: 'Every event, including types RevOps adds later' },
-				...REVOPS_EVENTS.map((event) => ({ name: event.label, value: event.type, description: event.description })),
+				{
+					name: 'All Events',
+					value: '*',
+					description: 'Every event, including types RevOps adds later',
+				},
+				...REVOPS_EVENTS.map((event) => ({
+					name: event.label,
+					value: event.type,
+					description: event.description,
+				})),
 			]),
 		);
 	});
 
 	it('shows the chosen events in Title Case as the subtitle, evaluated by n8n-workflow', () => {
-		const nodeTypes = { getByName: () => node, getByNameAndVersion: () => node, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+		const nodeTypes = {
+			getByName: () => node,
+			getByNameAndVersion: () => node,
+			getKnownTypes: () => ({}),
+		} as unknown as INodeTypes;
 		const subtitleFor = (events: string[]) => {
 			const trigger: INode = {
 				id: 'trigger',
@@ -82,8 +111,18 @@ describe('RevOps Trigger description', () => {
 				position: [0, 0],
 				parameters: { events },
 			};
-			const workflow = new Workflow({ nodes: [trigger], connections: {}, active: false, nodeTypes });
-			return workflow.expression.getSimpleParameterValue(trigger, description.subtitle as string, 'internal', {});
+			const workflow = new Workflow({
+				nodes: [trigger],
+				connections: {},
+				active: false,
+				nodeTypes,
+			});
+			return workflow.expression.getSimpleParameterValue(
+				trigger,
+				description.subtitle as string,
+				'internal',
+				{},
+			);
 		};
 		expect(subtitleFor(['*'])).toBe('All Events');
 		expect(subtitleFor(['deal-signed', 'deal-updated'])).toBe('Deal Signed, Deal Updated');
@@ -124,7 +163,10 @@ describe('RevOps Trigger webhook()', () => {
 	});
 
 	it('writes a 401 itself for a wrong signature and starts nothing', async () => {
-		const { result, response } = await run({ ...signed('deal-signed.json'), headers: { 'x-revops-content-hmac': '00'.repeat(32) } });
+		const { result, response } = await run({
+			...signed('deal-signed.json'),
+			headers: { 'x-revops-content-hmac': '00'.repeat(32) },
+		});
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toEqual({
 			status: 401,
@@ -133,19 +175,28 @@ describe('RevOps Trigger webhook()', () => {
 	});
 
 	it('writes a 400 for bad input', async () => {
-		const { result, response } = await run({ authentication: 'none', rawBody: Buffer.from('[1,2]') });
+		const { result, response } = await run({
+			authentication: 'none',
+			rawBody: Buffer.from('[1,2]'),
+		});
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response.status).toBe(400);
 	});
 
 	it('answers 415 to a multipart body, which n8n has turned into form fields', async () => {
-		const { result, response } = await run({ authentication: 'none', headers: { 'content-type': 'multipart/form-data; boundary=x' } });
+		const { result, response } = await run({
+			authentication: 'none',
+			headers: { 'content-type': 'multipart/form-data; boundary=x' },
+		});
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response.status).toBe(415);
 	});
 
 	it('does not load the credential when authentication is off', async () => {
-		const { result, calls } = await run({ authentication: 'none', rawBody: fixtureBytes('deal-signed.json') });
+		const { result, calls } = await run({
+			authentication: 'none',
+			rawBody: fixtureBytes('deal-signed.json'),
+		});
 		expect(calls.getCredentials).toBe(0);
 		expect(result.workflowData?.[0][0].json).toMatchObject({ signatureVerified: false });
 	});
@@ -162,12 +213,23 @@ describe('RevOps Trigger webhook()', () => {
 		expect(result.workflowData?.[0][0].json).toEqual(expectedItem('deal-signed', true));
 	});
 
-	it('refuses every delivery with 401 when the credential\'s key is empty, and says why in the log', async () => {
-		const { result, response, warnings } = await run({ ...signed('deal-signed.json'), verificationKey: '' });
+	it("refuses every delivery with 401 when the credential's key is empty, and says why in the log", async () => {
+		const { result, response, warnings } = await run({
+			...signed('deal-signed.json'),
+			verificationKey: '',
+		});
 		expect(result).toEqual({ noWebhookResponse: true });
-		expect(response).toEqual({ status: 401, json: { code: 401, message: 'The trigger has no Verification Key, so it cannot verify any delivery' } });
+		expect(response).toEqual({
+			status: 401,
+			json: {
+				code: 401,
+				message: 'The trigger has no Verification Key, so it cannot verify any delivery',
+			},
+		});
 		expect(warnings).toEqual([
-			expect.stringContaining('refused a delivery from 127.0.0.1 (claims event deal-signed) with 401: The trigger has no Verification Key'),
+			expect.stringContaining(
+				'refused a delivery from 127.0.0.1 (claims event deal-signed) with 401: The trigger has no Verification Key',
+			),
 			'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
 		]);
 	});
@@ -181,19 +243,36 @@ describe('RevOps Trigger webhook()', () => {
 describe('RevOps Trigger parameters and answers as n8n resolves them', () => {
 	const signedRequest = (file: string) => ({
 		rawBody: fixtureBytes(file),
-		headers: { 'content-type': 'application/json', 'x-revops-content-hmac': SIGNATURE_VECTORS[file] },
+		headers: {
+			'content-type': 'application/json',
+			'x-revops-content-hmac': SIGNATURE_VECTORS[file],
+		},
 	});
 	const withKey = { credential: { verificationSecret: TEST_KEY } };
 
 	it('accepts a delivery signed with any key of the credential, and logs which when it is not the first', async () => {
-		const hook = await coreWebhook({ parameters: { events: ['*'] }, credential: { verificationSecret: 'new-key', verificationSecret2: TEST_KEY } });
+		const hook = await coreWebhook({
+			parameters: { events: ['*'] },
+			credential: { verificationSecret: 'new-key', verificationSecret2: TEST_KEY },
+		});
 		const body = fixtureBytes('deal-signed.json');
-		const withOld = await hook.call({ rawBody: body, headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] } });
-		expect(withOld.result.workflowData?.[0][0].json).toMatchObject({ signatureVerified: true, verifiedWithKey: 2 });
+		const withOld = await hook.call({
+			rawBody: body,
+			headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] },
+		});
+		expect(withOld.result.workflowData?.[0][0].json).toMatchObject({
+			signatureVerified: true,
+			verifiedWithKey: 2,
+		});
 		expect(withOld.warnings).toEqual([
-			expect.stringContaining("accepted a delivery signed with 'Verification Key 2' of its credential, not with 'Verification Key'"),
+			expect.stringContaining(
+				"accepted a delivery signed with 'Verification Key 2' of its credential, not with 'Verification Key'",
+			),
 		]);
-		const withNew = await hook.call({ rawBody: body, headers: { 'x-revops-content-hmac': signDelivery('new-key', body) } });
+		const withNew = await hook.call({
+			rawBody: body,
+			headers: { 'x-revops-content-hmac': signDelivery('new-key', body) },
+		});
 		expect(withNew.result.workflowData?.[0][0].json).toMatchObject({ verifiedWithKey: 1 });
 		expect(withNew.warnings).toEqual([]);
 		const logged = JSON.stringify([withOld.warnings, withOld.result]);
@@ -206,10 +285,16 @@ describe('RevOps Trigger parameters and answers as n8n resolves them', () => {
 	});
 
 	it.each([undefined, 'application/octet-stream', 'application/vnd.revops+json'])(
-		'in version 1.1, reads a body n8n left unread (content type %p) through n8n\'s own reader',
+		"in version 1.1, reads a body n8n left unread (content type %p) through n8n's own reader",
 		async (contentType) => {
-			const hook = await coreWebhook({ ...withKey, typeVersion: 1.1, parameters: { events: ['*'] } });
-			const headers: Record<string, string> = { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] };
+			const hook = await coreWebhook({
+				...withKey,
+				typeVersion: 1.1,
+				parameters: { events: ['*'] },
+			});
+			const headers: Record<string, string> = {
+				'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'],
+			};
 			if (contentType) headers['content-type'] = contentType;
 			const { result } = await hook.call({ headers, unreadBody: fixtureBytes('deal-signed.json') });
 			expect(result.workflowData?.[0][0].json).toEqual(expectedItem('deal-signed', true));
@@ -217,54 +302,101 @@ describe('RevOps Trigger parameters and answers as n8n resolves them', () => {
 	);
 
 	it.each([
-		[413, Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' }), 'The body is larger than this n8n accepts (N8N_PAYLOAD_SIZE_MAX)'],
-		[400, new Error('Request body stream was aborted mid-read or is not readable'), 'The body could not be read: the request was aborted or its encoding is broken'],
-	])('answers %i when n8n\'s reader fails, never 5xx', async (status, error, message) => {
+		[
+			413,
+			Object.assign(new Error('request entity too large'), {
+				status: 413,
+				type: 'entity.too.large',
+			}),
+			'The body is larger than this n8n accepts (N8N_PAYLOAD_SIZE_MAX)',
+		],
+		[
+			400,
+			new Error('Request body stream was aborted mid-read or is not readable'),
+			'The body could not be read: the request was aborted or its encoding is broken',
+		],
+	])("answers %i when n8n's reader fails, never 5xx", async (status, error, message) => {
 		const hook = await coreWebhook({ ...withKey, typeVersion: 1.1, parameters: { events: ['*'] } });
-		const { result, response } = await hook.call({ headers: { 'content-type': 'application/octet-stream' }, unreadBody: error });
+		const { result, response } = await hook.call({
+			headers: { 'content-type': 'application/octet-stream' },
+			unreadBody: error,
+		});
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(response).toEqual({ status, json: { code: status, message } });
 	});
 
 	it('gets its unset parameters from the description defaults', async () => {
 		const hook = await coreWebhook({ ...withKey, parameters: { events: ['deal-signed'] } });
-		expect(hook.node.parameters).toMatchObject({ authentication: 'verificationKey', acknowledge: 'whenReceived', options: {} });
+		expect(hook.node.parameters).toMatchObject({
+			authentication: 'verificationKey',
+			acknowledge: 'whenReceived',
+			options: {},
+		});
 	});
 
 	it('filters everything when no event type is selected (the default)', async () => {
 		const hook = await coreWebhook(withKey);
-		expect((await hook.call(signedRequest('deal-signed.json'))).result).toEqual({ webhookResponse: 'RevOps API Event Received' });
+		expect((await hook.call(signedRequest('deal-signed.json'))).result).toEqual({
+			webhookResponse: 'RevOps API Event Received',
+		});
 	});
 
 	it('evaluates an events expression the way n8n does', async () => {
-		const hook = await coreWebhook({ ...withKey, parameters: { events: '={{ ["deal-" + "signed"] }}' } });
-		expect((await hook.call(signedRequest('deal-signed.json'))).result.workflowData).toHaveLength(1);
-		expect((await hook.call(signedRequest('account-created.json'))).result).toEqual({ webhookResponse: 'RevOps API Event Received' });
+		const hook = await coreWebhook({
+			...withKey,
+			parameters: { events: '={{ ["deal-" + "signed"] }}' },
+		});
+		expect((await hook.call(signedRequest('deal-signed.json'))).result.workflowData).toHaveLength(
+			1,
+		);
+		expect((await hook.call(signedRequest('account-created.json'))).result).toEqual({
+			webhookResponse: 'RevOps API Event Received',
+		});
 	});
 
 	it('never asks n8n for a credential with Authentication None, where n8n-core would refuse: "Credentials not found"', async () => {
 		const hook = await coreWebhook({ parameters: { authentication: 'none', events: ['*'] } });
-		expect((await hook.call({ rawBody: fixtureBytes('deal-signed.json') })).credentialLoads).toBe(0);
-		await expect(hook.prepare({}).context.getCredentials('revOpsWebhookApi')).rejects.toThrow('Credentials not found');
+		expect((await hook.call({ rawBody: fixtureBytes('deal-signed.json') })).credentialLoads).toBe(
+			0,
+		);
+		await expect(hook.prepare({}).context.getCredentials('revOpsWebhookApi')).rejects.toThrow(
+			'Credentials not found',
+		);
 	});
 
 	it.each([
 		['whenReceived', 'onReceived', 'RevOps API Event Received'],
 		['whenWorkflowSucceeds', 'lastNode', 'firstEntryJson'],
-	])('with Acknowledge %s, n8n resolves the webhook to answer %s with %s, with and without its expression engine', async (acknowledge, responseMode, responseData) => {
-		const hook = await coreWebhook({ ...withKey, parameters: { events: ['*'], acknowledge } });
-		const descriptions = hook.workflow.nodeTypes.getByNameAndVersion(hook.node.type, 1).description.webhooks ?? [];
-		expect(descriptions.map((description) => description.httpMethod)).toEqual(['POST', 'GET']);
-		for (const description of descriptions) {
-			const byEngine = (field: string) => hook.workflow.expression.getSimpleParameterValue(hook.node, description[field] as string, 'webhook', {});
-			expect(byEngine('responseMode')).toBe(responseMode);
-			expect(byEngine('responseData')).toBe(responseData);
-			// n8n 2.41 skips the engine (and its isolate) for descriptions it can resolve natively.
-			expect(webhookDescriptionIsNativelyResolvable(description)).toBe(true);
-			expect(resolveWebhookDescriptionField(hook.node, description, 'responseMode')).toEqual({ resolved: true, value: responseMode });
-			expect(resolveWebhookDescriptionField(hook.node, description, 'responseData')).toEqual({ resolved: true, value: responseData });
-		}
-	});
+	])(
+		'with Acknowledge %s, n8n resolves the webhook to answer %s with %s, with and without its expression engine',
+		async (acknowledge, responseMode, responseData) => {
+			const hook = await coreWebhook({ ...withKey, parameters: { events: ['*'], acknowledge } });
+			const descriptions =
+				hook.workflow.nodeTypes.getByNameAndVersion(hook.node.type, 1).description.webhooks ?? [];
+			expect(descriptions.map((description) => description.httpMethod)).toEqual(['POST', 'GET']);
+			for (const description of descriptions) {
+				const byEngine = (field: string) =>
+					hook.workflow.expression.getSimpleParameterValue(
+						hook.node,
+						description[field] as string,
+						'webhook',
+						{},
+					);
+				expect(byEngine('responseMode')).toBe(responseMode);
+				expect(byEngine('responseData')).toBe(responseData);
+				// n8n 2.41 skips the engine (and its isolate) for descriptions it can resolve natively.
+				expect(webhookDescriptionIsNativelyResolvable(description)).toBe(true);
+				expect(resolveWebhookDescriptionField(hook.node, description, 'responseMode')).toEqual({
+					resolved: true,
+					value: responseMode,
+				});
+				expect(resolveWebhookDescriptionField(hook.node, description, 'responseData')).toEqual({
+					resolved: true,
+					value: responseData,
+				});
+			}
+		},
+	);
 });
 
 describe('Verification Key credential test', () => {
@@ -275,39 +407,98 @@ describe('Verification Key credential test', () => {
 		);
 
 	it.each([
-		['one key', { verificationSecret: TEST_KEY }, 'OK', 'The key is set. RevOps has no API to check keys: send a test event from RevOps to confirm.'],
-		['two keys', { verificationSecret: TEST_KEY, verificationSecret2: 'old-key' }, 'OK', '2 keys are set. RevOps has no API to check keys: send a test event from RevOps to confirm.'],
-		['a later key alone', { verificationSecret: '', verificationSecret4: TEST_KEY }, 'OK', 'The key is set. RevOps has no API to check keys: send a test event from RevOps to confirm.'],
-		['no key', { verificationSecret: '' }, 'Error', "Enter the 'Verification Key' shown for the webhook in RevOps"],
-		['every key empty', { verificationSecret: '', verificationSecret2: '', verificationSecret5: '' }, 'Error', "Enter the 'Verification Key' shown for the webhook in RevOps"],
-		['a key pasted with a trailing space', { verificationSecret: `${TEST_KEY} ` }, 'Error', "'Verification Key' starts or ends with a space: copy it again from RevOps"],
-		['a second key with a leading space', { verificationSecret: TEST_KEY, verificationSecret2: ' old-key' }, 'Error', "'Verification Key 2' starts or ends with a space: copy it again from RevOps"],
-		['a repeated key', { verificationSecret: TEST_KEY, verificationSecret2: 'old-key', verificationSecret3: TEST_KEY }, 'Error', "'Verification Key 3' is the same as 'Verification Key': remove one of them"],
-	])('answers %s with %s, naming the key by its label and never echoing it', async (_label, data, status, message) => {
-		expect(await test(data)).toEqual({ status, message });
-	});
+		[
+			'one key',
+			{ verificationSecret: TEST_KEY },
+			'OK',
+			'The key is set. RevOps has no API to check keys: send a test event from RevOps to confirm.',
+		],
+		[
+			'two keys',
+			{ verificationSecret: TEST_KEY, verificationSecret2: 'old-key' },
+			'OK',
+			'2 keys are set. RevOps has no API to check keys: send a test event from RevOps to confirm.',
+		],
+		[
+			'a later key alone',
+			{ verificationSecret: '', verificationSecret4: TEST_KEY },
+			'OK',
+			'The key is set. RevOps has no API to check keys: send a test event from RevOps to confirm.',
+		],
+		[
+			'no key',
+			{ verificationSecret: '' },
+			'Error',
+			"Enter the 'Verification Key' shown for the webhook in RevOps",
+		],
+		[
+			'every key empty',
+			{ verificationSecret: '', verificationSecret2: '', verificationSecret5: '' },
+			'Error',
+			"Enter the 'Verification Key' shown for the webhook in RevOps",
+		],
+		[
+			'a key pasted with a trailing space',
+			{ verificationSecret: `${TEST_KEY} ` },
+			'Error',
+			"'Verification Key' starts or ends with a space: copy it again from RevOps",
+		],
+		[
+			'a second key with a leading space',
+			{ verificationSecret: TEST_KEY, verificationSecret2: ' old-key' },
+			'Error',
+			"'Verification Key 2' starts or ends with a space: copy it again from RevOps",
+		],
+		[
+			'a repeated key',
+			{
+				verificationSecret: TEST_KEY,
+				verificationSecret2: 'old-key',
+				verificationSecret3: TEST_KEY,
+			},
+			'Error',
+			"'Verification Key 3' is the same as 'Verification Key': remove one of them",
+		],
+	])(
+		'answers %s with %s, naming the key by its label and never echoing it',
+		async (_label, data, status, message) => {
+			expect(await test(data)).toEqual({ status, message });
+		},
+	);
 });
 
 describe('RevOps Webhook API credential', () => {
 	it('has exactly the key fields the node reads, labelled as every message names them, all password fields', () => {
 		const { properties } = new RevOpsWebhookApi();
 		expect(properties.map((property) => property.name)).toEqual([...VERIFICATION_KEY_FIELDS]);
-		expect(properties.map((property) => property.displayName)).toEqual(VERIFICATION_KEY_FIELDS.map((_field, index) => keyLabel(index + 1)));
+		expect(properties.map((property) => property.displayName)).toEqual(
+			VERIFICATION_KEY_FIELDS.map((_field, index) => keyLabel(index + 1)),
+		);
 		for (const property of properties) expect(property.typeOptions?.password).toBe(true);
 	});
 });
 
-describe('RevOps Trigger activation, in n8n-core\'s HookContext', () => {
+describe("RevOps Trigger activation, in n8n-core's HookContext", () => {
 	/** The hook context n8n builds when it activates the workflow, the node saved with these options. */
-	const activation = async (options: INodeParameters, webhookBaseUrl: string, verificationKey = TEST_KEY) => {
-		const hook = await coreWebhook({ parameters: { events: ['*'], options }, credential: { verificationSecret: verificationKey } });
+	const activation = async (
+		options: INodeParameters,
+		webhookBaseUrl: string,
+		verificationKey = TEST_KEY,
+	) => {
+		const hook = await coreWebhook({
+			parameters: { events: ['*'], options },
+			credential: { verificationSecret: verificationKey },
+		});
 		const { context, warnings } = hook.activation(webhookBaseUrl);
 		return { context: context as IHookFunctions, warnings, webhookId: hook.node.webhookId };
 	};
 	const hooks = node.webhookMethods.default;
 
 	it('asks n8n to call create(), and create() accepts a valid configuration quietly', async () => {
-		const { context, warnings } = await activation({ ipAllowlist: '203.0.113.7, 2001:db8::/32' }, 'https://n8n.example.com/webhook');
+		const { context, warnings } = await activation(
+			{ ipAllowlist: '203.0.113.7, 2001:db8::/32' },
+			'https://n8n.example.com/webhook',
+		);
 		expect(await hooks.checkExists.call(context)).toBe(false);
 		expect(await hooks.create.call(context)).toBe(true);
 		expect(await hooks.delete.call(context)).toBe(true);
@@ -317,24 +508,46 @@ describe('RevOps Trigger activation, in n8n-core\'s HookContext', () => {
 	it.each([
 		['an unknown literal', 'verificationkey', '"verificationkey"'],
 		['an expression that resolves to an empty string', '={{ "" }}', '""'],
-	])('refuses to activate with an Authentication that is %s, and the delivery path still verifies', async (_label, authentication, shown) => {
-		const hook = await coreWebhook({ parameters: { events: ['*'], authentication, options: {} }, credential: { verificationSecret: TEST_KEY } });
-		const { context } = hook.activation('https://n8n.example.com/webhook');
-		await expect(hooks.create.call(context as IHookFunctions)).rejects.toThrow(`'Authentication' is set to ${shown}, which is not one of its options`);
-		const unsigned = await hook.call({ rawBody: fixtureBytes('deal-signed.json') });
-		expect(unsigned.response.status).toBe(401);
-		const signed = await hook.call({ rawBody: fixtureBytes('deal-signed.json'), headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] } });
-		expect((signed.result.workflowData?.[0][0].json as { signatureVerified?: boolean }).signatureVerified).toBe(true);
-	});
+	])(
+		'refuses to activate with an Authentication that is %s, and the delivery path still verifies',
+		async (_label, authentication, shown) => {
+			const hook = await coreWebhook({
+				parameters: { events: ['*'], authentication, options: {} },
+				credential: { verificationSecret: TEST_KEY },
+			});
+			const { context } = hook.activation('https://n8n.example.com/webhook');
+			await expect(hooks.create.call(context as IHookFunctions)).rejects.toThrow(
+				`'Authentication' is set to ${shown}, which is not one of its options`,
+			);
+			const unsigned = await hook.call({ rawBody: fixtureBytes('deal-signed.json') });
+			expect(unsigned.response.status).toBe(401);
+			const signed = await hook.call({
+				rawBody: fixtureBytes('deal-signed.json'),
+				headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] },
+			});
+			expect(
+				(signed.result.workflowData?.[0][0].json as { signatureVerified?: boolean })
+					.signatureVerified,
+			).toBe(true);
+		},
+	);
 
 	it('activates with a list of only separators in the allowlist, which allows any address as at delivery time', async () => {
-		const { context } = await activation({ ipAllowlist: ' , ,' }, 'https://n8n.example.com/webhook');
+		const { context } = await activation(
+			{ ipAllowlist: ' , ,' },
+			'https://n8n.example.com/webhook',
+		);
 		expect(await hooks.create.call(context)).toBe(true);
 	});
 
 	it('refuses to activate with an allowlist entry that is not an address', async () => {
-		const { context } = await activation({ ipAllowlist: '203.0.113.7, office' }, 'https://n8n.example.com/webhook');
-		await expect(hooks.create.call(context)).rejects.toThrow("'office' in 'IP(s) Allowlist' is not an IP address or range");
+		const { context } = await activation(
+			{ ipAllowlist: '203.0.113.7, office' },
+			'https://n8n.example.com/webhook',
+		);
+		await expect(hooks.create.call(context)).rejects.toThrow(
+			"'office' in 'IP(s) Allowlist' is not an IP address or range",
+		);
 	});
 
 	it('warns at activation when the Verification Key is empty', async () => {
@@ -374,6 +587,9 @@ describe('RevOps Trigger options', () => {
 			options: { ipAllowlist: '203.0.113.0/24' },
 		});
 		expect(result).toEqual({ noWebhookResponse: true });
-		expect(response).toEqual({ status: 403, json: { code: 403, message: "This address is not in the trigger's IP allowlist" } });
+		expect(response).toEqual({
+			status: 403,
+			json: { code: 403, message: "This address is not in the trigger's IP allowlist" },
+		});
 	});
 });

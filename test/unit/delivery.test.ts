@@ -16,18 +16,27 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 describe('every fixture', () => {
 	it.each(Object.keys(EXPECTED_ITEMS))('%s becomes exactly the documented item', async (name) => {
-		expect(await emittedItem(deliver(postRequest(fixtureBytes(name))))).toEqual(expectedItem(name, false));
+		expect(await emittedItem(deliver(postRequest(fixtureBytes(name))))).toEqual(
+			expectedItem(name, false),
+		);
 	});
 
-	it.each(Object.keys(EXPECTED_ITEMS))('%s, signed, becomes the documented item marked verified', async (name) => {
-		const body = fixtureBytes(name);
-		const request = postRequest(body, { signature: signDelivery(TEST_KEY, body) });
-		expect(await emittedItem(deliver(request, SIGNED_ALL, TEST_KEY))).toEqual(expectedItem(name, true));
-	});
+	it.each(Object.keys(EXPECTED_ITEMS))(
+		'%s, signed, becomes the documented item marked verified',
+		async (name) => {
+			const body = fixtureBytes(name);
+			const request = postRequest(body, { signature: signDelivery(TEST_KEY, body) });
+			expect(await emittedItem(deliver(request, SIGNED_ALL, TEST_KEY))).toEqual(
+				expectedItem(name, true),
+			);
+		},
+	);
 
 	it.each(Object.keys(SIGNATURE_VECTORS))('%s passes with its contract signature', async (file) => {
 		const request = postRequest(fixtureBytes(file), { signature: SIGNATURE_VECTORS[file] });
-		expect((await emittedItem(deliver(request, SIGNED_ALL, TEST_KEY))).signatureVerified).toBe(true);
+		expect((await emittedItem(deliver(request, SIGNED_ALL, TEST_KEY))).signatureVerified).toBe(
+			true,
+		);
 	});
 });
 
@@ -49,15 +58,24 @@ describe('the signature check', () => {
 	it.each([
 		['an empty key', ''],
 		['no key at all', undefined],
-	])('fails closed with %s: 401 even for a delivery signed with that key, and a warning for the log', async (_label, key) => {
-		const outcome = await deliver(postRequest(body, { signature: signDelivery('', body) }), SIGNED_ALL, key);
-		expect(outcome).toMatchObject({
-			kind: 'reject',
-			status: 401,
-			message: 'The trigger has no Verification Key, so it cannot verify any delivery',
-		});
-		expect(outcome.kind === 'reject' && outcome.operatorWarning).toContain('holds no Verification Key');
-	});
+	])(
+		'fails closed with %s: 401 even for a delivery signed with that key, and a warning for the log',
+		async (_label, key) => {
+			const outcome = await deliver(
+				postRequest(body, { signature: signDelivery('', body) }),
+				SIGNED_ALL,
+				key,
+			);
+			expect(outcome).toMatchObject({
+				kind: 'reject',
+				status: 401,
+				message: 'The trigger has no Verification Key, so it cannot verify any delivery',
+			});
+			expect(outcome.kind === 'reject' && outcome.operatorWarning).toContain(
+				'holds no Verification Key',
+			);
+		},
+	);
 
 	it('follows the Authentication setting, not whether a key happens to load', async () => {
 		let loads = 0;
@@ -70,47 +88,95 @@ describe('the signature check', () => {
 	});
 
 	// An imported workflow with a typo, or an expression that resolved to something else: only exactly "none" is off.
-	it.each(['verificationkey', '', 'None', 'off', 'false'])('verifies with any Authentication value but exactly "none", such as %p', async (authentication) => {
-		expect(await deliver(postRequest(body), { events: ['*'], authentication }, TEST_KEY)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
-		const signed = await deliver(postRequest(body, { signature: SIGNATURE_VECTORS['deal-signed.json'] }), { events: ['*'], authentication }, TEST_KEY);
-		expect(signed.kind === 'emit' && signed.item.signatureVerified).toBe(true);
-	});
+	it.each(['verificationkey', '', 'None', 'off', 'false'])(
+		'verifies with any Authentication value but exactly "none", such as %p',
+		async (authentication) => {
+			expect(await deliver(postRequest(body), { events: ['*'], authentication }, TEST_KEY)).toEqual(
+				{ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH },
+			);
+			const signed = await deliver(
+				postRequest(body, { signature: SIGNATURE_VECTORS['deal-signed.json'] }),
+				{ events: ['*'], authentication },
+				TEST_KEY,
+			);
+			expect(signed.kind === 'emit' && signed.item.signatureVerified).toBe(true);
+		},
+	);
 
-	it('accepts a delivery signed with any of the credential\'s keys and names it in the item, also for a filtered event', async () => {
-		const credential = { verificationSecret: 'new-key', verificationSecret2: TEST_KEY, verificationSecret3: 'sandbox-key' };
+	it("accepts a delivery signed with any of the credential's keys and names it in the item, also for a filtered event", async () => {
+		const credential = {
+			verificationSecret: 'new-key',
+			verificationSecret2: TEST_KEY,
+			verificationSecret3: 'sandbox-key',
+		};
 		const signedWith = (key: string) => postRequest(body, { signature: signDelivery(key, body) });
-		for (const [key, position] of [['new-key', 1], [TEST_KEY, 2], ['sandbox-key', 3]] as const) {
+		for (const [key, position] of [
+			['new-key', 1],
+			[TEST_KEY, 2],
+			['sandbox-key', 3],
+		] as const) {
 			const outcome = await deliver(signedWith(key), SIGNED_ALL, credential);
-			expect(outcome.kind === 'emit' && [outcome.item.signatureVerified, outcome.item.verifiedWithKey]).toEqual([true, position]);
-			expect(await deliver(signedWith(key), { ...SIGNED_ALL, events: ['account-created'] }, credential)).toEqual({ kind: 'ignore', eventType: 'deal-signed', verifiedWithKey: position });
+			expect(
+				outcome.kind === 'emit' && [outcome.item.signatureVerified, outcome.item.verifiedWithKey],
+			).toEqual([true, position]);
+			expect(
+				await deliver(signedWith(key), { ...SIGNED_ALL, events: ['account-created'] }, credential),
+			).toEqual({ kind: 'ignore', eventType: 'deal-signed', verifiedWithKey: position });
 		}
-		expect(await deliver(signedWith('removed-key'), SIGNED_ALL, credential)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
+		expect(await deliver(signedWith('removed-key'), SIGNED_ALL, credential)).toEqual({
+			kind: 'reject',
+			status: 401,
+			message: SIGNATURE_MISMATCH,
+		});
 	});
 
 	it('refuses everything when every key field is empty, even a delivery signed with the empty key', async () => {
-		const outcome = await deliver(postRequest(body, { signature: signDelivery('', body) }), SIGNED_ALL, { verificationSecret: '', verificationSecret2: '' });
-		expect(outcome).toMatchObject({ kind: 'reject', status: 401, message: 'The trigger has no Verification Key, so it cannot verify any delivery' });
+		const outcome = await deliver(
+			postRequest(body, { signature: signDelivery('', body) }),
+			SIGNED_ALL,
+			{ verificationSecret: '', verificationSecret2: '' },
+		);
+		expect(outcome).toMatchObject({
+			kind: 'reject',
+			status: 401,
+			message: 'The trigger has no Verification Key, so it cannot verify any delivery',
+		});
 	});
 
 	it('runs before the body is parsed, so forged garbage gets 401 rather than 400', async () => {
-		expect(await deliver(postRequest(Buffer.from('{not json')), SIGNED_ALL, TEST_KEY)).toMatchObject({ kind: 'reject', status: 401 });
+		expect(
+			await deliver(postRequest(Buffer.from('{not json')), SIGNED_ALL, TEST_KEY),
+		).toMatchObject({ kind: 'reject', status: 401 });
 	});
 
 	it('refuses an unsigned GET when a key is set', async () => {
 		const payload = body.toString('utf8');
-		expect(await deliver(getRequest({ payload }, 'payload=x'), SIGNED_ALL, TEST_KEY)).toMatchObject({ kind: 'reject', status: 401 });
+		expect(await deliver(getRequest({ payload }, 'payload=x'), SIGNED_ALL, TEST_KEY)).toMatchObject(
+			{ kind: 'reject', status: 401 },
+		);
 	});
 
 	it('never puts the key in an answer', async () => {
-		const outcome = await deliver(postRequest(body, { signature: '0'.repeat(64) }), SIGNED_ALL, TEST_KEY);
+		const outcome = await deliver(
+			postRequest(body, { signature: '0'.repeat(64) }),
+			SIGNED_ALL,
+			TEST_KEY,
+		);
 		expect(JSON.stringify(outcome)).not.toContain(TEST_KEY);
 	});
 
-	it('reports a key that cannot be loaded as a fault of the trigger, not as the sender\'s', async () => {
-		const outcome = await handleDelivery(postRequest(body, { signature: SIGNATURE_VECTORS['deal-signed.json'] }), SIGNED_ALL, async () => {
-			throw new Error('Node does not have any credentials set');
+	it("reports a key that cannot be loaded as a fault of the trigger, not as the sender's", async () => {
+		const outcome = await handleDelivery(
+			postRequest(body, { signature: SIGNATURE_VECTORS['deal-signed.json'] }),
+			SIGNED_ALL,
+			async () => {
+				throw new Error('Node does not have any credentials set');
+			},
+		);
+		expect(outcome).toEqual({
+			kind: 'fault',
+			error: new Error('Node does not have any credentials set'),
 		});
-		expect(outcome).toEqual({ kind: 'fault', error: new Error('Node does not have any credentials set') });
 	});
 });
 
@@ -120,7 +186,9 @@ describe('one grammar per signature', () => {
 
 	it('refuses a bracketed-query GET with a key, even when the raw query string is signed', async () => {
 		const signature = signDelivery(TEST_KEY, Buffer.from(queryString));
-		expect(await deliver(getRequest(query, queryString, undefined, { signature }), SIGNED_ALL, TEST_KEY)).toEqual({
+		expect(
+			await deliver(getRequest(query, queryString, undefined, { signature }), SIGNED_ALL, TEST_KEY),
+		).toEqual({
 			kind: 'reject',
 			status: 401,
 			message:
@@ -130,30 +198,57 @@ describe('one grammar per signature', () => {
 
 	it('so a signed compact JSON body replayed as a query string is refused', async () => {
 		// An attacker-chosen account name that, read as a query string, adds fields of its own.
-		const body = jsonBytes({ event: { type: 'account-updated' }, account: { name: 'x&event[type]=deal-signed&deal[id]=free' } });
+		const body = jsonBytes({
+			event: { type: 'account-updated' },
+			account: { name: 'x&event[type]=deal-signed&deal[id]=free' },
+		});
 		const replayed = body.toString('utf8');
-		const parsedByN8n = { '{"event":{"type":"account-updated"},"account":{"name":"x': '', event: { type: 'deal-signed' }, deal: { id: 'free' } };
-		const outcome = await deliver(getRequest(parsedByN8n, replayed, undefined, { signature: signDelivery(TEST_KEY, body) }), SIGNED_ALL, TEST_KEY);
+		const parsedByN8n = {
+			'{"event":{"type":"account-updated"},"account":{"name":"x': '',
+			event: { type: 'deal-signed' },
+			deal: { id: 'free' },
+		};
+		const outcome = await deliver(
+			getRequest(parsedByN8n, replayed, undefined, { signature: signDelivery(TEST_KEY, body) }),
+			SIGNED_ALL,
+			TEST_KEY,
+		);
 		expect(outcome).toMatchObject({ kind: 'reject', status: 401 });
 	});
 
 	it('accepts the bracketed query without a key, where nothing claims to be verified', async () => {
-		expect(await emittedItem(deliver(getRequest(query, queryString)))).toMatchObject({ accountId: 'a-1', signatureVerified: false });
+		expect(await emittedItem(deliver(getRequest(query, queryString)))).toMatchObject({
+			accountId: 'a-1',
+			signatureVerified: false,
+		});
 	});
 });
 
 describe('the event filter', () => {
-	it.each(REVOPS_EVENTS.map((event) => event.type))('emits %s only when it is selected', async (type) => {
-		const body = fixtureBytes(type);
-		const others = REVOPS_EVENTS.map((event) => event.type).filter((other) => other !== type);
-		expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: [type] })).kind).toBe('emit');
-		expect(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: others })).toEqual({ kind: 'ignore', eventType: type, verifiedWithKey: null });
-	});
+	it.each(REVOPS_EVENTS.map((event) => event.type))(
+		'emits %s only when it is selected',
+		async (type) => {
+			const body = fixtureBytes(type);
+			const others = REVOPS_EVENTS.map((event) => event.type).filter((other) => other !== type);
+			expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: [type] })).kind).toBe(
+				'emit',
+			);
+			expect(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: others })).toEqual({
+				kind: 'ignore',
+				eventType: type,
+				verifiedWithKey: null,
+			});
+		},
+	);
 
 	it('filters on the inferred type when event.type is missing', async () => {
 		const body = fixtureBytes('deal-signed-jpy-body-wrapped');
-		expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['deal-signed'] })).kind).toBe('emit');
-		expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['deal-updated'] })).kind).toBe('ignore');
+		expect(
+			(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['deal-signed'] })).kind,
+		).toBe('emit');
+		expect(
+			(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['deal-updated'] })).kind,
+		).toBe('ignore');
 	});
 
 	it('passes an unknown event type through only when listening to all events', async () => {
@@ -163,7 +258,12 @@ describe('the event filter', () => {
 			objectType: 'deal',
 			eventTypeInferred: false,
 		});
-		expect(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: REVOPS_EVENTS.map((e) => e.type) })).toEqual({
+		expect(
+			await deliver(postRequest(body), {
+				...UNSIGNED_ALL,
+				events: REVOPS_EVENTS.map((e) => e.type),
+			}),
+		).toEqual({
 			kind: 'ignore',
 			eventType: 'deal-archived',
 			verifiedWithKey: null,
@@ -174,9 +274,13 @@ describe('the event filter', () => {
 		const build = jest.spyOn(normalise, 'toItem');
 		try {
 			const body = fixtureBytes('deal-signed');
-			expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['account-created'] })).kind).toBe('ignore');
+			expect(
+				(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['account-created'] })).kind,
+			).toBe('ignore');
 			expect(build).not.toHaveBeenCalled();
-			expect((await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['deal-signed'] })).kind).toBe('emit');
+			expect(
+				(await deliver(postRequest(body), { ...UNSIGNED_ALL, events: ['deal-signed'] })).kind,
+			).toBe('emit');
 			expect(build).toHaveBeenCalledTimes(1);
 		} finally {
 			build.mockRestore();
@@ -184,17 +288,35 @@ describe('the event filter', () => {
 	});
 
 	it('starts nothing when no event is selected', async () => {
-		expect((await deliver(postRequest(fixtureBytes('deal-signed')), { ...UNSIGNED_ALL, events: [] })).kind).toBe('ignore');
+		expect(
+			(await deliver(postRequest(fixtureBytes('deal-signed')), { ...UNSIGNED_ALL, events: [] }))
+				.kind,
+		).toBe('ignore');
 	});
 
 	it('runs after the signature check, so only a signed delivery of an unselected type is acknowledged (SECURITY.md)', async () => {
 		const body = fixtureBytes('account-created');
-		const onlyDeals: TriggerSettings = { events: ['deal-signed'], authentication: 'verificationKey' };
+		const onlyDeals: TriggerSettings = {
+			events: ['deal-signed'],
+			authentication: 'verificationKey',
+		};
 		const forged = postRequest(body, { signature: '0'.repeat(64) });
-		expect(await deliver(postRequest(body), onlyDeals, TEST_KEY)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
-		expect(await deliver(forged, onlyDeals, TEST_KEY)).toEqual({ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH });
+		expect(await deliver(postRequest(body), onlyDeals, TEST_KEY)).toEqual({
+			kind: 'reject',
+			status: 401,
+			message: SIGNATURE_MISMATCH,
+		});
+		expect(await deliver(forged, onlyDeals, TEST_KEY)).toEqual({
+			kind: 'reject',
+			status: 401,
+			message: SIGNATURE_MISMATCH,
+		});
 		const signed = postRequest(body, { signature: SIGNATURE_VECTORS['account-created.json'] });
-		expect(await deliver(signed, onlyDeals, TEST_KEY)).toEqual({ kind: 'ignore', eventType: 'account-created', verifiedWithKey: 1 });
+		expect(await deliver(signed, onlyDeals, TEST_KEY)).toEqual({
+			kind: 'ignore',
+			eventType: 'account-created',
+			verifiedWithKey: 1,
+		});
 	});
 });
 
@@ -208,8 +330,15 @@ describe('envelope quirks from the contract', () => {
 		['account', 'pending', 'account-updated'],
 		['account', undefined, 'account-updated'],
 	])('infers a missing event.type from a %s with status %s as %s', async (object, status, type) => {
-		const body = jsonBytes({ event: { id: 'e-1' }, [object]: { id: 'd-1', ...(status === undefined ? {} : { status }) } });
-		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({ eventType: type, eventTypeInferred: true, objectType: object });
+		const body = jsonBytes({
+			event: { id: 'e-1' },
+			[object]: { id: 'd-1', ...(status === undefined ? {} : { status }) },
+		});
+		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({
+			eventType: type,
+			eventTypeInferred: true,
+			objectType: object,
+		});
 	});
 
 	it.each([
@@ -221,7 +350,10 @@ describe('envelope quirks from the contract', () => {
 		['null', null, null],
 		['an empty string', '', null],
 	])('reads event.time given as %s', async (_label, time, iso) => {
-		const body = jsonBytes({ event: { id: 'e-1', type: 'deal-updated', time }, deal: { id: 'd-1' } });
+		const body = jsonBytes({
+			event: { id: 'e-1', type: 'deal-updated', time },
+			deal: { id: 'd-1' },
+		});
 		const item = await emittedItem(deliver(postRequest(body)));
 		expect([item.eventTime, item.warnings]).toEqual([iso, []]);
 	});
@@ -241,7 +373,12 @@ describe('envelope quirks from the contract', () => {
 	it('passes unknown fields through untouched at every level', async () => {
 		const envelope = {
 			event: { id: 'e-1', type: 'deal-signed', source: 'api', nested: { a: [1, { b: null }] } },
-			deal: { id: 'd-1', status: 'signed', custom_field: { x: 1 }, skus: [{ id: 's', extra: true }] },
+			deal: {
+				id: 'd-1',
+				status: 'signed',
+				custom_field: { x: 1 },
+				skus: [{ id: 's', extra: true }],
+			},
 			delivered_by: 'revops',
 		};
 		const item = await emittedItem(deliver(postRequest(jsonBytes(envelope))));
@@ -252,40 +389,74 @@ describe('envelope quirks from the contract', () => {
 	it('treats a feature flag without "enabled" as disabled', async () => {
 		const body = jsonBytes({
 			event: { type: 'deal-signed', id: 'e' },
-			deal: { feature_flags: [{ name: 'a', enabled: true }, { name: 'b' }, { name: 'c', enabled: false }] },
+			deal: {
+				feature_flags: [{ name: 'a', enabled: true }, { name: 'b' }, { name: 'c', enabled: false }],
+			},
 		});
 		expect((await emittedItem(deliver(postRequest(body)))).enabledFeatureFlags).toEqual(['a']);
 	});
 
 	it('gives a term without a value null', async () => {
-		const body = jsonBytes({ event: { type: 'deal-signed', id: 'e' }, deal: { terms: [{ friendly_name: 'PO' }] } });
+		const body = jsonBytes({
+			event: { type: 'deal-signed', id: 'e' },
+			deal: { terms: [{ friendly_name: 'PO' }] },
+		});
 		expect((await emittedItem(deliver(postRequest(body)))).terms).toEqual({ PO: null });
 	});
 
 	it('uses the object that event.type names when both are present', async () => {
-		const body = jsonBytes({ event: { type: 'account-updated', id: 'e' }, deal: { id: 'd' }, account: { account_id: 'a' } });
-		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({ objectType: 'account', accountId: 'a' });
+		const body = jsonBytes({
+			event: { type: 'account-updated', id: 'e' },
+			deal: { id: 'd' },
+			account: { account_id: 'a' },
+		});
+		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({
+			objectType: 'account',
+			accountId: 'a',
+		});
 	});
 });
 
 describe('de-duplication keys', () => {
-	const bodies = ['deal-created', 'deal-updated', 'deal-signed', 'deal-active', 'account-created', 'account-updated', 'account-deleted'];
+	const bodies = [
+		'deal-created',
+		'deal-updated',
+		'deal-signed',
+		'deal-active',
+		'account-created',
+		'account-updated',
+		'account-deleted',
+	];
 
 	it('is the same for identical bodies (retries) and differs between events', async () => {
-		const keys = await Promise.all(bodies.map(async (name) => (await emittedItem(deliver(postRequest(fixtureBytes(name))))).dedupeKey));
+		const keys = await Promise.all(
+			bodies.map(
+				async (name) => (await emittedItem(deliver(postRequest(fixtureBytes(name))))).dedupeKey,
+			),
+		);
 		expect(new Set(keys).size).toBe(bodies.length);
-		const again = await Promise.all(bodies.map(async (name) => (await emittedItem(deliver(postRequest(fixtureBytes(name))))).dedupeKey));
+		const again = await Promise.all(
+			bodies.map(
+				async (name) => (await emittedItem(deliver(postRequest(fixtureBytes(name))))).dedupeKey,
+			),
+		);
 		expect(again).toEqual(keys);
 	});
 
 	it('keeps events that share an id apart by their type', async () => {
 		const updated = jsonBytes({ event: { id: 'same', type: 'deal-updated' }, deal: { id: 'd' } });
 		const signed = jsonBytes({ event: { id: 'same', type: 'deal-signed' }, deal: { id: 'd' } });
-		expect((await emittedItem(deliver(postRequest(updated)))).dedupeKey).not.toBe((await emittedItem(deliver(postRequest(signed)))).dedupeKey);
+		expect((await emittedItem(deliver(postRequest(updated)))).dedupeKey).not.toBe(
+			(await emittedItem(deliver(postRequest(signed)))).dedupeKey,
+		);
 	});
 
 	it('ignores event.hash, so two events that share one but differ in time keep apart', async () => {
-		const at = (time: number) => jsonBytes({ event: { type: 'account-updated', time, hash: 'a'.repeat(64) }, account: { account_id: 'a' } });
+		const at = (time: number) =>
+			jsonBytes({
+				event: { type: 'account-updated', time, hash: 'a'.repeat(64) },
+				account: { account_id: 'a' },
+			});
 		const first = await emittedItem(deliver(postRequest(at(1715703605))));
 		const second = await emittedItem(deliver(postRequest(at(1715703999))));
 		expect(first.dedupeKey).toBe(`account-updated:sha256:${sha256(at(1715703605))}`);
@@ -294,33 +465,62 @@ describe('de-duplication keys', () => {
 
 	it('reads a numeric event.id as its text', async () => {
 		const body = jsonBytes({ event: { id: 42, type: 'deal-updated' }, deal: { id: 'd' } });
-		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({ eventId: '42', dedupeKey: 'deal-updated:id:42', warnings: [] });
+		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({
+			eventId: '42',
+			dedupeKey: 'deal-updated:id:42',
+			warnings: [],
+		});
 	});
 
 	// JSON.parse reads all three as 9007199254740992: the ids stay as they were sent.
-	it.each(['9007199254740991', '9007199254740992', '9007199254740993', '18446744073709551617'])('keeps the digits of numeric event.id %s, on either side of 2^53', async (id) => {
-		const body = Buffer.from(`{"event":{"id":${id},"type":"deal-updated"},"deal":{"id":"d","account_id":${id}}}`);
-		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({ eventId: id, accountId: id, dedupeKey: `deal-updated:id:${id}`, warnings: [] });
-	});
+	it.each(['9007199254740991', '9007199254740992', '9007199254740993', '18446744073709551617'])(
+		'keeps the digits of numeric event.id %s, on either side of 2^53',
+		async (id) => {
+			const body = Buffer.from(
+				`{"event":{"id":${id},"type":"deal-updated"},"deal":{"id":"d","account_id":${id}}}`,
+			);
+			expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({
+				eventId: id,
+				accountId: id,
+				dedupeKey: `deal-updated:id:${id}`,
+				warnings: [],
+			});
+		},
+	);
 
 	it('gives events whose numeric ids differ only past 2^53 different keys', async () => {
-		const keyOf = async (id: string) => (await emittedItem(deliver(postRequest(Buffer.from(`{"event":{"id":${id},"type":"deal-signed"},"deal":{}}`))))).dedupeKey;
+		const keyOf = async (id: string) =>
+			(
+				await emittedItem(
+					deliver(
+						postRequest(Buffer.from(`{"event":{"id":${id},"type":"deal-signed"},"deal":{}}`)),
+					),
+				)
+			).dedupeKey;
 		expect(await keyOf('9007199254740993')).not.toBe(await keyOf('9007199254740992'));
 	});
 
 	it('falls back to the body hash, with a warning, when the body does not say which digits an id had', async () => {
 		// Two different numbers that parse to one double: the id cannot be told from the other one.
-		const body = Buffer.from('{"event":{"id":9007199254740993,"type":"deal-signed"},"deal":{"terms":[{"friendly_name":"PO","value":9007199254740992}]}}');
+		const body = Buffer.from(
+			'{"event":{"id":9007199254740993,"type":"deal-signed"},"deal":{"terms":[{"friendly_name":"PO","value":9007199254740992}]}}',
+		);
 		const item = await emittedItem(deliver(postRequest(body)));
-		expect(item).toMatchObject({ eventId: null, dedupeKey: `deal-signed:sha256:${sha256(body)}`, terms: { PO: null } });
+		expect(item).toMatchObject({
+			eventId: null,
+			dedupeKey: `deal-signed:sha256:${sha256(body)}`,
+			terms: { PO: null },
+		});
 		expect(item.warnings).toEqual([
 			'event.id: the JSON number has more digits than can be read exactly; RevOps should send it as text',
 			'deal.terms[0].value: the JSON number has more digits than can be read exactly; RevOps should send it as text',
 		]);
 	});
 
-	it('keeps an unknown event type from forging another event\'s key through the separator', async () => {
-		const keyOf = async (type: string, id: string) => (await emittedItem(deliver(postRequest(jsonBytes({ event: { id, type }, deal: {} }))))).dedupeKey;
+	it("keeps an unknown event type from forging another event's key through the separator", async () => {
+		const keyOf = async (type: string, id: string) =>
+			(await emittedItem(deliver(postRequest(jsonBytes({ event: { id, type }, deal: {} })))))
+				.dedupeKey;
 		expect(await keyOf('x:id:1', '2')).toBe('x%3Aid%3A1:id:2');
 		expect(await keyOf('x', '1:id:2')).toBe('x:id:1:id:2');
 	});
@@ -329,21 +529,39 @@ describe('de-duplication keys', () => {
 describe('bounded items', () => {
 	it(`lists the first ${MAX_LISTED_WARNINGS} warnings and counts the rest`, async () => {
 		const flags = Array.from({ length: 5000 }, () => ({ enabled: 'maybe' }));
-		const item = await emittedItem(deliver(postRequest(jsonBytes({ event: { type: 'deal-signed' }, deal: { feature_flags: flags } }))));
+		const item = await emittedItem(
+			deliver(
+				postRequest(jsonBytes({ event: { type: 'deal-signed' }, deal: { feature_flags: flags } })),
+			),
+		);
 		const warnings = item.warnings as string[];
 		expect(warnings).toHaveLength(MAX_LISTED_WARNINGS + 1);
-		expect(warnings[0]).toBe('deal.feature_flags[0].enabled: expected true or false, got text in another format; read as off');
-		expect(warnings[MAX_LISTED_WARNINGS]).toBe(`... and ${5000 - MAX_LISTED_WARNINGS} more warnings like these, not listed`);
+		expect(warnings[0]).toBe(
+			'deal.feature_flags[0].enabled: expected true or false, got text in another format; read as off',
+		);
+		expect(warnings[MAX_LISTED_WARNINGS]).toBe(
+			`... and ${5000 - MAX_LISTED_WARNINGS} more warnings like these, not listed`,
+		);
 	});
 
 	it(`keeps the first ${MAX_SUMMARY_ENTRIES} enabled flags and terms, and says so`, async () => {
 		const count = MAX_SUMMARY_ENTRIES + 5;
 		const deal = {
-			feature_flags: Array.from({ length: count }, (_, index) => ({ name: `f${index}`, enabled: true })),
-			terms: Array.from({ length: count }, (_, index) => ({ friendly_name: `t${index}`, value: 'v' })),
+			feature_flags: Array.from({ length: count }, (_, index) => ({
+				name: `f${index}`,
+				enabled: true,
+			})),
+			terms: Array.from({ length: count }, (_, index) => ({
+				friendly_name: `t${index}`,
+				value: 'v',
+			})),
 		};
-		const item = await emittedItem(deliver(postRequest(jsonBytes({ event: { type: 'deal-signed' }, deal }))));
-		expect(item.enabledFeatureFlags).toEqual(deal.feature_flags.slice(0, MAX_SUMMARY_ENTRIES).map((flag) => flag.name));
+		const item = await emittedItem(
+			deliver(postRequest(jsonBytes({ event: { type: 'deal-signed' }, deal }))),
+		);
+		expect(item.enabledFeatureFlags).toEqual(
+			deal.feature_flags.slice(0, MAX_SUMMARY_ENTRIES).map((flag) => flag.name),
+		);
 		expect(Object.keys(item.terms as object)).toHaveLength(MAX_SUMMARY_ENTRIES);
 		expect(item.warnings).toEqual([
 			`deal.feature_flags: ${count} enabled flags; enabledFeatureFlags lists the first ${MAX_SUMMARY_ENTRIES}`,
@@ -356,24 +574,38 @@ describe('bounded items', () => {
 describe('GET deliveries', () => {
 	const dealSigned = fixtureBytes('deal-signed').toString('utf8');
 
-	it.each(['payload', 'body', 'data'])('reads the envelope from the "%s" query parameter', async (name) => {
-		expect(await emittedItem(deliver(getRequest({ [name]: dealSigned }, `${name}=...`)))).toEqual(expectedItem('deal-signed', false));
-	});
+	it.each(['payload', 'body', 'data'])(
+		'reads the envelope from the "%s" query parameter',
+		async (name) => {
+			expect(await emittedItem(deliver(getRequest({ [name]: dealSigned }, `${name}=...`)))).toEqual(
+				expectedItem('deal-signed', false),
+			);
+		},
+	);
 
 	it('verifies a signed GET over the payload parameter', async () => {
-		const request = getRequest({ payload: dealSigned }, 'payload=...', undefined, { signature: SIGNATURE_VECTORS['deal-signed.json'] });
-		expect(await emittedItem(deliver(request, SIGNED_ALL, TEST_KEY))).toEqual(expectedItem('deal-signed', true));
+		const request = getRequest({ payload: dealSigned }, 'payload=...', undefined, {
+			signature: SIGNATURE_VECTORS['deal-signed.json'],
+		});
+		expect(await emittedItem(deliver(request, SIGNED_ALL, TEST_KEY))).toEqual(
+			expectedItem('deal-signed', true),
+		);
 	});
 
 	it('prefers a non-empty body over the query', async () => {
-		const item = await emittedItem(deliver(getRequest({ payload: 'ignored' }, 'payload=ignored', fixtureBytes('account-created'))));
+		const item = await emittedItem(
+			deliver(
+				getRequest({ payload: 'ignored' }, 'payload=ignored', fixtureBytes('account-created')),
+			),
+		);
 		expect(item.eventType).toBe('account-created');
 	});
 
 	it('reads bracketed query keys as the envelope, with every value a string', async () => {
-		const queryString = 'event[id]=e-9&event[type]=deal-signed&event[time]=1715703605&deal[id]=d-9&deal[status]=signed'
-			+ '&deal[net_price]=44400.00&deal[net_price_currency]=USD&deal[net_price_precision]=2'
-			+ '&deal[feature_flags][0][name]=sso&deal[feature_flags][0][enabled]=true&deal[feature_flags][1][name]=x&deal[feature_flags][1][enabled]=false';
+		const queryString =
+			'event[id]=e-9&event[type]=deal-signed&event[time]=1715703605&deal[id]=d-9&deal[status]=signed' +
+			'&deal[net_price]=44400.00&deal[net_price_currency]=USD&deal[net_price_precision]=2' +
+			'&deal[feature_flags][0][name]=sso&deal[feature_flags][0][enabled]=true&deal[feature_flags][1][name]=x&deal[feature_flags][1][enabled]=false';
 		const query = {
 			event: { id: 'e-9', type: 'deal-signed', time: '1715703605' },
 			deal: {
@@ -401,7 +633,9 @@ describe('GET deliveries', () => {
 	});
 
 	it('reads a list that n8n turned into an object keyed by index (more than 20 entries)', async () => {
-		const flags = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [String(i), { name: `f${i}`, enabled: 'true' }]));
+		const flags = Object.fromEntries(
+			Array.from({ length: 25 }, (_, i) => [String(i), { name: `f${i}`, enabled: 'true' }]),
+		);
 		const query = { event: { type: 'deal-signed', id: 'e' }, deal: { feature_flags: flags } };
 		const item = await emittedItem(deliver(getRequest(query, 'event[type]=deal-signed')));
 		expect(item.enabledFeatureFlags).toEqual(Array.from({ length: 25 }, (_, i) => `f${i}`));
@@ -411,7 +645,8 @@ describe('GET deliveries', () => {
 		expect(await deliver(getRequest({}, ''))).toEqual({
 			kind: 'reject',
 			status: 400,
-			message: 'The GET request carries no event: send the JSON envelope as the body or in a "payload" query parameter',
+			message:
+				'The GET request carries no event: send the JSON envelope as the body or in a "payload" query parameter',
 		});
 	});
 });
@@ -431,7 +666,11 @@ describe('sender checks', () => {
 				return [{ position: 1, key: TEST_KEY }];
 			},
 		);
-		expect(outcome).toEqual({ kind: 'reject', status: 403, message: "This address is not in the trigger's IP allowlist" });
+		expect(outcome).toEqual({
+			kind: 'reject',
+			status: 403,
+			message: "This address is not in the trigger's IP allowlist",
+		});
 		expect(loads).toBe(0);
 	});
 
@@ -439,28 +678,59 @@ describe('sender checks', () => {
 		expect((await deliver(postRequest(body, { clientIp }), allowlist)).kind).toBe('emit');
 	});
 
-	it.each([' ', ', ,', ','])('allows any address when the allowlist lists no address (%p), as activation does', async (ipAllowlist) => {
-		expect((await deliver(postRequest(body, { clientIp: '198.51.100.4' }), { ...UNSIGNED_ALL, ipAllowlist })).kind).toBe('emit');
-	});
+	it.each([' ', ', ,', ','])(
+		'allows any address when the allowlist lists no address (%p), as activation does',
+		async (ipAllowlist) => {
+			expect(
+				(
+					await deliver(postRequest(body, { clientIp: '198.51.100.4' }), {
+						...UNSIGNED_ALL,
+						ipAllowlist,
+					})
+				).kind,
+			).toBe('emit');
+		},
+	);
 
 	it('refuses every address when every entry is invalid', async () => {
-		expect(await deliver(postRequest(body, { clientIp: '198.51.100.4' }), { ...UNSIGNED_ALL, ipAllowlist: 'office, home' })).toMatchObject({ kind: 'reject', status: 403 });
+		expect(
+			await deliver(postRequest(body, { clientIp: '198.51.100.4' }), {
+				...UNSIGNED_ALL,
+				ipAllowlist: 'office, home',
+			}),
+		).toMatchObject({ kind: 'reject', status: 403 });
 	});
 
 	it('matches a client address with an IPv6 zone', async () => {
-		expect((await deliver(postRequest(body, { clientIp: 'fe80::1%eth0' }), { ...UNSIGNED_ALL, ipAllowlist: 'fe80::/10' })).kind).toBe('emit');
+		expect(
+			(
+				await deliver(postRequest(body, { clientIp: 'fe80::1%eth0' }), {
+					...UNSIGNED_ALL,
+					ipAllowlist: 'fe80::/10',
+				})
+			).kind,
+		).toBe('emit');
 	});
 
 	it('refuses events older than the age limit, and accepts younger ones', async () => {
 		const atAge = (minutes: number) =>
-			deliver(postRequest(body, { receivedAt: signedAt + minutes * 60_000 }), { ...UNSIGNED_ALL, maxEventAgeMinutes: 60 });
+			deliver(postRequest(body, { receivedAt: signedAt + minutes * 60_000 }), {
+				...UNSIGNED_ALL,
+				maxEventAgeMinutes: 60,
+			});
 		expect((await atAge(59)).kind).toBe('emit');
-		expect(await atAge(61)).toEqual({ kind: 'reject', status: 403, message: 'The event is older than the 60 minutes this trigger accepts' });
+		expect(await atAge(61)).toEqual({
+			kind: 'reject',
+			status: 403,
+			message: 'The event is older than the 60 minutes this trigger accepts',
+		});
 	});
 
 	it('acknowledges an old event the user does not listen to instead of refusing it, so it is not retried', async () => {
 		const old = postRequest(body, { receivedAt: signedAt + 600 * 60_000 });
-		expect(await deliver(old, { ...UNSIGNED_ALL, events: ['account-created'], maxEventAgeMinutes: 60 })).toEqual({
+		expect(
+			await deliver(old, { ...UNSIGNED_ALL, events: ['account-created'], maxEventAgeMinutes: 60 }),
+		).toEqual({
 			kind: 'ignore',
 			eventType: 'deal-signed',
 			verifiedWithKey: null,
@@ -471,7 +741,12 @@ describe('sender checks', () => {
 		['no time', { id: 'e', type: 'deal-signed' }],
 		['a time it cannot read', { id: 'e', type: 'deal-signed', time: 'yesterday' }],
 	])('refuses an event with %s when an age limit is set', async (_label, event) => {
-		expect(await deliver(postRequest(jsonBytes({ event, deal: {} })), { ...UNSIGNED_ALL, maxEventAgeMinutes: 60 })).toEqual({
+		expect(
+			await deliver(postRequest(jsonBytes({ event, deal: {} })), {
+				...UNSIGNED_ALL,
+				maxEventAgeMinutes: 60,
+			}),
+		).toEqual({
 			kind: 'reject',
 			status: 403,
 			message: 'The event has no usable "event.time", so its age cannot be checked',

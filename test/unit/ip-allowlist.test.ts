@@ -68,7 +68,9 @@ describe('IP allowlist', () => {
 		});
 
 		it('reports a prefix over 128 as invalid', () => {
-			expect(parseIpAllowlist('::ffff:203.0.113.0/129').invalid).toEqual(['::ffff:203.0.113.0/129']);
+			expect(parseIpAllowlist('::ffff:203.0.113.0/129').invalid).toEqual([
+				'::ffff:203.0.113.0/129',
+			]);
 		});
 	});
 
@@ -121,12 +123,15 @@ describe('IP allowlist', () => {
 		expect(parseIpAllowlist(`127.0.0.1, ${entry}`).invalid).toEqual([entry]);
 	});
 
-	it.each(['', '   ', ' , ', ', ,', ',,,'])('treats %p as no entries, which allows any address', (text) => {
-		const empty = parseIpAllowlist(text);
-		expect(empty).toEqual({ ranges: [], invalid: [], allowsAny: true });
-		expect(isIpAllowed(empty, '203.0.113.7')).toBe(true);
-		expect(isIpAllowed(empty, '2001:db8::1')).toBe(true);
-	});
+	it.each(['', '   ', ' , ', ', ,', ',,,'])(
+		'treats %p as no entries, which allows any address',
+		(text) => {
+			const empty = parseIpAllowlist(text);
+			expect(empty).toEqual({ ranges: [], invalid: [], allowsAny: true });
+			expect(isIpAllowed(empty, '203.0.113.7')).toBe(true);
+			expect(isIpAllowed(empty, '2001:db8::1')).toBe(true);
+		},
+	);
 
 	it('does not allow any address when it has entries', () => {
 		expect(list.allowsAny).toBe(false);
@@ -134,7 +139,11 @@ describe('IP allowlist', () => {
 
 	it('refuses every address when every entry is invalid', () => {
 		const allInvalid = parseIpAllowlist('example.com, , 300.1.1.1');
-		expect(allInvalid).toEqual({ ranges: [], invalid: ['example.com', '300.1.1.1'], allowsAny: false });
+		expect(allInvalid).toEqual({
+			ranges: [],
+			invalid: ['example.com', '300.1.1.1'],
+			allowsAny: false,
+		});
 		for (const ip of ['203.0.113.7', '::ffff:203.0.113.7', '2001:db8::1', '::1', undefined]) {
 			expect(isIpAllowed(allInvalid, ip)).toBe(false);
 		}

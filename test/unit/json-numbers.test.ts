@@ -24,10 +24,15 @@ describe('plainDecimal', () => {
 });
 
 describe('JsonNumbers', () => {
-	const numbersOf = (json: string) => ({ numbers: new JsonNumbers(json), parsed: JSON.parse(json) as Record<string, number> });
+	const numbersOf = (json: string) => ({
+		numbers: new JsonNumbers(json),
+		parsed: JSON.parse(json) as Record<string, number>,
+	});
 
 	it('gives the digits that were sent for numbers JSON parsing rounds', () => {
-		const { numbers, parsed } = numbersOf('{"id":9007199254740993,"big":18446744073709551617,"fine":0.30000000000000001}');
+		const { numbers, parsed } = numbersOf(
+			'{"id":9007199254740993,"big":18446744073709551617,"fine":0.30000000000000001}',
+		);
 		expect(numbers.textOf(parsed.id)).toBe('9007199254740993');
 		expect(numbers.textOf(parsed.big)).toBe('18446744073709551617');
 		expect(numbers.textOf(parsed.fine)).toBe('0.30000000000000001');
@@ -35,13 +40,24 @@ describe('JsonNumbers', () => {
 
 	it('gives exact numbers as their value, and ignores digits inside strings', () => {
 		const { numbers, parsed } = numbersOf('{"a":44400.5,"b":"9007199254740993","c":-7,"d":1e3}');
-		expect([numbers.textOf(parsed.a), numbers.textOf(parsed.c), numbers.textOf(parsed.d)]).toEqual(['44400.5', '-7', '1000']);
+		expect([numbers.textOf(parsed.a), numbers.textOf(parsed.c), numbers.textOf(parsed.d)]).toEqual([
+			'44400.5',
+			'-7',
+			'1000',
+		]);
 		expect(numbers.textOf(9007199254740992)).toBe('9007199254740992');
 	});
 
 	it('gives null when two different numbers of the body parse to the same value', () => {
-		const { numbers, parsed } = numbersOf('{"a":9007199254740993,"b":9007199254740992,"c":0.3,"d":0.30000000000000001}');
-		expect([numbers.textOf(parsed.a), numbers.textOf(parsed.b), numbers.textOf(parsed.c), numbers.textOf(parsed.d)]).toEqual([null, null, null, null]);
+		const { numbers, parsed } = numbersOf(
+			'{"a":9007199254740993,"b":9007199254740992,"c":0.3,"d":0.30000000000000001}',
+		);
+		expect([
+			numbers.textOf(parsed.a),
+			numbers.textOf(parsed.b),
+			numbers.textOf(parsed.c),
+			numbers.textOf(parsed.d),
+		]).toEqual([null, null, null, null]);
 	});
 
 	it('gives null for a rounded number whose text is too long to write out', () => {

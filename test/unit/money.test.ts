@@ -9,20 +9,26 @@ import { deliver, emittedItem, postRequest } from '../support/requests';
 
 /** Reads an amount given as a string, or as a JSON number written exactly as `amount` (a string starting with `#`). */
 const read = (amount: unknown, currency: unknown) => {
-	const numberText = typeof amount === 'string' && amount.startsWith('#') ? amount.slice(1) : undefined;
+	const numberText =
+		typeof amount === 'string' && amount.startsWith('#') ? amount.slice(1) : undefined;
 	const json = numberText === undefined ? '' : `{"amount":${numberText}}`;
 	const reading = new Reading(new JsonNumbers(json));
 	const value = numberText === undefined ? amount : (JSON.parse(json) as { amount: number }).amount;
 	return { money: readMoney(value, currency, 'price', reading), warnings: reading.warnings() };
 };
-const money = (amount: string, currency: string | null, precision: number | null, minorUnits: number | null) => ({
+const money = (
+	amount: string,
+	currency: string | null,
+	precision: number | null,
+	minorUnits: number | null,
+) => ({
 	amount,
 	currency,
 	precision,
 	minorUnits,
 });
 
-describe('readMoney: counts every amount in its currency\'s ISO 4217 minor unit', () => {
+describe("readMoney: counts every amount in its currency's ISO 4217 minor unit", () => {
 	it.each([
 		['44400.00', 'USD', money('44400.00', 'USD', 2, 4440000)],
 		['44400', 'USD', money('44400.00', 'USD', 2, 4440000)],
@@ -57,15 +63,69 @@ describe('readMoney: counts every amount in its currency\'s ISO 4217 minor unit'
 
 describe('readMoney: what it cannot count exactly', () => {
 	it.each([
-		['no currency', '19.99', null, money('19.99', null, null, null), 'price: no currency, so the amount has no minor unit to count in'],
-		['a code that is not ISO 4217', '19.99', 'XYZ', money('19.99', 'XYZ', null, null), 'price_currency: "XYZ" is not an ISO 4217 currency with a minor unit, so the amount is not counted in minor units'],
-		['gold, which has no minor unit', '2', 'XAU', money('2', 'XAU', null, null), 'price_currency: "XAU" is not an ISO 4217 currency with a minor unit, so the amount is not counted in minor units'],
-		['a fraction of a cent', '0.125', 'USD', money('0.125', 'USD', 2, null), 'price: 0.125 has a fraction of the smallest unit of USD (2 decimal places), so it has no exact minor units'],
-		['a fraction of a yen, written as RevOps wrote it', '00100.50', 'JPY', money('00100.50', 'JPY', 0, null), 'price: 00100.50 has a fraction of the smallest unit of JPY (0 decimal places), so it has no exact minor units'],
-		['minor units past the safe integer range', '123456789012345678.99', 'USD', money('123456789012345678.99', 'USD', 2, null), 'price: 123456789012345678.99 is too large to count in minor units exactly'],
-		['one cent past the safe integer range', '90071992547409.92', 'USD', money('90071992547409.92', 'USD', 2, null), 'price: 90071992547409.92 is too large to count in minor units exactly'],
-		['a JSON number past 2^53 as written', '#9007199254740993', 'JPY', money('9007199254740993', 'JPY', 0, null), 'price: 9007199254740993 is too large to count in minor units exactly'],
-		['a JSON number JSON parsing would round to 0.3', '#0.300000000000000001', 'USD', money('0.300000000000000001', 'USD', 2, null), 'price: 0.300000000000000001 has a fraction of the smallest unit of USD (2 decimal places), so it has no exact minor units'],
+		[
+			'no currency',
+			'19.99',
+			null,
+			money('19.99', null, null, null),
+			'price: no currency, so the amount has no minor unit to count in',
+		],
+		[
+			'a code that is not ISO 4217',
+			'19.99',
+			'XYZ',
+			money('19.99', 'XYZ', null, null),
+			'price_currency: "XYZ" is not an ISO 4217 currency with a minor unit, so the amount is not counted in minor units',
+		],
+		[
+			'gold, which has no minor unit',
+			'2',
+			'XAU',
+			money('2', 'XAU', null, null),
+			'price_currency: "XAU" is not an ISO 4217 currency with a minor unit, so the amount is not counted in minor units',
+		],
+		[
+			'a fraction of a cent',
+			'0.125',
+			'USD',
+			money('0.125', 'USD', 2, null),
+			'price: 0.125 has a fraction of the smallest unit of USD (2 decimal places), so it has no exact minor units',
+		],
+		[
+			'a fraction of a yen, written as RevOps wrote it',
+			'00100.50',
+			'JPY',
+			money('00100.50', 'JPY', 0, null),
+			'price: 00100.50 has a fraction of the smallest unit of JPY (0 decimal places), so it has no exact minor units',
+		],
+		[
+			'minor units past the safe integer range',
+			'123456789012345678.99',
+			'USD',
+			money('123456789012345678.99', 'USD', 2, null),
+			'price: 123456789012345678.99 is too large to count in minor units exactly',
+		],
+		[
+			'one cent past the safe integer range',
+			'90071992547409.92',
+			'USD',
+			money('90071992547409.92', 'USD', 2, null),
+			'price: 90071992547409.92 is too large to count in minor units exactly',
+		],
+		[
+			'a JSON number past 2^53 as written',
+			'#9007199254740993',
+			'JPY',
+			money('9007199254740993', 'JPY', 0, null),
+			'price: 9007199254740993 is too large to count in minor units exactly',
+		],
+		[
+			'a JSON number JSON parsing would round to 0.3',
+			'#0.300000000000000001',
+			'USD',
+			money('0.300000000000000001', 'USD', 2, null),
+			'price: 0.300000000000000001 has a fraction of the smallest unit of USD (2 decimal places), so it has no exact minor units',
+		],
 	])('gives %s with a warning', (_label, amount, currency, expected, warning) => {
 		expect(read(amount, currency)).toEqual({ money: expected, warnings: [warning] });
 	});
@@ -75,13 +135,18 @@ describe('readMoney: what it cannot count exactly', () => {
 		const json = '{"a":0.300000000000000001,"b":0.3}';
 		const reading = new Reading(new JsonNumbers(json));
 		expect(readMoney((JSON.parse(json) as { b: number }).b, 'USD', 'price', reading)).toBeNull();
-		expect(reading.warnings()).toEqual(['price: the JSON number cannot be read exactly (too many digits); RevOps should send the amount as text']);
+		expect(reading.warnings()).toEqual([
+			'price: the JSON number cannot be read exactly (too many digits); RevOps should send the amount as text',
+		]);
 	});
 
 	it('reads a numeric currency as no currency, with a warning for each', () => {
 		expect(read('1.00', 840)).toEqual({
 			money: money('1.00', null, null, null),
-			warnings: ['price_currency: expected an ISO 4217 code such as "USD", got a number', 'price: no currency, so the amount has no minor unit to count in'],
+			warnings: [
+				'price_currency: expected an ISO 4217 code such as "USD", got a number',
+				'price: no currency, so the amount has no minor unit to count in',
+			],
 		});
 	});
 
@@ -94,7 +159,10 @@ describe('readMoney: what it cannot count exactly', () => {
 		['31 integer digits', '9'.repeat(31), 'text in another format'],
 		['31 decimals', `1.${'0'.repeat(31)}`, 'text in another format'],
 	])('gives no money for %s, with a warning', (_label, amount, got) => {
-		expect(read(amount, 'USD')).toEqual({ money: null, warnings: [`price: expected a decimal amount such as "44400.00", got ${got}`] });
+		expect(read(amount, 'USD')).toEqual({
+			money: null,
+			warnings: [`price: expected a decimal amount such as "44400.00", got ${got}`],
+		});
 	});
 
 	it.each([undefined, null, ''])('treats an unset amount (%p) as no money, quietly', (amount) => {
@@ -110,11 +178,27 @@ describe('readMoney: what it cannot count exactly', () => {
 
 describe('ISO 4217 minor units', () => {
 	// ISO lists these with minor unit "N.A."; the reference package records them as 0.
-	const NO_MINOR_UNIT = ['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX'];
+	const NO_MINOR_UNIT = [
+		'XAG',
+		'XAU',
+		'XBA',
+		'XBB',
+		'XBC',
+		'XBD',
+		'XDR',
+		'XPD',
+		'XPT',
+		'XSU',
+		'XTS',
+		'XUA',
+		'XXX',
+	];
 	const reference = currencyCodes.data.filter((currency) => !NO_MINOR_UNIT.includes(currency.code));
 
 	it('knows every active code with the digits ISO 4217 gives it, and no other code', () => {
-		expect(Object.fromEntries(knownCurrencies())).toEqual(Object.fromEntries(reference.map((currency) => [currency.code, currency.digits])));
+		expect(Object.fromEntries(knownCurrencies())).toEqual(
+			Object.fromEntries(reference.map((currency) => [currency.code, currency.digits])),
+		);
 		expect(reference.length).toBeGreaterThan(150);
 	});
 
@@ -128,7 +212,21 @@ describe('ISO 4217 minor units', () => {
  * digits from the `currency-codes` table, never from the node's own table or code.
  */
 function oracleMinorUnits(text: string, code: string | null): bigint | null {
-	const ISO_NA = ['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX'];
+	const ISO_NA = [
+		'XAG',
+		'XAU',
+		'XBA',
+		'XBB',
+		'XBC',
+		'XBD',
+		'XDR',
+		'XPD',
+		'XPT',
+		'XSU',
+		'XTS',
+		'XUA',
+		'XXX',
+	];
 	const entry = code === null ? undefined : currencyCodes.code(code.toUpperCase());
 	if (entry === undefined || ISO_NA.includes(entry.code)) return null;
 	const [mantissa, exponent = '0'] = text.toLowerCase().split('e');
@@ -156,10 +254,18 @@ describe('property: minorUnits, whenever set, is the amount in ISO minor units e
 		fc.integer({ min: 0, max: 20 }).map(String),
 		fc.constantFrom('two', 2.5, null),
 	);
-	const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^\\d{${min},${max}}$`));
+	const digits = (min: number, max: number) =>
+		fc.stringMatching(new RegExp(`^\\d{${min},${max}}$`));
 	const amountText = fc
-		.record({ negative: fc.boolean(), whole: digits(1, 24), fraction: fc.option(digits(1, 24), { nil: undefined }) })
-		.map(({ negative, whole, fraction }) => `${negative ? '-' : ''}${whole}${fraction === undefined ? '' : `.${fraction}`}`);
+		.record({
+			negative: fc.boolean(),
+			whole: digits(1, 24),
+			fraction: fc.option(digits(1, 24), { nil: undefined }),
+		})
+		.map(
+			({ negative, whole, fraction }) =>
+				`${negative ? '-' : ''}${whole}${fraction === undefined ? '' : `.${fraction}`}`,
+		);
 	// JSON forbids leading zeros in numbers; exponents are allowed there and not in strings.
 	const numberText = fc
 		.record({
@@ -170,16 +276,23 @@ describe('property: minorUnits, whenever set, is the amount in ISO minor units e
 	const amount = fc.oneof(
 		amountText.map((text) => ({ json: JSON.stringify(text), text })),
 		numberText.map((text) => ({ json: text, text })),
-		fc.constantFrom('0', '-0', '0.00', '44400.0000', '9007199254740993', '0.300000000000000001').map((text) => ({ json: text, text })),
+		fc
+			.constantFrom('0', '-0', '0.00', '44400.0000', '9007199254740993', '0.300000000000000001')
+			.map((text) => ({ json: text, text })),
 	);
 
 	it('holds through the whole trigger for generated amounts, currencies and precisions', async () => {
 		await fc.assert(
 			fc.asyncProperty(amount, currency, precision, async ({ json, text }, code, places) => {
-				const precisionJson = places === undefined ? '' : `,"net_price_precision":${JSON.stringify(places)}`;
+				const precisionJson =
+					places === undefined ? '' : `,"net_price_precision":${JSON.stringify(places)}`;
 				const body = `{"event":{"type":"deal-signed"},"deal":{"net_price":${json},"net_price_currency":${JSON.stringify(code)}${precisionJson}}}`;
 				const item = await emittedItem(deliver(postRequest(Buffer.from(body))));
-				const netPrice = item.netPrice as { amount: string; precision: number | null; minorUnits: number | null } | null;
+				const netPrice = item.netPrice as {
+					amount: string;
+					precision: number | null;
+					minorUnits: number | null;
+				} | null;
 				const expected = oracleMinorUnits(text, code === '' ? null : code);
 				if (netPrice !== null && netPrice.minorUnits !== null) {
 					expect(expected).not.toBeNull();
@@ -188,9 +301,14 @@ describe('property: minorUnits, whenever set, is the amount in ISO minor units e
 					expect(netPrice.amount.split('.')[1]?.length ?? 0).toBe(netPrice.precision);
 				} else {
 					// Null only for a reason the oracle agrees with, or a count beyond 2^53.
-					const tooLarge = expected !== null && (expected > BigInt(Number.MAX_SAFE_INTEGER) || expected < -BigInt(Number.MAX_SAFE_INTEGER));
+					const tooLarge =
+						expected !== null &&
+						(expected > BigInt(Number.MAX_SAFE_INTEGER) ||
+							expected < -BigInt(Number.MAX_SAFE_INTEGER));
 					if (expected !== null && !tooLarge) expect({ body, netPrice }).toBeNull();
-					expect((item.warnings as string[]).some((line) => line.startsWith('deal.net_price'))).toBe(true);
+					expect(
+						(item.warnings as string[]).some((line) => line.startsWith('deal.net_price')),
+					).toBe(true);
 				}
 			}),
 			{ numRuns: 2000 },

@@ -13,18 +13,30 @@ import { fixtureBytes, TEST_KEY } from '../support/fixtures';
 import { getRequest, postRequest } from '../support/requests';
 import { webhookContext } from '../support/webhook-context';
 
-const refused = { status: 401, reason: SIGNATURE_MISMATCH, sender: '203.0.113.7', workflowId: 'wf1', nodeName: 'RevOps Trigger' };
+const refused = {
+	status: 401,
+	reason: SIGNATURE_MISMATCH,
+	sender: '203.0.113.7',
+	workflowId: 'wf1',
+	nodeName: 'RevOps Trigger',
+};
 
 describe('RejectionLogLimiter', () => {
 	it('logs the first refusals of a window, counts the rest and reports the count with the next window', () => {
 		const limiter = new RejectionLogLimiter();
 		const t0 = 1_000_000;
-		const decisions = Array.from({ length: 50 }, (_, index) => limiter.admit('wf1/a', t0 + index * 100));
+		const decisions = Array.from({ length: 50 }, (_, index) =>
+			limiter.admit('wf1/a', t0 + index * 100),
+		);
 		expect(decisions.filter((decision) => decision.log)).toHaveLength(REJECTION_LOG_BURST);
 		expect(decisions.slice(0, REJECTION_LOG_BURST).every((decision) => decision.log)).toBe(true);
 		expect(decisions[REJECTION_LOG_BURST - 1].lastOfBurst).toBe(true);
 		const next = limiter.admit('wf1/a', t0 + REJECTION_LOG_WINDOW_MS);
-		expect(next).toEqual({ log: true, suppressedBefore: 50 - REJECTION_LOG_BURST, lastOfBurst: false });
+		expect(next).toEqual({
+			log: true,
+			suppressedBefore: 50 - REJECTION_LOG_BURST,
+			lastOfBurst: false,
+		});
 		expect(limiter.admit('wf1/a', t0 + REJECTION_LOG_WINDOW_MS + 1).suppressedBefore).toBe(0);
 	});
 
@@ -43,17 +55,33 @@ describe('RejectionLogLimiter', () => {
 });
 
 describe('claimedEventType', () => {
-	const post = (text: string | undefined) => postRequest(text === undefined ? Buffer.alloc(0) : Buffer.from(text));
+	const post = (text: string | undefined) =>
+		postRequest(text === undefined ? Buffer.alloc(0) : Buffer.from(text));
 
 	it.each([
 		['the envelope', post(fixtureBytes('deal-signed').toString('utf8'))],
 		['a bare string event', post('{"event":"deal-signed","deal":{}}')],
 		['the body wrapper', post('{"body":{"event":{"type":"deal-signed"},"deal":{}}}')],
-		['a GET payload parameter', getRequest({ payload: '{"event":{"type":"deal-signed"}}' }, 'payload=x')],
+		[
+			'a GET payload parameter',
+			getRequest({ payload: '{"event":{"type":"deal-signed"}}' }, 'payload=x'),
+		],
 		['a GET body parameter', getRequest({ body: '{"event":"deal-signed"}' }, 'body=x')],
-		['a GET data parameter', getRequest({ data: '{"body":{"event":{"type":"deal-signed"}}}' }, 'data=x')],
-		['bracketed GET keys', getRequest({ event: { type: 'deal-signed' }, deal: { id: 'd' } }, 'event[type]=deal-signed&deal[id]=d')],
-		['bracketed GET keys in a body wrapper', getRequest({ body: { event: { type: 'deal-signed' } } }, 'body[event][type]=deal-signed')],
+		[
+			'a GET data parameter',
+			getRequest({ data: '{"body":{"event":{"type":"deal-signed"}}}' }, 'data=x'),
+		],
+		[
+			'bracketed GET keys',
+			getRequest(
+				{ event: { type: 'deal-signed' }, deal: { id: 'd' } },
+				'event[type]=deal-signed&deal[id]=d',
+			),
+		],
+		[
+			'bracketed GET keys in a body wrapper',
+			getRequest({ body: { event: { type: 'deal-signed' } } }, 'body[event][type]=deal-signed'),
+		],
 	])('reads a documented event type from %s', (_label, request) => {
 		expect(claimedEventType(request)).toBe('deal-signed');
 	});
@@ -61,10 +89,16 @@ describe('claimedEventType', () => {
 	it.each([
 		['no body', post(undefined)],
 		['malformed JSON', post('{"event":')],
-		['a type RevOps does not send', post('{"event":{"type":"deal-signed\\n[ERROR] forged log line"}}')],
+		[
+			'a type RevOps does not send',
+			post('{"event":{"type":"deal-signed\\n[ERROR] forged log line"}}'),
+		],
 		['a non-string type', post('{"event":{"type":7}}')],
 		['JSON null', post('null')],
-		['a multipart body', postRequest(Buffer.from('{"event":"deal-signed"}'), { contentType: 'multipart/form-data' })],
+		[
+			'a multipart body',
+			postRequest(Buffer.from('{"event":"deal-signed"}'), { contentType: 'multipart/form-data' }),
+		],
 	])('says nothing for %s', (_label, request) => {
 		expect(claimedEventType(request)).toBeUndefined();
 	});
@@ -76,7 +110,9 @@ describe('claimedEventType', () => {
 		expect(claimedEventType(post(atLimit))).toBe('deal-signed');
 		const parse = jest.spyOn(JSON, 'parse');
 		try {
-			expect(claimedEventType(post(atLimit.replace('"padding":"', '"padding":"x')))).toBeUndefined();
+			expect(
+				claimedEventType(post(atLimit.replace('"padding":"', '"padding":"x'))),
+			).toBeUndefined();
 			expect(parse).not.toHaveBeenCalled();
 		} finally {
 			parse.mockRestore();
@@ -86,17 +122,31 @@ describe('claimedEventType', () => {
 
 describe('rejectionWarning', () => {
 	it('names the trigger, sender, claimed event type, status and reason', () => {
-		const warning = rejectionWarning(refused, 'deal-signed', { suppressedBefore: 0, lastOfBurst: false });
+		const warning = rejectionWarning(refused, 'deal-signed', {
+			suppressedBefore: 0,
+			lastOfBurst: false,
+		});
 		expect(warning.message).toBe(
 			'RevOps Trigger "RevOps Trigger" (workflow wf1) refused a delivery from 203.0.113.7 (claims event deal-signed) with 401: ' +
 				SIGNATURE_MISMATCH,
 		);
-		expect(warning.meta).toEqual({ status: 401, sender: '203.0.113.7', claimedEventType: 'deal-signed', workflowId: 'wf1', node: 'RevOps Trigger', suppressedBefore: 0 });
+		expect(warning.meta).toEqual({
+			status: 401,
+			sender: '203.0.113.7',
+			claimedEventType: 'deal-signed',
+			workflowId: 'wf1',
+			node: 'RevOps Trigger',
+			suppressedBefore: 0,
+		});
 	});
 
 	it('says how many refusals went unlogged, and when logging pauses', () => {
-		expect(rejectionWarning(refused, undefined, { suppressedBefore: 42, lastOfBurst: false }).message).toContain('[42 more refusals in the previous 60 s were counted, not logged]');
-		expect(rejectionWarning(refused, undefined, { suppressedBefore: 0, lastOfBurst: true }).message).toContain('counted, not logged]');
+		expect(
+			rejectionWarning(refused, undefined, { suppressedBefore: 42, lastOfBurst: false }).message,
+		).toContain('[42 more refusals in the previous 60 s were counted, not logged]');
+		expect(
+			rejectionWarning(refused, undefined, { suppressedBefore: 0, lastOfBurst: true }).message,
+		).toContain('counted, not logged]');
 	});
 
 	it('keeps control characters and odd addresses out of the log line', () => {
@@ -131,7 +181,11 @@ describe('RevOps Trigger logs refusals', () => {
 	});
 
 	it('logs nothing for an accepted delivery', async () => {
-		const { context, warnings } = webhookContext({ rawBody: fixtureBytes('deal-signed'), headers: { 'content-type': 'application/json' }, authentication: 'none' });
+		const { context, warnings } = webhookContext({
+			rawBody: fixtureBytes('deal-signed'),
+			headers: { 'content-type': 'application/json' },
+			authentication: 'none',
+		});
 		await node.webhook.call(context);
 		expect(warnings).toEqual([]);
 	});
@@ -146,7 +200,8 @@ describe('RevOps Trigger logs refusals', () => {
 			logger: { warn: (message: string) => warnings.push(message) },
 		};
 		const request = postRequest(Buffer.from('{}'));
-		for (let index = 0; index < 100; index++) logRefusal(context, request, { status: 400, message: 'bad' }, 1_000 + index);
+		for (let index = 0; index < 100; index++)
+			logRefusal(context, request, { status: 400, message: 'bad' }, 1_000 + index);
 		expect(warnings).toHaveLength(REJECTION_LOG_BURST);
 		logRefusal(context, request, { status: 400, message: 'bad' }, 1_000 + REJECTION_LOG_WINDOW_MS);
 		expect(warnings.at(-1)).toContain(`[${100 - REJECTION_LOG_BURST} more refusals`);

@@ -1,7 +1,10 @@
 import { timingSafeEqual } from 'crypto';
 
 import { signDelivery, verifyingKeyPosition } from '../../nodes/RevOpsTrigger/signature';
-import { VERIFICATION_KEY_FIELDS, verificationKeys } from '../../nodes/RevOpsTrigger/verification-keys';
+import {
+	VERIFICATION_KEY_FIELDS,
+	verificationKeys,
+} from '../../nodes/RevOpsTrigger/verification-keys';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 
 // Counts the constant-time comparisons the module makes, through the real implementation.
@@ -57,25 +60,48 @@ describe('signature', () => {
 describe('several Verification Keys', () => {
 	const body = fixtureBytes('deal-signed.json');
 	const keys = ['key-one', 'key-two', 'key-three', 'key-four', 'key-five'];
-	const full = verificationKeys(Object.fromEntries(VERIFICATION_KEY_FIELDS.map((field, index) => [field, keys[index]])));
+	const full = verificationKeys(
+		Object.fromEntries(VERIFICATION_KEY_FIELDS.map((field, index) => [field, keys[index]])),
+	);
 
-	it.each(keys.map((key, index) => [index + 1, key]))('verifies a delivery signed with key %i and says which', (position, key) => {
-		expect(verifyingKeyPosition(full, body, signDelivery(key as string, body))).toBe(position);
-	});
+	it.each(keys.map((key, index) => [index + 1, key]))(
+		'verifies a delivery signed with key %i and says which',
+		(position, key) => {
+			expect(verifyingKeyPosition(full, body, signDelivery(key as string, body))).toBe(position);
+		},
+	);
 
 	it('refuses a signature made with none of the keys', () => {
 		expect(verifyingKeyPosition(full, body, signDelivery('key-six', body))).toBeNull();
 	});
 
-	it('keeps each key\'s position in the credential when earlier fields are empty', () => {
-		const sparse = verificationKeys({ verificationSecret: '', verificationSecret3: 'key-three', verificationSecret5: 'key-five' });
-		expect(sparse).toEqual([{ position: 3, key: 'key-three' }, { position: 5, key: 'key-five' }]);
+	it("keeps each key's position in the credential when earlier fields are empty", () => {
+		const sparse = verificationKeys({
+			verificationSecret: '',
+			verificationSecret3: 'key-three',
+			verificationSecret5: 'key-five',
+		});
+		expect(sparse).toEqual([
+			{ position: 3, key: 'key-three' },
+			{ position: 5, key: 'key-five' },
+		]);
 		expect(verifyingKeyPosition(sparse, body, signDelivery('key-five', body))).toBe(5);
 	});
 
 	it('ignores empty and non-text fields, and reads at most the five fields it knows', () => {
-		expect(verificationKeys({ verificationSecret: '', verificationSecret2: 7, verificationSecret3: null })).toEqual([]);
-		expect(verificationKeys({ ...Object.fromEntries(VERIFICATION_KEY_FIELDS.map((field) => [field, 'k'])), verificationSecret6: 'k6' } as never)).toHaveLength(5);
+		expect(
+			verificationKeys({
+				verificationSecret: '',
+				verificationSecret2: 7,
+				verificationSecret3: null,
+			}),
+		).toEqual([]);
+		expect(
+			verificationKeys({
+				...Object.fromEntries(VERIFICATION_KEY_FIELDS.map((field) => [field, 'k'])),
+				verificationSecret6: 'k6',
+			} as never),
+		).toHaveLength(5);
 	});
 
 	it('compares the signature of every key it tries in constant time', () => {

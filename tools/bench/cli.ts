@@ -25,15 +25,27 @@ async function main(): Promise<void> {
 	const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 	const engines = option('engines', ENGINES.join(',')).split(',') as EngineName[];
 	const unknown = engines.filter((engine) => !ENGINES.includes(engine));
-	if (unknown.length > 0) throw new Error(`unknown engine setting(s) ${unknown.join(', ')}; use ${ENGINES.join(', ')}`);
-	const settings = { rounds: Number(option('rounds', '3')), cellSeconds: Number(option('seconds', '4')) };
+	if (unknown.length > 0)
+		throw new Error(`unknown engine setting(s) ${unknown.join(', ')}; use ${ENGINES.join(', ')}`);
+	const settings = {
+		rounds: Number(option('rounds', '3')),
+		cellSeconds: Number(option('seconds', '4')),
+	};
 	const outDir = path.resolve(REPO_ROOT, option('out', 'docs'));
 
 	log('microbenchmark of webhook() in n8n-core');
 	const micro = await runMicrobench({ log });
 	log('packing the package');
 	const tarball = await packPackage(REPO_ROOT);
-	const run = await runBench({ tarball, engines, ...settings, connections: [1, 8], minRequestsPerConnection: 3, warmUpRequests: 3, log });
+	const run = await runBench({
+		tarball,
+		engines,
+		...settings,
+		connections: [1, 8],
+		minRequestsPerConnection: 3,
+		warmUpRequests: 3,
+		log,
+	});
 	const found = problems(run);
 	for (const problem of found) log(`PROBLEM ${problem}`);
 
@@ -50,7 +62,9 @@ async function main(): Promise<void> {
 
 main()
 	.catch((error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exitCode = 1;
 	})
 	.finally(() => void stopAll());

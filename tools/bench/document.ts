@@ -12,7 +12,11 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The version of an installed package, or of this one for `..`. */
 function version(packageName: string): string {
-	return (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules', packageName, 'package.json'), 'utf8')) as { version: string }).version;
+	return (
+		JSON.parse(
+			readFileSync(path.join(REPO_ROOT, 'node_modules', packageName, 'package.json'), 'utf8'),
+		) as { version: string }
+	).version;
 }
 
 function filterProbe(index: RunIndex): string {
@@ -70,7 +74,11 @@ function microTable(micro: MicroResult): string {
 	].join('\n');
 }
 
-export function benchmarksMarkdown(run: BenchRun, micro: MicroResult, settings: { rounds: number; cellSeconds: number }): string {
+export function benchmarksMarkdown(
+	run: BenchRun,
+	micro: MicroResult,
+	settings: { rounds: number; cellSeconds: number },
+): string {
 	const index = new RunIndex(run);
 	const cpu = cpus();
 	const minutes = ((run.finishedAt.getTime() - run.startedAt.getTime()) / 60_000).toFixed(0);

@@ -11,7 +11,11 @@ import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { SELECTED_EVENT } from './scenarios';
 
 /** HMAC + JSON.parse + event-type check, as a pure function so the microbenchmark shares it. */
-export function floorOutcome(key: string, body: Buffer, signature: string | undefined): 'emit' | 'ignore' | 'refuse' {
+export function floorOutcome(
+	key: string,
+	body: Buffer,
+	signature: string | undefined,
+): 'emit' | 'ignore' | 'refuse' {
 	const expected = createHmac('sha256', key).update(body).digest();
 	const given = Buffer.from(signature ?? '', 'hex');
 	if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'refuse';
@@ -19,11 +23,18 @@ export function floorOutcome(key: string, body: Buffer, signature: string | unde
 	return envelope.event?.type === SELECTED_EVENT ? 'emit' : 'ignore';
 }
 
-function answer(key: string, request: IncomingMessage, response: ServerResponse, body: Buffer): void {
+function answer(
+	key: string,
+	request: IncomingMessage,
+	response: ServerResponse,
+	body: Buffer,
+): void {
 	const header = request.headers['x-revops-content-hmac'];
 	const outcome = floorOutcome(key, body, typeof header === 'string' ? header : undefined);
 	if (outcome === 'refuse') {
-		response.writeHead(401, { 'content-type': 'application/json' }).end('{"code":401,"message":"Bad signature"}');
+		response
+			.writeHead(401, { 'content-type': 'application/json' })
+			.end('{"code":401,"message":"Bad signature"}');
 		return;
 	}
 	response.writeHead(200, { 'content-type': 'text/plain' }).end(ACKNOWLEDGEMENT_TEXT);

@@ -49,7 +49,12 @@ function median(values: number[]): number {
 	return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function measureDeal(hook: CoreWebhook, label: string, body: Buffer, batches: number): Promise<MicroRow> {
+async function measureDeal(
+	hook: CoreWebhook,
+	label: string,
+	body: Buffer,
+	batches: number,
+): Promise<MicroRow> {
 	const signature = signBody(BENCH_KEY, body);
 	const headers = { 'content-type': 'application/json', 'x-revops-content-hmac': signature };
 	const request = { rawBody: body, headers };
@@ -66,8 +71,10 @@ async function measureDeal(hook: CoreWebhook, label: string, body: Buffer, batch
 	};
 	const loadKey = async () => [{ position: 1, key: BENCH_KEY }];
 	const check = await hook.call(request);
-	if (check.result.workflowData?.[0]?.length !== 1) throw new Error(`webhook() did not emit the ${label} deal: ${JSON.stringify(check.response)}`);
-	if (floorOutcome(BENCH_KEY, body, signature) !== 'emit') throw new Error(`the floor did not accept the ${label} deal`);
+	if (check.result.workflowData?.[0]?.length !== 1)
+		throw new Error(`webhook() did not emit the ${label} deal: ${JSON.stringify(check.response)}`);
+	if (floorOutcome(BENCH_KEY, body, signature) !== 'emit')
+		throw new Error(`the floor did not accept the ${label} deal`);
 
 	// About 50 ms per batch and variant.
 	const calls = Math.max(3, Math.round(50_000 / (await timePerCall(() => hook.call(request), 3))));
@@ -78,9 +85,15 @@ async function measureDeal(hook: CoreWebhook, label: string, body: Buffer, batch
 		// What n8n-core does for getCredentials(): decrypt the stored credential and apply its defaults.
 		credentialUs: () => hook.prepare(request).context.getCredentials('revOpsWebhookApi'),
 	};
-	const samples: Record<keyof typeof variants, number[]> = { floorUs: [], pipelineUs: [], webhookUs: [], credentialUs: [] };
+	const samples: Record<keyof typeof variants, number[]> = {
+		floorUs: [],
+		pipelineUs: [],
+		webhookUs: [],
+		credentialUs: [],
+	};
 	for (let batch = 0; batch < batches; batch += 1) {
-		for (const [name, run] of Object.entries(variants)) samples[name as keyof typeof variants].push(await timePerCall(run, calls));
+		for (const [name, run] of Object.entries(variants))
+			samples[name as keyof typeof variants].push(await timePerCall(run, calls));
 	}
 	return {
 		deal: label,
@@ -92,13 +105,24 @@ async function measureDeal(hook: CoreWebhook, label: string, body: Buffer, batch
 	};
 }
 
-export async function runMicrobench(options: { log: (line: string) => void; batches?: number }): Promise<MicroResult> {
-	const setup = { parameters: { events: [SELECTED_EVENT] }, credential: { verificationSecret: BENCH_KEY } };
+export async function runMicrobench(options: {
+	log: (line: string) => void;
+	batches?: number;
+}): Promise<MicroResult> {
+	const setup = {
+		parameters: { events: [SELECTED_EVENT] },
+		credential: { verificationSecret: BENCH_KEY },
+	};
 	const hook = await coreWebhook(setup);
 	const rows: MicroRow[] = [];
-	for (const [label, size] of [['4 KB', 0], ['2 MB', 2 * 1024 * 1024]] as const) {
+	for (const [label, size] of [
+		['4 KB', 0],
+		['2 MB', 2 * 1024 * 1024],
+	] as const) {
 		const row = await measureDeal(hook, label, dealOfSize(size), options.batches ?? 15);
-		options.log(`micro ${label}: floor ${row.floorUs.toFixed(1)} µs, webhook() ${row.webhookUs.toFixed(1)} µs (${(row.webhookUs / row.floorUs).toFixed(2)}×)`);
+		options.log(
+			`micro ${label}: floor ${row.floorUs.toFixed(1)} µs, webhook() ${row.webhookUs.toFixed(1)} µs (${(row.webhookUs / row.floorUs).toFixed(2)}×)`,
+		);
 		rows.push(row);
 	}
 	return { rows, node: process.version };

@@ -3,7 +3,14 @@
  * performance goals with the figures that decide them, and an SVG chart of the ratios.
  */
 import { ENGINE_LABELS, type BenchRun, type CellTotals, type EngineName } from './run';
-import { PROBE_SCENARIOS, SCENARIOS, TARGET_LABELS, TARGETS, type ScenarioName, type TargetName } from './scenarios';
+import {
+	PROBE_SCENARIOS,
+	SCENARIOS,
+	TARGET_LABELS,
+	TARGETS,
+	type ScenarioName,
+	type TargetName,
+} from './scenarios';
 
 export interface CellFigures {
 	rate: number;
@@ -31,19 +38,42 @@ export function figures(cell: CellTotals): CellFigures {
 export class RunIndex {
 	constructor(readonly run: BenchRun) {}
 
-	cell(engine: EngineName, target: TargetName, scenario: ScenarioName, connections: number): CellTotals | undefined {
+	cell(
+		engine: EngineName,
+		target: TargetName,
+		scenario: ScenarioName,
+		connections: number,
+	): CellTotals | undefined {
 		return this.run.cells.find(
-			(cell) => cell.engine === engine && cell.target === target && cell.scenario === scenario && cell.connections === connections,
+			(cell) =>
+				cell.engine === engine &&
+				cell.target === target &&
+				cell.scenario === scenario &&
+				cell.connections === connections,
 		);
 	}
 
-	rate(engine: EngineName, target: TargetName, scenario: ScenarioName, connections: number): number {
+	rate(
+		engine: EngineName,
+		target: TargetName,
+		scenario: ScenarioName,
+		connections: number,
+	): number {
 		const cell = this.cell(engine, target, scenario, connections);
 		return cell ? figures(cell).rate : Number.NaN;
 	}
 
-	ratio(engine: EngineName, top: TargetName, bottom: TargetName, scenario: ScenarioName, connections: number): number {
-		return this.rate(engine, top, scenario, connections) / this.rate(engine, bottom, scenario, connections);
+	ratio(
+		engine: EngineName,
+		top: TargetName,
+		bottom: TargetName,
+		scenario: ScenarioName,
+		connections: number,
+	): number {
+		return (
+			this.rate(engine, top, scenario, connections) /
+			this.rate(engine, bottom, scenario, connections)
+		);
 	}
 
 	get engines(): EngineName[] {
@@ -55,7 +85,8 @@ export class RunIndex {
 	}
 }
 
-const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const fixed = (value: number, digits: number) =>
+	Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 const rateText = (value: number) => fixed(value, value >= 100 ? 0 : 1);
 const ratioText = (value: number) => `${fixed(value, 2)}×`;
 
@@ -64,10 +95,13 @@ export function problems(run: BenchRun): string[] {
 	return run.cells.flatMap((cell) => {
 		const where = `${cell.engine} ${cell.target} ${cell.scenario} ${cell.connections} client(s)`;
 		const found: string[] = [];
-		if (cell.wrong > 0) found.push(`${where}: ${cell.wrong} wrong answers, e.g. ${cell.wrongExamples.join(' | ')}`);
+		if (cell.wrong > 0)
+			found.push(`${where}: ${cell.wrong} wrong answers, e.g. ${cell.wrongExamples.join(' | ')}`);
 		if (cell.errors > 0) found.push(`${where}: ${cell.errors} connection errors or timeouts`);
 		if (cell.executionsCounted !== cell.executionsExpected) {
-			found.push(`${where}: ${cell.executionsCounted} executions, expected ${cell.executionsExpected}`);
+			found.push(
+				`${where}: ${cell.executionsCounted} executions, expected ${cell.executionsExpected}`,
+			);
 		}
 		return found;
 	});
@@ -85,8 +119,14 @@ export function engineTable(index: RunIndex, engine: EngineName): string {
 			const rates = figs.map((fig) => rateText(fig?.rate ?? Number.NaN));
 			const p50 = figs.map((fig) => fixed(fig?.p50 ?? Number.NaN, 0)).join(' / ');
 			const p99 = figs.map((fig) => fixed(fig?.p99 ?? Number.NaN, 0)).join(' / ');
-			const runs = cells.slice(0, 3).map((cell) => (cell ? `${cell.executionsCounted}/${cell.requests}` : 'n/a')).join(' / ');
-			const isolates = cells.slice(0, 3).map((cell) => (cell ? fixed(cell.isolates / cell.requests, 1) : 'n/a')).join(' / ');
+			const runs = cells
+				.slice(0, 3)
+				.map((cell) => (cell ? `${cell.executionsCounted}/${cell.requests}` : 'n/a'))
+				.join(' / ');
+			const isolates = cells
+				.slice(0, 3)
+				.map((cell) => (cell ? fixed(cell.isolates / cell.requests, 1) : 'n/a'))
+				.join(' / ');
 			rows.push(
 				`| ${scenario} | ${connections} | ${rates.join(' | ')} | ${ratioText(index.ratio(engine, 'C', 'A', scenario, connections))} | ` +
 					`${ratioText(index.ratio(engine, 'C', 'B', scenario, connections))} | ${ratioText(index.ratio(engine, 'F', 'C', scenario, connections))} | ${p50} | ${p99} | ${runs} | ${isolates} |`,
@@ -110,24 +150,43 @@ export function goals(index: RunIndex): Goal[] {
 		const emitted = index.ratio('vm', 'C', 'A', 'emitted', 1);
 		const filtered = index.ratio('vm', 'C', 'A', 'filtered', 1);
 		const forged = index.ratio('vm', 'C', 'A', 'forged', 1);
-		list.push({ text: 'vm, 1 client: emitted ≥ 0.9× the DIY (C/A)', measured: ratioText(emitted), met: emitted >= 0.9 });
-		list.push({ text: 'vm, 1 client: filtered ≥ 1.5× the DIY (C/A)', measured: ratioText(filtered), met: filtered >= 1.5 });
-		list.push({ text: 'vm, 1 client: forged cheaper than the DIY (C/A > 1)', measured: ratioText(forged), met: forged > 1 });
+		list.push({
+			text: 'vm, 1 client: emitted ≥ 0.9× the DIY (C/A)',
+			measured: ratioText(emitted),
+			met: emitted >= 0.9,
+		});
+		list.push({
+			text: 'vm, 1 client: filtered ≥ 1.5× the DIY (C/A)',
+			measured: ratioText(filtered),
+			met: filtered >= 1.5,
+		});
+		list.push({
+			text: 'vm, 1 client: forged cheaper than the DIY (C/A > 1)',
+			measured: ratioText(forged),
+			met: forged > 1,
+		});
 	}
 	for (const engine of ['lazy', 'legacy'] as const) {
 		if (!has(engine)) continue;
 		const emitted = index.ratio(engine, 'C', 'B', 'emitted', 1);
-		list.push({ text: `${engine}, 1 client: emitted ≥ 0.95× Webhook → No-Op (C/B)`, measured: ratioText(emitted), met: emitted >= 0.95 });
+		list.push({
+			text: `${engine}, 1 client: emitted ≥ 0.95× Webhook → No-Op (C/B)`,
+			measured: ratioText(emitted),
+			met: emitted >= 0.95,
+		});
 	}
 	return list;
 }
 
 export function goalTable(index: RunIndex): string {
-	const rows = goals(index).map((goal) => `| ${goal.text} | ${goal.measured} | ${goal.met ? 'met' : 'missed'} |`);
+	const rows = goals(index).map(
+		(goal) => `| ${goal.text} | ${goal.measured} | ${goal.met ? 'met' : 'missed'} |`,
+	);
 	return ['| goal | measured | |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) =>
+	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * Horizontal bars of C/A and C/B (1 and 8 clients) per engine and request kind, with the
@@ -135,15 +194,23 @@ const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&
  */
 export function ratioChart(index: RunIndex): string {
 	const series = index.connections.flatMap((connections) =>
-		(['A', 'B'] as const).map((bottom) => ({ bottom, connections, color: seriesColor(bottom, connections) })),
+		(['A', 'B'] as const).map((bottom) => ({
+			bottom,
+			connections,
+			color: seriesColor(bottom, connections),
+		})),
 	);
 	const barHeight = 9;
 	const groupGap = 10;
 	const labelWidth = 250;
 	const plotWidth = 460;
-	const groups = index.engines.flatMap((engine) => SCENARIOS.map((scenario) => ({ engine, scenario })));
+	const groups = index.engines.flatMap((engine) =>
+		SCENARIOS.map((scenario) => ({ engine, scenario })),
+	);
 	const values = groups.flatMap(({ engine, scenario }) =>
-		series.map(({ bottom, connections }) => index.ratio(engine, 'C', bottom, scenario, connections)),
+		series.map(({ bottom, connections }) =>
+			index.ratio(engine, 'C', bottom, scenario, connections),
+		),
 	);
 	const maxValue = Math.max(2, ...values.filter(Number.isFinite).map((value) => Math.ceil(value)));
 	const x = (value: number) => labelWidth + (Math.min(value, maxValue) / maxValue) * plotWidth;
@@ -157,25 +224,35 @@ export function ratioChart(index: RunIndex): string {
 		`<text x="10" y="18" font-size="13" font-weight="bold">RevOps Trigger (C) throughput relative to the DIY workflow (A) and Webhook → No-Op (B)</text>`,
 	];
 	for (let tick = 0; tick <= maxValue; tick += maxValue > 6 ? 2 : 1) {
-		parts.push(`<line x1="${x(tick)}" y1="${top - 6}" x2="${x(tick)}" y2="${height - 40}" stroke="${tick === 1 ? '#333' : '#ddd'}" stroke-width="${tick === 1 ? 1.5 : 1}"/>`);
+		parts.push(
+			`<line x1="${x(tick)}" y1="${top - 6}" x2="${x(tick)}" y2="${height - 40}" stroke="${tick === 1 ? '#333' : '#ddd'}" stroke-width="${tick === 1 ? 1.5 : 1}"/>`,
+		);
 		parts.push(`<text x="${x(tick)}" y="${height - 28}" text-anchor="middle">${tick}×</text>`);
 	}
 	groups.forEach(({ engine, scenario }, groupIndex) => {
 		const y0 = top + groupIndex * groupHeight;
-		parts.push(`<text x="${labelWidth - 8}" y="${y0 + (series.length * barHeight) / 2 + 4}" text-anchor="end">${escapeXml(`${engine}: ${scenario}`)}</text>`);
+		parts.push(
+			`<text x="${labelWidth - 8}" y="${y0 + (series.length * barHeight) / 2 + 4}" text-anchor="end">${escapeXml(`${engine}: ${scenario}`)}</text>`,
+		);
 		series.forEach(({ bottom, connections, color }, seriesIndex) => {
 			const value = index.ratio(engine, 'C', bottom, scenario, connections);
 			if (!Number.isFinite(value)) return;
 			const y = y0 + seriesIndex * barHeight;
-			parts.push(`<rect x="${labelWidth}" y="${y}" width="${x(value) - labelWidth}" height="${barHeight - 1}" fill="${color}"/>`);
-			parts.push(`<text x="${x(value) + 3}" y="${y + barHeight - 1}" font-size="9">${value.toFixed(2)}</text>`);
+			parts.push(
+				`<rect x="${labelWidth}" y="${y}" width="${x(value) - labelWidth}" height="${barHeight - 1}" fill="${color}"/>`,
+			);
+			parts.push(
+				`<text x="${x(value) + 3}" y="${y + barHeight - 1}" font-size="9">${value.toFixed(2)}</text>`,
+			);
 		});
 	});
 	const legendY = height - 12;
 	series.forEach(({ bottom, connections, color }, seriesIndex) => {
 		const lx = 10 + seriesIndex * 170;
 		parts.push(`<rect x="${lx}" y="${legendY - 9}" width="10" height="10" fill="${color}"/>`);
-		parts.push(`<text x="${lx + 14}" y="${legendY}">C/${bottom}, ${connections} client${connections === 1 ? '' : 's'}</text>`);
+		parts.push(
+			`<text x="${lx + 14}" y="${legendY}">C/${bottom}, ${connections} client${connections === 1 ? '' : 's'}</text>`,
+		);
 	});
 	parts.push('</svg>');
 	return `${parts.join('\n')}\n`;
@@ -187,5 +264,7 @@ function seriesColor(bottom: 'A' | 'B', connections: number): string {
 }
 
 export function targetLegend(): string {
-	return [...TARGETS, ...(Object.keys(PROBE_SCENARIOS) as TargetName[])].map((target) => `- **${TARGET_LABELS[target]}**`).join('\n');
+	return [...TARGETS, ...(Object.keys(PROBE_SCENARIOS) as TargetName[])]
+		.map((target) => `- **${TARGET_LABELS[target]}**`)
+		.join('\n');
 }

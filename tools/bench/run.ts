@@ -8,7 +8,15 @@ import { ensureN8n } from '../n8n/install';
 import { startN8n, type N8nInstance } from '../n8n/instance';
 import { sleep } from '../n8n/process';
 import { runCell, type CellResult } from './cell';
-import { expectedAnswer, PROBE_SCENARIOS, scenario, SCENARIOS, type Scenario, type ScenarioName, type TargetName } from './scenarios';
+import {
+	expectedAnswer,
+	PROBE_SCENARIOS,
+	scenario,
+	SCENARIOS,
+	type Scenario,
+	type ScenarioName,
+	type TargetName,
+} from './scenarios';
 import { countExecutions, setUpWorkflowTargets, startFloor, type Target } from './targets';
 
 export type EngineName = 'vm' | 'lazy' | 'legacy';
@@ -91,7 +99,9 @@ async function drain(n8n: N8nInstance, workflowId: string, expected: number): Pr
 /** n8n's own count of expression isolates acquired so far (its /metrics, with N8N_METRICS=true). */
 async function isolatesAcquired(n8n: N8nInstance): Promise<number> {
 	const metrics = await (await fetch(`${n8n.baseUrl}/metrics`)).text();
-	const line = metrics.split('\n').find((text) => text.startsWith('n8n_expression_pool_acquired_total '));
+	const line = metrics
+		.split('\n')
+		.find((text) => text.startsWith('n8n_expression_pool_acquired_total '));
 	return line === undefined ? 0 : Number(line.split(' ')[1]);
 }
 
@@ -100,7 +110,11 @@ function rotated<T>(items: readonly T[], by: number): T[] {
 	return items.map((_item, index) => items[(index + by) % items.length]);
 }
 
-async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map<CellKey, CellTotals>): Promise<void> {
+async function benchEngine(
+	engine: EngineName,
+	options: BenchOptions,
+	cells: Map<CellKey, CellTotals>,
+): Promise<void> {
 	const { log } = options;
 	const install = await ensureN8n('2.41.1', log);
 	const n8n = await startN8n({
@@ -116,32 +130,49 @@ async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map
 		const executions = new Map<TargetName, number>(targets.map((target) => [target.name, 0]));
 		const rates = new Map<CellKey, number>();
 
-		const cell = async (target: Target, request: Scenario, connections: number, amount: number): Promise<CellResult & { counted: number; expectedRuns: number; isolates: number }> => {
+		const cell = async (
+			target: Target,
+			request: Scenario,
+			connections: number,
+			amount: number,
+		): Promise<CellResult & { counted: number; expectedRuns: number; isolates: number }> => {
 			const expected = expectedAnswer(target.name, request.name);
 			const isolatesBefore = await isolatesAcquired(n8n);
 			const before = executions.get(target.name) ?? 0;
 			let after = before;
 			const settle = async () => {
-				if (target.workflowId !== undefined) after = await drain(n8n, target.workflowId, before + expected.executions * amount);
+				if (target.workflowId !== undefined)
+					after = await drain(n8n, target.workflowId, before + expected.executions * amount);
 			};
 			const result = await runCell(target.url, request, expected, connections, amount, settle);
 			executions.set(target.name, after);
 			const isolates = (await isolatesAcquired(n8n)) - isolatesBefore;
-			return { ...result, counted: after - before, expectedRuns: expected.executions * result.requests, isolates };
+			return {
+				...result,
+				counted: after - before,
+				expectedRuns: expected.executions * result.requests,
+				isolates,
+			};
 		};
 
 		/** Which targets get which requests: the probes only theirs. */
-		const sentTo = (request: Scenario) => targets.filter((target) => PROBE_SCENARIOS[target.name]?.includes(request.name) ?? true);
+		const sentTo = (request: Scenario) =>
+			targets.filter((target) => PROBE_SCENARIOS[target.name]?.includes(request.name) ?? true);
 		// Warm-up: every path of every target, and a first rate to size the cells with.
 		for (const request of options.warmUpRequests > 0 ? requests.values() : []) {
 			for (const target of sentTo(request)) {
 				const warm = await cell(target, request, 1, options.warmUpRequests);
 				for (const connections of options.connections) {
-					rates.set(`${engine}/${target.name}/${request.name}/${connections}`, (warm.requests / warm.elapsedMs) * 1000);
+					rates.set(
+						`${engine}/${target.name}/${request.name}/${connections}`,
+						(warm.requests / warm.elapsedMs) * 1000,
+					);
 				}
 			}
 		}
-		const cellsPerRound = [...requests.values()].reduce((sum, request) => sum + sentTo(request).length, 0) * options.connections.length;
+		const cellsPerRound =
+			[...requests.values()].reduce((sum, request) => sum + sentTo(request).length, 0) *
+			options.connections.length;
 		log(`${engine}: warmed up; ${options.rounds} rounds of ${cellsPerRound} cells`);
 
 		for (let round = 0; round < options.rounds; round += 1) {
@@ -150,7 +181,10 @@ async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map
 				for (const [scenarioIndex, request] of [...requests.values()].entries()) {
 					for (const target of rotated(sentTo(request), round + scenarioIndex)) {
 						const key: CellKey = `${engine}/${target.name}/${request.name}/${connections}`;
-						const perConnection = Math.max(options.minRequestsPerConnection, Math.round(((rates.get(key) ?? 1) * options.cellSeconds) / connections));
+						const perConnection = Math.max(
+							options.minRequestsPerConnection,
+							Math.round(((rates.get(key) ?? 1) * options.cellSeconds) / connections),
+						);
 						const amount = Math.min(MAX_REQUESTS_PER_CELL, perConnection * connections);
 						const result = await cell(target, request, connections, amount);
 						rates.set(key, (result.requests / result.elapsedMs) * 1000);
@@ -171,7 +205,9 @@ async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map
 						};
 						totals.requests += result.requests;
 						totals.wrong += result.wrong;
-						totals.wrongExamples.push(...result.wrongExamples.slice(0, 3 - totals.wrongExamples.length));
+						totals.wrongExamples.push(
+							...result.wrongExamples.slice(0, 3 - totals.wrongExamples.length),
+						);
 						totals.errors += result.errors;
 						totals.elapsedMs += result.elapsedMs;
 						totals.executionsExpected += result.expectedRuns;
@@ -182,7 +218,9 @@ async function benchEngine(engine: EngineName, options: BenchOptions, cells: Map
 					}
 				}
 			}
-			log(`${engine}: round ${round + 1}/${options.rounds} done in ${((Date.now() - roundStarted) / 1000).toFixed(0)} s`);
+			log(
+				`${engine}: round ${round + 1}/${options.rounds} done in ${((Date.now() - roundStarted) / 1000).toFixed(0)} s`,
+			);
 		}
 	} finally {
 		await floor.stop();

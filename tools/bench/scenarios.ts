@@ -50,7 +50,11 @@ export interface Scenario {
 export function scenario(name: ScenarioName): Scenario {
 	const body = loadSample(name === 'filtered' ? 'account-updated' : SELECTED_EVENT);
 	const signature = name === 'forged' ? '0'.repeat(64) : signBody(BENCH_KEY, body);
-	return { name, body, headers: { 'content-type': 'application/json', 'x-revops-content-hmac': signature } };
+	return {
+		name,
+		body,
+		headers: { 'content-type': 'application/json', 'x-revops-content-hmac': signature },
+	};
 }
 
 export interface ExpectedAnswer {
@@ -67,7 +71,9 @@ export interface ExpectedAnswer {
  */
 export function expectedAnswer(target: TargetName, name: ScenarioName): ExpectedAnswer {
 	if (target === 'B') return { status: 200, bodyContains: 'Workflow was started', executions: 1 };
-	if (name === 'forged') return { status: 401, bodyContains: '"code":401', executions: target === 'A' ? 1 : 0 };
-	const runs = target === 'A' || ((target === 'C' || target === TWO_KEY_PROBE) && name === 'emitted');
+	if (name === 'forged')
+		return { status: 401, bodyContains: '"code":401', executions: target === 'A' ? 1 : 0 };
+	const runs =
+		target === 'A' || ((target === 'C' || target === TWO_KEY_PROBE) && name === 'emitted');
 	return { status: 200, bodyContains: ACKNOWLEDGEMENT_TEXT, executions: runs ? 1 : 0 };
 }

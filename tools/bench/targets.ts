@@ -26,25 +26,55 @@ export interface Target {
 
 /** The DIY example as users import it, with the bench's key and a path of its own. */
 export function diyWorkflow(webhookPath: string): WorkflowSpec {
-	const example = JSON.parse(readFileSync(DIY_EXAMPLE, 'utf8').replace(KEY_PLACEHOLDER, BENCH_KEY)) as WorkflowSpec & { id?: string };
+	const example = JSON.parse(
+		readFileSync(DIY_EXAMPLE, 'utf8').replace(KEY_PLACEHOLDER, BENCH_KEY),
+	) as WorkflowSpec & { id?: string };
 	const nodes = example.nodes.map((node: WorkflowNode) =>
-		node.type === 'n8n-nodes-base.webhook' ? { ...node, webhookId: webhookPath, parameters: { ...node.parameters, path: webhookPath } } : node,
+		node.type === 'n8n-nodes-base.webhook'
+			? { ...node, webhookId: webhookPath, parameters: { ...node.parameters, path: webhookPath } }
+			: node,
 	);
-	return { name: example.name, nodes, connections: example.connections, settings: example.settings };
+	return {
+		name: example.name,
+		nodes,
+		connections: example.connections,
+		settings: example.settings,
+	};
 }
 
 export async function setUpWorkflowTargets(n8n: N8nInstance): Promise<Target[]> {
-	const credential = await n8n.createCredential('RevOps bench', 'revOpsWebhookApi', { verificationSecret: BENCH_KEY });
+	const credential = await n8n.createCredential('RevOps bench', 'revOpsWebhookApi', {
+		verificationSecret: BENCH_KEY,
+	});
 	const trigger = revOpsTrigger({ credential, events: [SELECTED_EVENT] });
 	const unsigned = revOpsTrigger({ authentication: 'none', events: [SELECTED_EVENT] });
-	const twoKeys = await n8n.createCredential('RevOps bench, two keys', 'revOpsWebhookApi', { verificationSecret: `${BENCH_KEY}-new`, verificationSecret2: BENCH_KEY });
+	const twoKeys = await n8n.createCredential('RevOps bench, two keys', 'revOpsWebhookApi', {
+		verificationSecret: `${BENCH_KEY}-new`,
+		verificationSecret2: BENCH_KEY,
+	});
 	const twoKeyTrigger = revOpsTrigger({ credential: twoKeys, events: [SELECTED_EVENT] });
 	const specs: Array<{ name: TargetName; spec: WorkflowSpec; url: string }> = [
 		{ name: 'A', spec: diyWorkflow('bench-diy'), url: `${n8n.baseUrl}/webhook/bench-diy` },
-		{ name: 'B', spec: chain('Bench B: Webhook to No-Op', [n8nWebhook('bench-webhook'), noOp()]), url: `${n8n.baseUrl}/webhook/bench-webhook` },
-		{ name: 'C', spec: chain('Bench C: RevOps Trigger to No-Op', [trigger, noOp()]), url: n8n.webhookUrl(trigger.webhookId as string) },
-		{ name: 'N', spec: chain('Bench N: RevOps Trigger without authentication', [unsigned, noOp()]), url: n8n.webhookUrl(unsigned.webhookId as string) },
-		{ name: 'K', spec: chain('Bench K: RevOps Trigger with two keys', [twoKeyTrigger, noOp()]), url: n8n.webhookUrl(twoKeyTrigger.webhookId as string) },
+		{
+			name: 'B',
+			spec: chain('Bench B: Webhook to No-Op', [n8nWebhook('bench-webhook'), noOp()]),
+			url: `${n8n.baseUrl}/webhook/bench-webhook`,
+		},
+		{
+			name: 'C',
+			spec: chain('Bench C: RevOps Trigger to No-Op', [trigger, noOp()]),
+			url: n8n.webhookUrl(trigger.webhookId as string),
+		},
+		{
+			name: 'N',
+			spec: chain('Bench N: RevOps Trigger without authentication', [unsigned, noOp()]),
+			url: n8n.webhookUrl(unsigned.webhookId as string),
+		},
+		{
+			name: 'K',
+			spec: chain('Bench K: RevOps Trigger with two keys', [twoKeyTrigger, noOp()]),
+			url: n8n.webhookUrl(twoKeyTrigger.webhookId as string),
+		},
 	];
 	const targets: Target[] = [];
 	for (const { name, spec, url } of specs) {
@@ -61,10 +91,20 @@ interface ExecutionPage {
 }
 
 /** Executions of a workflow, all or only those not ended yet, as n8n's own list counts them. */
-export async function countExecutions(n8n: N8nInstance, workflowId: string, unfinishedOnly = false): Promise<number> {
-	const filter = unfinishedOnly ? { workflowId, status: ['new', 'running', 'waiting'] } : { workflowId };
-	const page = await n8n.rest<ExecutionPage>('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=1`);
-	if (page.estimated === true) throw new Error(`n8n only estimated the execution count of workflow ${workflowId}`);
+export async function countExecutions(
+	n8n: N8nInstance,
+	workflowId: string,
+	unfinishedOnly = false,
+): Promise<number> {
+	const filter = unfinishedOnly
+		? { workflowId, status: ['new', 'running', 'waiting'] }
+		: { workflowId };
+	const page = await n8n.rest<ExecutionPage>(
+		'GET',
+		`/rest/executions?filter=${encodeURIComponent(JSON.stringify(filter))}&limit=1`,
+	);
+	if (page.estimated === true)
+		throw new Error(`n8n only estimated the execution count of workflow ${workflowId}`);
 	return page.count;
 }
 
@@ -77,12 +117,19 @@ export interface FloorServer {
 export async function startFloor(nodeBin: string): Promise<FloorServer> {
 	const port = await freePort();
 	const tsxCli = require.resolve('tsx/cli');
-	const child: ChildProcess = spawn(nodeBin, [tsxCli, path.join(__dirname, 'floor.ts'), String(port), BENCH_KEY], {
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child: ChildProcess = spawn(
+		nodeBin,
+		[tsxCli, path.join(__dirname, 'floor.ts'), String(port), BENCH_KEY],
+		{
+			stdio: ['ignore', 'pipe', 'pipe'],
+		},
+	);
 	const output: string[] = [];
 	await new Promise<void>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`the floor server did not start:\n${output.join('\n')}`)), 30_000);
+		const timer = setTimeout(
+			() => reject(new Error(`the floor server did not start:\n${output.join('\n')}`)),
+			30_000,
+		);
 		const onLine = (line: string) => {
 			output.push(line);
 			if (line === `listening ${port}`) {
@@ -92,7 +139,9 @@ export async function startFloor(nodeBin: string): Promise<FloorServer> {
 		};
 		onEachLine(child.stdout as NodeJS.ReadableStream, onLine);
 		onEachLine(child.stderr as NodeJS.ReadableStream, onLine);
-		child.on('exit', (code) => reject(new Error(`the floor server exited with ${code}:\n${output.join('\n')}`)));
+		child.on('exit', (code) =>
+			reject(new Error(`the floor server exited with ${code}:\n${output.join('\n')}`)),
+		);
 	});
 	return {
 		url: `http://127.0.0.1:${port}/`,

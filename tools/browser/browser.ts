@@ -6,7 +6,9 @@ import { chromium, selectors, type Browser } from 'playwright-core';
 
 import { ensureChromium } from './chromium';
 
-export async function launchChromium(log: (line: string) => void = () => undefined): Promise<Browser> {
+export async function launchChromium(
+	log: (line: string) => void = () => undefined,
+): Promise<Browser> {
 	const binary = await ensureChromium(log);
 	selectors.setTestIdAttribute('data-test-id');
 	const startedAt = Date.now();
@@ -17,6 +19,8 @@ export async function launchChromium(log: (line: string) => void = () => undefin
 		args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
 		env: { ...process.env, ...binary.env },
 	});
-	log(`Chromium ${browser.version()} (${binary.executablePath}) launched in ${Date.now() - startedAt} ms`);
+	log(
+		`Chromium ${browser.version()} (${binary.executablePath}) launched in ${Date.now() - startedAt} ms`,
+	);
 	return browser;
 }

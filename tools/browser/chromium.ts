@@ -38,7 +38,9 @@ const DEBIAN_PACKAGE_OF_LIBRARY: Record<string, string> = {
 };
 
 function packageVersion(): string {
-	return (JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+	return (
+		JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string }
+	).version;
 }
 
 /**
@@ -91,7 +93,11 @@ async function installMissingLibraries(executablePath: string, log: Log): Promis
 	if (missing.length === 0) return;
 	const packages = [...new Set(missing.map((library) => DEBIAN_PACKAGE_OF_LIBRARY[library]))];
 	const names = packages.filter((name): name is string => name !== undefined);
-	if (names.length < packages.length || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
+	if (
+		names.length < packages.length ||
+		process.getuid?.() !== 0 ||
+		!existsSync('/usr/bin/apt-get')
+	) {
 		throw new Error(
 			`Chromium needs shared libraries this machine lacks: ${missing.join(', ')}. ` +
 				`On Debian, as root: apt-get update && apt-get install -y ${names.join(' ') || '<the packages providing them>'}`,
@@ -100,9 +106,15 @@ async function installMissingLibraries(executablePath: string, log: Log): Promis
 	log(`Chromium: installing Debian packages ${names.join(' ')} for ${missing.join(', ')}`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	await runCommand('apt-get', ['update'], { cwd: '/', env });
-	await runCommand('apt-get', ['install', '-y', '--no-install-recommends', ...names], { cwd: '/', env });
+	await runCommand('apt-get', ['install', '-y', '--no-install-recommends', ...names], {
+		cwd: '/',
+		env,
+	});
 	const still = missingLibraries(executablePath);
-	if (still.length > 0) throw new Error(`Chromium still misses ${still.join(', ')} after installing ${names.join(' ')}`);
+	if (still.length > 0)
+		throw new Error(
+			`Chromium still misses ${still.join(', ')} after installing ${names.join(' ')}`,
+		);
 }
 
 /** The unpacked Chromium, unpacking it (~4 s) and installing missing Debian libraries on first use. */
@@ -119,7 +131,8 @@ export async function ensureChromium(log: Log = () => undefined): Promise<Chromi
 			mkdirSync(dir, { recursive: true });
 			log(`Chromium ${version}: unpacking ${PACKAGE} into ${dir}`);
 			const unpacked = await unpack(dir);
-			if (unpacked !== executablePath) throw new Error(`${PACKAGE} unpacked to ${unpacked}, expected ${executablePath}`);
+			if (unpacked !== executablePath)
+				throw new Error(`${PACKAGE} unpacked to ${unpacked}, expected ${executablePath}`);
 			writeFontConfig(dir, fontConfigDir);
 		});
 	}

@@ -9,13 +9,20 @@ import type { Locator, Page } from 'playwright-core';
 const EDITOR_TIMEOUT_MS = 60_000;
 
 /** Waits until the locator's text matches, then returns that text (or throws with the last text seen). */
-export async function textMatching(locator: Locator, pattern: RegExp, timeoutMs = EDITOR_TIMEOUT_MS): Promise<string> {
+export async function textMatching(
+	locator: Locator,
+	pattern: RegExp,
+	timeoutMs = EDITOR_TIMEOUT_MS,
+): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	let last = '';
 	for (;;) {
 		last = await locator.innerText().catch(() => last);
 		if (pattern.test(last)) return last;
-		if (Date.now() > deadline) throw new Error(`Text never matched ${String(pattern)} within ${timeoutMs} ms; last text:\n${last.slice(0, 2000)}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`Text never matched ${String(pattern)} within ${timeoutMs} ms; last text:\n${last.slice(0, 2000)}`,
+			);
 		await locator.page().waitForTimeout(200);
 	}
 }
@@ -89,7 +96,10 @@ export class Editor {
 		const toggle = this.page.getByTestId(`radio-button-${mode}`);
 		if (!(await toggle.isVisible())) await this.parameters().getByText('Webhook URLs').click();
 		await toggle.click();
-		const text = await textMatching(this.parameters(), mode === 'test' ? /\/webhook-test\// : /\/webhook\/[0-9a-f-]{36}\//);
+		const text = await textMatching(
+			this.parameters(),
+			mode === 'test' ? /\/webhook-test\// : /\/webhook\/[0-9a-f-]{36}\//,
+		);
 		const url = /POST\s+(\S+)/.exec(text)?.[1];
 		if (url === undefined) throw new Error(`No POST URL among the node parameters:\n${text}`);
 		return url;
@@ -109,14 +119,20 @@ export class Editor {
 			await this.credentialSelect().click();
 			await this.page.getByTestId('node-credentials-select-item-new').click();
 		} else {
-			await this.page.getByTestId('node-credentials-slot').getByRole('button', { name: /^Connect to / }).click();
+			await this.page
+				.getByTestId('node-credentials-slot')
+				.getByRole('button', { name: /^Connect to / })
+				.click();
 		}
 		await this.credentialDialog().getByTestId('credential-save-button').waitFor();
 	}
 
 	async saveCredential(fields: Record<string, string>): Promise<void> {
 		for (const [name, value] of Object.entries(fields)) {
-			await this.credentialDialog().getByTestId(`parameter-input-${name}`).locator('input').fill(value);
+			await this.credentialDialog()
+				.getByTestId(`parameter-input-${name}`)
+				.locator('input')
+				.fill(value);
 		}
 		await this.credentialDialog().getByTestId('credential-save-button').click();
 	}

@@ -14,7 +14,8 @@ const END = '<!-- events:end -->';
 
 export function eventsTable(): string {
 	const rows = REVOPS_EVENTS.map(
-		(event) => `| ${event.label} | \`${event.type}\` | \`${event.object}\` | ${event.description} |`,
+		(event) =>
+			`| ${event.label} | \`${event.type}\` | \`${event.object}\` | ${event.description} |`,
 	);
 	return [
 		'| Option | Event type | Object | Fires when |',

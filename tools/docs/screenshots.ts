@@ -42,10 +42,13 @@ type Clip = { x: number; y: number; width: number; height: number };
 /** Saves a cropped screenshot as a 256-colour PNG (a UI has few colours; a third of the size). */
 async function picture(target: Locator | Clip, editor: Editor, name: string): Promise<void> {
 	const file = path.join(IMAGES_DIR, name);
-	const shot = 'screenshot' in target
-		? await target.screenshot({ animations: 'disabled' })
-		: await editor.page.screenshot({ clip: target, animations: 'disabled' });
-	await sharp(shot).png({ palette: true, quality: 90, compressionLevel: 9, effort: 10 }).toFile(file);
+	const shot =
+		'screenshot' in target
+			? await target.screenshot({ animations: 'disabled' })
+			: await editor.page.screenshot({ clip: target, animations: 'disabled' });
+	await sharp(shot)
+		.png({ palette: true, quality: 90, compressionLevel: 9, effort: 10 })
+		.toFile(file);
 	say(`  ${name}: ${(statSync(file).size / 1024).toFixed(1)} KiB`);
 }
 
@@ -97,10 +100,19 @@ async function examplePictures(editor: Editor, n8n: N8nInstance): Promise<void> 
 		const workflow = readExample(file);
 		for (const { type, name: credentialName } of credentialsNamed(workflow)) {
 			if (credentials.has(`${type}/${credentialName}`)) continue;
-			const data = type === 'revOpsWebhookApi' ? { verificationSecret: VERIFICATION_KEY } : { name: 'Authorization', value: 'Bearer example' };
-			credentials.set(`${type}/${credentialName}`, await n8n.createCredential(credentialName, type, data));
+			const data =
+				type === 'revOpsWebhookApi'
+					? { verificationSecret: VERIFICATION_KEY }
+					: { name: 'Authorization', value: 'Bearer example' };
+			credentials.set(
+				`${type}/${credentialName}`,
+				await n8n.createCredential(credentialName, type, data),
+			);
 		}
-		await importAndPublish(n8n, workflow, { credential: (type, credentialName) => credentials.get(`${type}/${credentialName}`) ?? { id: '', name: '' } });
+		await importAndPublish(n8n, workflow, {
+			credential: (type, credentialName) =>
+				credentials.get(`${type}/${credentialName}`) ?? { id: '', name: '' },
+		});
 		await editor.openWorkflow(workflow.id);
 		await editor.page.getByTestId('zoom-to-fit').click();
 		// No tooltip or popover left open over the canvas.
@@ -115,7 +127,10 @@ async function examplePictures(editor: Editor, n8n: N8nInstance): Promise<void> 
 async function main(): Promise<void> {
 	say('Packing n8n-nodes-revops...');
 	const tarball = await packPackage(REPO_ROOT);
-	const [n8n, browser] = await Promise.all([startN8n({ version: '2.41.1', tarball, log: say, env: { WEBHOOK_URL: PUBLIC_URL } }), launchChromium(say)]);
+	const [n8n, browser] = await Promise.all([
+		startN8n({ version: '2.41.1', tarball, log: say, env: { WEBHOOK_URL: PUBLIC_URL } }),
+		launchChromium(say),
+	]);
 	rmSync(path.dirname(tarball), { recursive: true, force: true });
 	try {
 		mkdirSync(IMAGES_DIR, { recursive: true });
@@ -132,7 +147,10 @@ async function main(): Promise<void> {
 		say(`Writing ${path.relative(process.cwd(), IMAGES_DIR)}/:`);
 		await nodePictures(editor, n8n);
 		await examplePictures(editor, n8n);
-		const total = readdirSync(IMAGES_DIR).reduce((sum, file) => sum + statSync(path.join(IMAGES_DIR, file)).size, 0);
+		const total = readdirSync(IMAGES_DIR).reduce(
+			(sum, file) => sum + statSync(path.join(IMAGES_DIR, file)).size,
+			0,
+		);
 		say(`Done: ${(total / 1024).toFixed(1)} KiB in ${IMAGES_DIR}`);
 	} finally {
 		await browser.close();
@@ -141,7 +159,9 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	await stopAll();
 	process.exit(1);
 });

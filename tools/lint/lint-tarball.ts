@@ -19,7 +19,10 @@ const repoRoot = join(__dirname, '..', '..');
 async function main(): Promise<number> {
 	const workDir = mkdtempSync(join(tmpdir(), 'revops-lint-'));
 	try {
-		execFileSync('npm', ['pack', '--silent', '--pack-destination', workDir], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+		execFileSync('npm', ['pack', '--silent', '--pack-destination', workDir], {
+			cwd: repoRoot,
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
 		const tarball = readdirSync(workDir).find((file) => file.endsWith('.tgz'));
 		if (!tarball) throw new Error('npm pack produced no tarball');
 		execFileSync('tar', ['-xzf', join(workDir, tarball), '-C', workDir]);

@@ -18,7 +18,9 @@ export interface PackedPackage {
 
 /** The icons a built node or credential points at (`file:revops.svg`), as tarball paths. */
 export function iconPaths(builtFile: string, source: string): string[] {
-	return [...source.matchAll(/['"]file:([^'"]+)['"]/g)].map((match) => normalize(join(dirname(builtFile), match[1])));
+	return [...source.matchAll(/['"]file:([^'"]+)['"]/g)].map((match) =>
+		normalize(join(dirname(builtFile), match[1])),
+	);
 }
 
 export function tarballProblems(pack: PackedPackage): string[] {

@@ -30,16 +30,20 @@ export async function lintWorkflow(path: string, source: string): Promise<Workfl
 async function main(): Promise<number> {
 	const present = readdirSync(WORKFLOWS_DIR).filter((file) => /\.ya?ml$/.test(file));
 	const missing = REQUIRED_WORKFLOWS.filter((file) => !present.includes(file));
-	for (const file of missing) console.error(`${relative(repoRoot, join(WORKFLOWS_DIR, file))}: missing`);
+	for (const file of missing)
+		console.error(`${relative(repoRoot, join(WORKFLOWS_DIR, file))}: missing`);
 	let problemCount = 0;
 	for (const file of present) {
 		const path = join(WORKFLOWS_DIR, file);
 		const source = readFileSync(path, 'utf8');
 		const problems = await lintWorkflow(path, source);
 		problemCount += problems.length;
-		if (problems.length > 0) console.log(getLintLog(problems.map((problem) => ({ ...problem, data: source }))));
+		if (problems.length > 0)
+			console.log(getLintLog(problems.map((problem) => ({ ...problem, data: source }))));
 	}
-	console.log(`actionlint: ${present.length} workflows, ${problemCount} problems, ${missing.length} missing`);
+	console.log(
+		`actionlint: ${present.length} workflows, ${problemCount} problems, ${missing.length} missing`,
+	);
 	return problemCount === 0 && missing.length === 0 ? 0 : 1;
 }
 

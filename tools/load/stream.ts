@@ -50,7 +50,10 @@ export async function streamEvents(options: StreamOptions): Promise<StreamReport
 	await Promise.all(Array.from({ length: options.concurrency }, sender));
 	const statuses: Record<string, number> = {};
 	for (const attempt of attempts) {
-		const key = attempt.status === null ? `no answer (${attempt.error ?? 'unknown'})` : String(attempt.status);
+		const key =
+			attempt.status === null
+				? `no answer (${attempt.error ?? 'unknown'})`
+				: String(attempt.status);
 		statuses[key] = (statuses[key] ?? 0) + 1;
 	}
 	const latencies = attempts.map((attempt) => attempt.durationMs).sort((a, b) => a - b);
@@ -62,6 +65,10 @@ export async function streamEvents(options: StreamOptions): Promise<StreamReport
 		statuses,
 		elapsedMs: Date.now() - started,
 		deliveredByEvent,
-		latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: latencies.at(-1) ?? 0 },
+		latencyMs: {
+			p50: percentile(latencies, 0.5),
+			p95: percentile(latencies, 0.95),
+			max: latencies.at(-1) ?? 0,
+		},
 	};
 }

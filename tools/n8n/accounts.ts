@@ -30,7 +30,9 @@ export function readHarnessState(userFolder: string): HarnessState | undefined {
 }
 
 export function writeHarnessState(userFolder: string, state: HarnessState): void {
-	writeFileSync(path.join(userFolder, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+	writeFileSync(path.join(userFolder, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, {
+		mode: 0o600,
+	});
 }
 
 /** n8n wants 8-64 characters with at least one digit and one capital letter. */
@@ -50,11 +52,16 @@ export async function signIn(
 	newOwner: Owner,
 ): Promise<{ owner: Owner; apiKey: string }> {
 	const owner = saved?.owner ?? newOwner;
-	const settings = await session.call<{ userManagement: { showSetupOnFirstLoad: boolean } }>('GET', '/rest/settings');
+	const settings = await session.call<{ userManagement: { showSetupOnFirstLoad: boolean } }>(
+		'GET',
+		'/rest/settings',
+	);
 	if (settings.userManagement.showSetupOnFirstLoad) {
 		await session.setupOwner(owner);
 	} else if (saved === undefined) {
-		throw new Error(`n8n at ${baseUrl} already has an owner, but there is no ${STATE_FILE} with its login in the user folder`);
+		throw new Error(
+			`n8n at ${baseUrl} already has an owner, but there is no ${STATE_FILE} with its login in the user folder`,
+		);
 	} else {
 		await session.login(owner);
 	}

@@ -10,10 +10,11 @@ import { TRIGGER_TYPE } from './workflows';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
 
-
 export interface ExampleWorkflow extends WorkflowSpec {
 	id: string;
-	nodes: Array<WorkflowNode & { credentials?: Record<string, { id: string | null; name: string }> }>;
+	nodes: Array<
+		WorkflowNode & { credentials?: Record<string, { id: string | null; name: string }> }
+	>;
 }
 
 export function readExample(file: string): ExampleWorkflow {
@@ -23,7 +24,8 @@ export function readExample(file: string): ExampleWorkflow {
 /** The RevOps Trigger's webhookId: its production URL is /webhook/<webhookId>/webhook. */
 function triggerWebhookId(workflow: ExampleWorkflow): string {
 	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_TYPE);
-	if (trigger?.webhookId === undefined) throw new Error(`${workflow.name} has no RevOps Trigger with a webhookId`);
+	if (trigger?.webhookId === undefined)
+		throw new Error(`${workflow.name} has no RevOps Trigger with a webhookId`);
 	return trigger.webhookId;
 }
 
@@ -31,7 +33,8 @@ function triggerWebhookId(workflow: ExampleWorkflow): string {
 export function credentialsNamed(workflow: ExampleWorkflow): Array<{ type: string; name: string }> {
 	const seen = new Map<string, { type: string; name: string }>();
 	for (const node of workflow.nodes) {
-		for (const [type, { name }] of Object.entries(node.credentials ?? {})) seen.set(`${type}\n${name}`, { type, name });
+		for (const [type, { name }] of Object.entries(node.credentials ?? {}))
+			seen.set(`${type}\n${name}`, { type, name });
 	}
 	return [...seen.values()];
 }
@@ -46,21 +49,34 @@ export interface ImportOptions {
 /** The example as it is once a user has replaced its URLs and picked its credentials. */
 function prepareExample(workflow: ExampleWorkflow, options: ImportOptions): ExampleWorkflow {
 	let text = JSON.stringify(workflow);
-	for (const [real, replacement] of Object.entries(options.origins ?? {})) text = text.split(real).join(replacement);
+	for (const [real, replacement] of Object.entries(options.origins ?? {}))
+		text = text.split(real).join(replacement);
 	const prepared = JSON.parse(text) as ExampleWorkflow;
 	for (const node of prepared.nodes) {
 		if (node.credentials === undefined) continue;
 		node.credentials = Object.fromEntries(
-			Object.entries(node.credentials).map(([type, { name }]) => [type, options.credential(type, name)]),
+			Object.entries(node.credentials).map(([type, { name }]) => [
+				type,
+				options.credential(type, name),
+			]),
 		);
 	}
 	return prepared;
 }
 
 /** Imports (or replaces) the example under its own id and publishes it. Returns its production URL. */
-export async function importAndPublish(n8n: N8nInstance, workflow: ExampleWorkflow, options: ImportOptions): Promise<string> {
+export async function importAndPublish(
+	n8n: N8nInstance,
+	workflow: ExampleWorkflow,
+	options: ImportOptions,
+): Promise<string> {
 	const prepared = prepareExample(workflow, options);
-	await n8n.upsertWorkflow(prepared.id, { name: prepared.name, nodes: prepared.nodes as WorkflowNode[], connections: prepared.connections, settings: prepared.settings });
+	await n8n.upsertWorkflow(prepared.id, {
+		name: prepared.name,
+		nodes: prepared.nodes as WorkflowNode[],
+		connections: prepared.connections,
+		settings: prepared.settings,
+	});
 	await n8n.activate(prepared.id);
 	return n8n.webhookUrl(triggerWebhookId(prepared));
 }

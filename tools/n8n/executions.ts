@@ -69,12 +69,23 @@ function describeError(error: ErrorShape | undefined): string | undefined {
 }
 
 /** Every execution of a workflow with its data, newest first, following the API's cursor. */
-export async function listExecutions(api: PublicApi, workflowId: string): Promise<ExecutionSummary[]> {
+export async function listExecutions(
+	api: PublicApi,
+	workflowId: string,
+): Promise<ExecutionSummary[]> {
 	const summaries: ExecutionSummary[] = [];
 	let cursor: string | undefined;
 	do {
-		const query = new URLSearchParams({ workflowId, includeData: 'true', limit: '250', ...(cursor ? { cursor } : {}) });
-		const page = await api.call<{ data: ApiExecution[]; nextCursor?: string | null }>('GET', `/executions?${query.toString()}`);
+		const query = new URLSearchParams({
+			workflowId,
+			includeData: 'true',
+			limit: '250',
+			...(cursor ? { cursor } : {}),
+		});
+		const page = await api.call<{ data: ApiExecution[]; nextCursor?: string | null }>(
+			'GET',
+			`/executions?${query.toString()}`,
+		);
 		summaries.push(...page.data.map(summariseExecution));
 		cursor = page.nextCursor ?? undefined;
 	} while (cursor !== undefined);

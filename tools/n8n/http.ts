@@ -20,7 +20,12 @@ interface Answer {
 	headers: Headers;
 }
 
-async function send(method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
+async function send(
+	method: string,
+	url: string,
+	headers: Record<string, string>,
+	body?: unknown,
+): Promise<Answer> {
 	const response = await fetch(url, {
 		method,
 		headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
@@ -31,7 +36,8 @@ async function send(method: string, url: string, headers: Record<string, string>
 }
 
 function parseOrThrow(method: string, url: string, answer: Answer): unknown {
-	if (answer.status < 200 || answer.status >= 300) throw new N8nHttpError(method, url, answer.status, answer.text);
+	if (answer.status < 200 || answer.status >= 300)
+		throw new N8nHttpError(method, url, answer.status, answer.text);
 	return answer.text === '' ? undefined : (JSON.parse(answer.text) as unknown);
 }
 
@@ -48,11 +54,19 @@ export class RestSession {
 	constructor(private readonly baseUrl: string) {}
 
 	async setupOwner(owner: { email: string; password: string }): Promise<void> {
-		await this.authenticate('/rest/owner/setup', { email: owner.email, firstName: 'RevOps', lastName: 'Demo', password: owner.password });
+		await this.authenticate('/rest/owner/setup', {
+			email: owner.email,
+			firstName: 'RevOps',
+			lastName: 'Demo',
+			password: owner.password,
+		});
 	}
 
 	async login(owner: { email: string; password: string }): Promise<void> {
-		await this.authenticate('/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+		await this.authenticate('/rest/login', {
+			emailOrLdapLoginId: owner.email,
+			password: owner.password,
+		});
 	}
 
 	async call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -69,7 +83,9 @@ export class RestSession {
 		const url = `${this.baseUrl}${path}`;
 		const answer = await send('POST', url, this.headers(), body);
 		parseOrThrow('POST', url, answer);
-		const authCookie = answer.headers.getSetCookie().find((cookie) => cookie.startsWith('n8n-auth='));
+		const authCookie = answer.headers
+			.getSetCookie()
+			.find((cookie) => cookie.startsWith('n8n-auth='));
 		if (authCookie === undefined) throw new Error(`POST ${url} set no n8n-auth cookie`);
 		this.cookie = authCookie.split(';')[0] ?? '';
 	}
@@ -88,7 +104,11 @@ export class PublicApi {
 
 	async call<T>(method: string, path: string, body?: unknown): Promise<T> {
 		const url = `${this.baseUrl}/api/v1${path}`;
-		return parseOrThrow(method, url, await send(method, url, { 'x-n8n-api-key': this.apiKey }, body)) as T;
+		return parseOrThrow(
+			method,
+			url,
+			await send(method, url, { 'x-n8n-api-key': this.apiKey }, body),
+		) as T;
 	}
 
 	/** Whether the key is accepted (a key from an earlier run may have been deleted). */

@@ -71,10 +71,18 @@ export function cacheRoot(): string {
  * missing or half-installed. Safe to call from several processes at once: installs of one
  * folder are serialised by a lock.
  */
-export async function ensureN8n(version: N8nVersion, log: Log = () => undefined): Promise<N8nInstall> {
+export async function ensureN8n(
+	version: N8nVersion,
+	log: Log = () => undefined,
+): Promise<N8nInstall> {
 	const dir = path.join(cacheRoot(), `n8n-${version}`);
 	const node = version === '2.41.1' ? await ensureNode24(log) : systemNode();
-	const install: N8nInstall = { version, dir, nodeBin: node.bin, n8nEntry: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n') };
+	const install: N8nInstall = {
+		version,
+		dir,
+		nodeBin: node.bin,
+		n8nEntry: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+	};
 	if (isMarkedInstalled(dir, node)) {
 		log(`n8n ${version}: cached in ${dir}`);
 		return install;
@@ -82,7 +90,10 @@ export async function ensureN8n(version: N8nVersion, log: Log = () => undefined)
 	await withInstallLock(dir, log, async () => {
 		if (isMarkedInstalled(dir, node)) return; // another process finished it while we waited
 		await installN8n(install, RECIPES[version], log);
-		writeFileSync(path.join(dir, MARKER), `${JSON.stringify({ node: describeNode(node), installedAt: new Date().toISOString() })}\n`);
+		writeFileSync(
+			path.join(dir, MARKER),
+			`${JSON.stringify({ node: describeNode(node), installedAt: new Date().toISOString() })}\n`,
+		);
 		log(`n8n ${version}: ready in ${dir}`);
 	});
 	return install;
@@ -94,9 +105,15 @@ async function installN8n(install: N8nInstall, recipe: Recipe, log: Log): Promis
 	// npm runs on the first `node` in PATH, and native rebuilds compile against nodedir's headers.
 	const nodeDir = path.dirname(path.dirname(nodeBin));
 	if (!existsSync(path.join(nodeDir, 'include', 'node', 'node.h'))) {
-		throw new Error(`No Node headers at ${nodeDir}/include/node: needed to rebuild n8n's native modules for ${nodeBin}`);
+		throw new Error(
+			`No Node headers at ${nodeDir}/include/node: needed to rebuild n8n's native modules for ${nodeBin}`,
+		);
 	}
-	const env = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: nodeDir };
+	const env = {
+		...process.env,
+		PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
+		npm_config_nodedir: nodeDir,
+	};
 	// npm's peer-dependency warnings run to hundreds of lines; a failure still quotes them all.
 	const npmLog = (line: string): void => {
 		if (!line.startsWith('npm warn')) log(`  npm: ${line}`);
@@ -107,15 +124,28 @@ async function installN8n(install: N8nInstall, recipe: Recipe, log: Log): Promis
 		rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
 		rmSync(path.join(dir, 'package-lock.json'), { force: true });
 		mkdirSync(dir, { recursive: true });
-		writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(recipe.packageJson, null, 2)}\n`);
-		await runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, env, log: npmLog });
+		writeFileSync(
+			path.join(dir, 'package.json'),
+			`${JSON.stringify(recipe.packageJson, null, 2)}\n`,
+		);
+		await runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
+			cwd: dir,
+			env,
+			log: npmLog,
+		});
 	}
 	for (const native of recipe.nativeModules) {
 		if (await loadsNativeModule(install, native.name)) continue;
 		log(`n8n ${version}: building ${native.name} for Node ${nodeBin}`);
-		await runCommand('npm', ['rebuild', native.name, ...native.rebuildFlags, '--ignore-scripts=false'], { cwd: dir, env, log: npmLog });
+		await runCommand(
+			'npm',
+			['rebuild', native.name, ...native.rebuildFlags, '--ignore-scripts=false'],
+			{ cwd: dir, env, log: npmLog },
+		);
 		if (!(await loadsNativeModule(install, native.name))) {
-			throw new Error(`n8n ${version}: ${native.name} still does not load after rebuilding it in ${dir}`);
+			throw new Error(
+				`n8n ${version}: ${native.name} still does not load after rebuilding it in ${dir}`,
+			);
 		}
 	}
 }
@@ -135,9 +165,12 @@ function describeNode(node: NodeRuntime): string {
  */
 function isMarkedInstalled(dir: string, node: NodeRuntime): boolean {
 	const marker = path.join(dir, MARKER);
-	if (!existsSync(marker) || !existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))) return false;
+	if (!existsSync(marker) || !existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n')))
+		return false;
 	try {
-		return (JSON.parse(readFileSync(marker, 'utf8')) as { node?: string }).node === describeNode(node);
+		return (
+			(JSON.parse(readFileSync(marker, 'utf8')) as { node?: string }).node === describeNode(node)
+		);
 	} catch {
 		return false;
 	}
@@ -146,13 +179,16 @@ function isMarkedInstalled(dir: string, node: NodeRuntime): boolean {
 /** npm writes node_modules/.package-lock.json at the very end of an install. */
 function isN8nPackageComplete(dir: string, version: N8nVersion): boolean {
 	const manifest = path.join(dir, 'node_modules', 'n8n', 'package.json');
-	if (!existsSync(manifest) || !existsSync(path.join(dir, 'node_modules', '.package-lock.json'))) return false;
+	if (!existsSync(manifest) || !existsSync(path.join(dir, 'node_modules', '.package-lock.json')))
+		return false;
 	return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version === version;
 }
 
 async function loadsNativeModule(install: N8nInstall, moduleName: string): Promise<boolean> {
 	try {
-		await runCommand(install.nodeBin, ['-e', `require(${JSON.stringify(moduleName)})`], { cwd: install.dir });
+		await runCommand(install.nodeBin, ['-e', `require(${JSON.stringify(moduleName)})`], {
+			cwd: install.dir,
+		});
 		return true;
 	} catch {
 		return false;
@@ -166,13 +202,17 @@ function systemNode(): NodeRuntime {
 
 async function ensureNode24(log: Log): Promise<NodeRuntime> {
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
-		throw new Error(`n8n 2.x needs Node 24; this harness fetches it only for linux-x64, not ${process.platform}-${process.arch}`);
+		throw new Error(
+			`n8n 2.x needs Node 24; this harness fetches it only for linux-x64, not ${process.platform}-${process.arch}`,
+		);
 	}
 	const dir = path.join(cacheRoot(), `node-${NODE24_VERSION}`);
 	const nodeBin = path.join(dir, 'node_modules', NODE24_PACKAGE, 'bin', 'node');
 	const works = async (): Promise<boolean> => {
 		try {
-			return (await runCommand(nodeBin, ['--version'], { cwd: dir })).trim() === `v${NODE24_VERSION}`;
+			return (
+				(await runCommand(nodeBin, ['--version'], { cwd: dir })).trim() === `v${NODE24_VERSION}`
+			);
 		} catch {
 			return false;
 		}
@@ -189,8 +229,14 @@ async function ensureNode24(log: Log): Promise<NodeRuntime> {
 				path.join(dir, 'package.json'),
 				`${JSON.stringify({ private: true, dependencies: { [NODE24_PACKAGE]: NODE24_VERSION } }, null, 2)}\n`,
 			);
-			await runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, log: (line) => log(`  npm: ${line}`) });
-			if (!(await works())) throw new Error(`${nodeBin} is not Node ${NODE24_VERSION} after installing ${NODE24_PACKAGE}`);
+			await runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
+				cwd: dir,
+				log: (line) => log(`  npm: ${line}`),
+			});
+			if (!(await works()))
+				throw new Error(
+					`${nodeBin} is not Node ${NODE24_VERSION} after installing ${NODE24_PACKAGE}`,
+				);
 		}
 		writeFileSync(path.join(dir, MARKER), `${new Date().toISOString()}\n`);
 	});

@@ -3,7 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { generatePassword, readHarnessState, signIn, writeHarnessState, type Owner } from './accounts';
+import {
+	generatePassword,
+	readHarnessState,
+	signIn,
+	writeHarnessState,
+	type Owner,
+} from './accounts';
 import { isDone, listExecutions, type ExecutionSummary } from './executions';
 import { N8nHttpError, PublicApi, RestSession } from './http';
 import { ensureN8n, type N8nInstall, type N8nVersion } from './install';
@@ -64,7 +70,11 @@ export interface N8nInstance {
 	apiKey: string;
 	/** Last lines of n8n's stdout+stderr across starts (all of it is in <userFolder>/n8n.log). */
 	logTail(lines?: number): string;
-	createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string; name: string }>;
+	createCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string; name: string }>;
 	createWorkflow(workflow: WorkflowSpec): Promise<string>;
 	/** Creates the workflow under a fixed 16-character id, or overwrites the one with that id. */
 	upsertWorkflow(workflowId: string, workflow: WorkflowSpec): Promise<void>;
@@ -78,7 +88,10 @@ export interface N8nInstance {
 	 * Executions of a workflow with their data, newest first. With `expected`, polls until at
 	 * least that many exist and all have ended (default timeout 30 s), else throws with counts.
 	 */
-	executions(workflowId: string, opts?: { expected?: number; timeoutMs?: number }): Promise<ExecutionSummary[]>;
+	executions(
+		workflowId: string,
+		opts?: { expected?: number; timeoutMs?: number },
+	): Promise<ExecutionSummary[]>;
 	/** Escape hatches for anything not wrapped here. */
 	publicApi<T>(method: string, apiPath: string, body?: unknown): Promise<T>;
 	rest<T>(method: string, restPath: string, body?: unknown): Promise<T>;
@@ -165,29 +178,58 @@ class RunningN8n implements N8nInstance {
 		const startedAt = Date.now();
 		const brokerPort = await freePort();
 		this.process = N8nProcess.launch(
-			{ install: this.install, port: this.port, brokerPort, userFolder: this.userFolder, env: this.options.env ?? {} },
+			{
+				install: this.install,
+				port: this.port,
+				brokerPort,
+				userFolder: this.userFolder,
+				env: this.options.env ?? {},
+			},
 			this.n8nLog,
 		);
 		running.add(this);
 		reaper.watchGroup(this.process.pid);
-		await this.process.waitUntilReady(this.baseUrl, this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, this.n8nLog);
+		await this.process.waitUntilReady(
+			this.baseUrl,
+			this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+			this.n8nLog,
+		);
 
 		this.session = new RestSession(this.baseUrl);
 		const saved = readHarnessState(this.userFolder);
-		const newOwner = this.options.owner ?? { email: DEFAULT_OWNER_EMAIL, password: generatePassword() };
+		const newOwner = this.options.owner ?? {
+			email: DEFAULT_OWNER_EMAIL,
+			password: generatePassword(),
+		};
 		this.account = await signIn(this.session, this.baseUrl, saved, newOwner);
 		this.api = new PublicApi(this.baseUrl, this.account.apiKey);
 		writeHarnessState(this.userFolder, { version: this.version, port: this.port, ...this.account });
-		this.progress(`n8n ${this.version}: ready at ${this.baseUrl} after ${Date.now() - startedAt} ms (pid ${this.process.pid}, user folder ${this.userFolder})`);
+		this.progress(
+			`n8n ${this.version}: ready at ${this.baseUrl} after ${Date.now() - startedAt} ms (pid ${this.process.pid}, user folder ${this.userFolder})`,
+		);
 	}
 
-	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<{ id: string; name: string }> {
-		const created = await this.publicApiClient().call<{ id: string; name: string }>('POST', '/credentials', { name, type, data });
+	async createCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string; name: string }> {
+		const created = await this.publicApiClient().call<{ id: string; name: string }>(
+			'POST',
+			'/credentials',
+			{ name, type, data },
+		);
 		return { id: created.id, name: created.name };
 	}
 
 	async createWorkflow(workflow: WorkflowSpec): Promise<string> {
-		return (await this.publicApiClient().call<{ id: string }>('POST', '/workflows', withSettings(workflow))).id;
+		return (
+			await this.publicApiClient().call<{ id: string }>(
+				'POST',
+				'/workflows',
+				withSettings(workflow),
+			)
+		).id;
 	}
 
 	/**
@@ -201,9 +243,15 @@ class RunningN8n implements N8nInstance {
 			return;
 		}
 		if (this.version.startsWith('1.')) await this.importWithCli(workflowId, workflow);
-		else await this.signedInSession().call('POST', '/rest/workflows', { ...withSettings(workflow), id: workflowId });
+		else
+			await this.signedInSession().call('POST', '/rest/workflows', {
+				...withSettings(workflow),
+				id: workflowId,
+			});
 		if (!(await this.workflowExists(workflowId))) {
-			throw new Error(`n8n ${this.version} did not keep the workflow id ${workflowId} given at creation`);
+			throw new Error(
+				`n8n ${this.version} did not keep the workflow id ${workflowId} given at creation`,
+			);
 		}
 	}
 
@@ -215,16 +263,26 @@ class RunningN8n implements N8nInstance {
 		await unpublishWorkflow(this.publishingClients(), workflowId);
 	}
 
-	webhookUrl(webhookId: string, webhookPath = 'webhook', mode: 'production' | 'test' = 'production'): string {
+	webhookUrl(
+		webhookId: string,
+		webhookPath = 'webhook',
+		mode: 'production' | 'test' = 'production',
+	): string {
 		return `${this.baseUrl}/${mode === 'production' ? 'webhook' : 'webhook-test'}/${webhookId}/${webhookPath}`;
 	}
 
 	async nodeTypes(): Promise<string[]> {
-		const types = await this.signedInSession().callUnwrapped<Array<{ name: string }>>('GET', '/types/nodes.json');
+		const types = await this.signedInSession().callUnwrapped<Array<{ name: string }>>(
+			'GET',
+			'/types/nodes.json',
+		);
 		return [...new Set(types.map((type) => type.name))];
 	}
 
-	async executions(workflowId: string, opts: { expected?: number; timeoutMs?: number } = {}): Promise<ExecutionSummary[]> {
+	async executions(
+		workflowId: string,
+		opts: { expected?: number; timeoutMs?: number } = {},
+	): Promise<ExecutionSummary[]> {
 		const { expected } = opts;
 		if (expected === undefined) return await listExecutions(this.publicApiClient(), workflowId);
 		const timeoutMs = opts.timeoutMs ?? DEFAULT_EXECUTIONS_TIMEOUT_MS;
@@ -287,7 +345,8 @@ class RunningN8n implements N8nInstance {
 		await this.stop(); // after kill() this only reaps what is left of the group
 		const deadline = Date.now() + 10_000;
 		while (await isPortInUse(this.port)) {
-			if (Date.now() > deadline) throw new Error(`Port ${this.port} is still in use 10 s after n8n stopped`);
+			if (Date.now() > deadline)
+				throw new Error(`Port ${this.port} is still in use 10 s after n8n stopped`);
 			await sleep(100);
 		}
 		await this.boot();
@@ -301,12 +360,19 @@ class RunningN8n implements N8nInstance {
 		const file = path.join(mkdtempSync(path.join(tmpdir(), 'n8n-import-')), `${workflowId}.json`);
 		// The CLI stores nodes as given, so they need the ids the editor would have added.
 		const nodes = workflow.nodes.map((node) => ({ id: randomUUID(), ...node }));
-		writeFileSync(file, JSON.stringify({ ...withSettings(workflow), nodes, id: workflowId, active: false }));
+		writeFileSync(
+			file,
+			JSON.stringify({ ...withSettings(workflow), nodes, id: workflowId, active: false }),
+		);
 		try {
-			await runCommand(this.install.nodeBin, [this.install.n8nEntry, 'import:workflow', `--input=${file}`], {
-				cwd: this.userFolder,
-				env: n8nCommandEnvironment(this.install, this.userFolder, this.options.env ?? {}),
-			});
+			await runCommand(
+				this.install.nodeBin,
+				[this.install.n8nEntry, 'import:workflow', `--input=${file}`],
+				{
+					cwd: this.userFolder,
+					env: n8nCommandEnvironment(this.install, this.userFolder, this.options.env ?? {}),
+				},
+			);
 		} finally {
 			rmSync(path.dirname(file), { recursive: true, force: true });
 		}
@@ -323,7 +389,12 @@ class RunningN8n implements N8nInstance {
 	}
 
 	private publishingClients(): Parameters<typeof publishWorkflow>[0] {
-		return { version: this.version, api: this.publicApiClient(), session: this.signedInSession(), timeoutMs: PUBLICATION_TIMEOUT_MS };
+		return {
+			version: this.version,
+			api: this.publicApiClient(),
+			session: this.signedInSession(),
+			timeoutMs: PUBLICATION_TIMEOUT_MS,
+		};
 	}
 
 	private running(): N8nProcess {
@@ -358,16 +429,23 @@ function withSettings(workflow: WorkflowSpec): WorkflowSpec {
 export async function startN8n(options: StartOptions): Promise<N8nInstance> {
 	const log = options.log ?? (() => undefined);
 	const install = await ensureN8n(options.version, log);
-	const userFolder = options.userFolder ?? mkdtempSync(path.join(tmpdir(), `n8n-${options.version}-`));
+	const userFolder =
+		options.userFolder ?? mkdtempSync(path.join(tmpdir(), `n8n-${options.version}-`));
 	// ~50 MB each (mostly n8n's static cache); N8N_REVOPS_KEEP_USER_FOLDERS=1 keeps them for their n8n.log.
-	if (options.userFolder === undefined && process.env.N8N_REVOPS_KEEP_USER_FOLDERS !== '1') reaper.removeFolderAtExit(userFolder);
+	if (options.userFolder === undefined && process.env.N8N_REVOPS_KEEP_USER_FOLDERS !== '1')
+		reaper.removeFolderAtExit(userFolder);
 	mkdirSync(userFolder, { recursive: true });
 	const saved = readHarnessState(userFolder);
 	if (saved !== undefined && saved.version !== options.version) {
-		throw new Error(`${userFolder} holds an n8n ${saved.version} database; n8n ${options.version} cannot reuse it`);
+		throw new Error(
+			`${userFolder} holds an n8n ${saved.version} database; n8n ${options.version} cannot reuse it`,
+		);
 	}
 	const port = options.port ?? (await freePort());
-	if (await isPortInUse(port)) throw new Error(`Port ${port} on 127.0.0.1 is in use; stop what runs there or pick another port`);
+	if (await isPortInUse(port))
+		throw new Error(
+			`Port ${port} on 127.0.0.1 is in use; stop what runs there or pick another port`,
+		);
 	installPackageInto(userFolder, options.tarball);
 
 	registerExitHandlers();

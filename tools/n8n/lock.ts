@@ -10,7 +10,11 @@ const LOCK_POLL_MS = 1000;
  * same cache folder at once. The lock is a sibling directory (mkdir is atomic) holding the
  * owner's pid; a lock whose owner is gone is taken over.
  */
-export async function withInstallLock<T>(dir: string, log: (line: string) => void, work: () => Promise<T>): Promise<T> {
+export async function withInstallLock<T>(
+	dir: string,
+	log: (line: string) => void,
+	work: () => Promise<T>,
+): Promise<T> {
 	const lockDir = `${dir}.lock`;
 	mkdirSync(path.dirname(lockDir), { recursive: true });
 	const deadline = Date.now() + LOCK_WAIT_MS;
@@ -28,7 +32,10 @@ export async function withInstallLock<T>(dir: string, log: (line: string) => voi
 			rmSync(lockDir, { recursive: true, force: true });
 			continue;
 		}
-		if (Date.now() > deadline) throw new Error(`Gave up waiting for the install lock ${lockDir} (held by pid ${String(owner)})`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`Gave up waiting for the install lock ${lockDir} (held by pid ${String(owner)})`,
+			);
 		if (!announced) {
 			log(`waiting for pid ${String(owner)} to finish installing into ${dir}`);
 			announced = true;

@@ -18,10 +18,13 @@ interface PackageManifest {
 export async function packPackage(repoRoot: string): Promise<string> {
 	await runCommand('npm', ['run', 'build'], { cwd: repoRoot });
 	const destination = mkdtempSync(path.join(tmpdir(), 'n8n-revops-pack-'));
-	const output = await runCommand('npm', ['pack', '--json', '--pack-destination', destination], { cwd: repoRoot });
+	const output = await runCommand('npm', ['pack', '--json', '--pack-destination', destination], {
+		cwd: repoRoot,
+	});
 	const packed = JSON.parse(output) as Array<{ filename: string }>;
 	const first = packed[0];
-	if (first === undefined) throw new Error(`npm pack in ${repoRoot} reported no tarball:\n${output}`);
+	if (first === undefined)
+		throw new Error(`npm pack in ${repoRoot} reported no tarball:\n${output}`);
 	return path.join(destination, first.filename);
 }
 
@@ -44,14 +47,19 @@ export function installPackageInto(userFolder: string, tarballPath: string): voi
 	writeFileSync(path.join(target, 'package.json'), `${JSON.stringify(installed, null, 2)}\n`);
 
 	const nodesManifestPath = path.join(nodesDir, 'package.json');
-	const nodesManifest = readJsonIfExists(nodesManifestPath) ?? { name: 'installed-nodes', private: true };
+	const nodesManifest = readJsonIfExists(nodesManifestPath) ?? {
+		name: 'installed-nodes',
+		private: true,
+	};
 	const dependencies = (nodesManifest.dependencies as Record<string, string> | undefined) ?? {};
 	nodesManifest.dependencies = { ...dependencies, [manifest.name]: manifest.version };
 	writeFileSync(nodesManifestPath, `${JSON.stringify(nodesManifest, null, 2)}\n`);
 }
 
 function readTarballManifest(tarballPath: string): PackageManifest {
-	const text = execFileSync('tar', ['-xzOf', tarballPath, 'package/package.json'], { encoding: 'utf8' });
+	const text = execFileSync('tar', ['-xzOf', tarballPath, 'package/package.json'], {
+		encoding: 'utf8',
+	});
 	return JSON.parse(text) as PackageManifest;
 }
 

@@ -9,7 +9,8 @@ export async function freePort(): Promise<number> {
 		server.listen(0, '127.0.0.1', () => {
 			const address = server.address();
 			server.close(() => {
-				if (address === null || typeof address === 'string') reject(new Error('Could not read the port the OS picked'));
+				if (address === null || typeof address === 'string')
+					reject(new Error('Could not read the port the OS picked'));
 				else resolve(address.port);
 			});
 		});

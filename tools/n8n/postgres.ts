@@ -42,8 +42,14 @@ export async function ensurePostgresInstall(log: Log): Promise<string> {
 		log(`PostgreSQL: installing ${PACKAGE}@${POSTGRES_PACKAGE_VERSION} into ${dir}`);
 		rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
 		mkdirSync(dir, { recursive: true });
-		writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ private: true, dependencies: { [PACKAGE]: POSTGRES_PACKAGE_VERSION } }, null, 2)}\n`);
-		await runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir, log: (line) => log(`  npm: ${line}`) });
+		writeFileSync(
+			path.join(dir, 'package.json'),
+			`${JSON.stringify({ private: true, dependencies: { [PACKAGE]: POSTGRES_PACKAGE_VERSION } }, null, 2)}\n`,
+		);
+		await runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
+			cwd: dir,
+			log: (line) => log(`  npm: ${line}`),
+		});
 		// The package's postinstall (skipped with scripts off) makes the library symlinks postgres needs.
 		await runCommand(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: packageDir });
 		writeFileSync(path.join(dir, MARKER), `${new Date().toISOString()}\n`);
@@ -54,7 +60,9 @@ export async function ensurePostgresInstall(log: Log): Promise<string> {
 /** As root: `nobody`, who can own the data folder; otherwise the current user. */
 function serverUser(): { uid: number; gid: number } | undefined {
 	if (process.getuid?.() !== 0) return undefined;
-	const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }).trim()));
+	const [uid, gid] = ['-u', '-g'].map((flag) =>
+		Number(execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }).trim()),
+	);
 	return { uid, gid };
 }
 
@@ -62,7 +70,11 @@ function serverUser(): { uid: number; gid: number } | undefined {
  * `nobody` cannot reach the cache under root's home (mode 700), so as root the binaries are
  * hard-linked (copied if that fails) into the run's own folder, which it can read.
  */
-function reachableInstall(nativeDir: string, folder: string, user: { uid: number; gid: number } | undefined): string {
+function reachableInstall(
+	nativeDir: string,
+	folder: string,
+	user: { uid: number; gid: number } | undefined,
+): string {
 	if (user === undefined) return nativeDir;
 	const copy = path.join(folder, 'postgres-install');
 	try {
@@ -98,13 +110,32 @@ export class PostgresServer {
 		mkdirSync(pgFolder, { recursive: true, mode: 0o700 });
 		if (user !== undefined) chownSync(pgFolder, user.uid, user.gid);
 		const bin = (name: string): string => path.join(install, 'bin', name);
-		await runCommand(bin('initdb'), ['-D', dataDir, '-U', POSTGRES_USER, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'], { cwd: pgFolder, user });
+		await runCommand(
+			bin('initdb'),
+			['-D', dataDir, '-U', POSTGRES_USER, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'],
+			{ cwd: pgFolder, user },
+		);
 
 		const port = await freePort();
 		const serverLog = new N8nLog(path.join(pgFolder, 'postgres.log'));
-		const args = ['-D', dataDir, '-p', String(port), '-k', pgFolder, '-c', 'listen_addresses=127.0.0.1'];
-		for (const setting of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off']) args.push('-c', setting);
-		const server = N8nProcess.spawnOther(bin('postgres'), args, { cwd: pgFolder, env: { ...process.env, LC_ALL: 'C.UTF-8' }, user }, serverLog);
+		const args = [
+			'-D',
+			dataDir,
+			'-p',
+			String(port),
+			'-k',
+			pgFolder,
+			'-c',
+			'listen_addresses=127.0.0.1',
+		];
+		for (const setting of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'])
+			args.push('-c', setting);
+		const server = N8nProcess.spawnOther(
+			bin('postgres'),
+			args,
+			{ cwd: pgFolder, env: { ...process.env, LC_ALL: 'C.UTF-8' }, user },
+			serverLog,
+		);
 		reaper.watchGroup(server.pid);
 		await server.waitForLine(READY_LINE, 0, READY_TIMEOUT_MS, serverLog);
 		return new PostgresServer(port, server, serverLog);

@@ -42,7 +42,8 @@ export class N8nLog {
 
 	private add(line: string): void {
 		this.lines.push(line);
-		if (this.lines.length > KEPT_LOG_LINES) this.lines.splice(0, this.lines.length - KEPT_LOG_LINES);
+		if (this.lines.length > KEPT_LOG_LINES)
+			this.lines.splice(0, this.lines.length - KEPT_LOG_LINES);
 	}
 }
 
@@ -78,7 +79,11 @@ export interface ExitStatus {
  * cookies over plain HTTP, and the Node that runs this n8n version first in PATH (n8n 2.x
  * must run on Node 24, and anything it spawns with `node` must get the same one).
  */
-export function n8nCommandEnvironment(install: N8nInstall, userFolder: string, env: Record<string, string>): NodeJS.ProcessEnv {
+export function n8nCommandEnvironment(
+	install: N8nInstall,
+	userFolder: string,
+	env: Record<string, string>,
+): NodeJS.ProcessEnv {
 	// Jest sets NODE_ENV=test, and n8n started with it exits with code 1 before printing a line.
 	const { NODE_ENV: _testRunnerMode, ...inherited } = process.env;
 	return {
@@ -133,19 +138,36 @@ export class N8nProcess {
 
 	static launch(spec: LaunchSpec, log: N8nLog): N8nProcess {
 		const command = spec.command ?? 'start';
-		const launched = N8nProcess.spawnGroup(spec.install.nodeBin, [spec.install.n8nEntry, command], { cwd: spec.userFolder, env: serverEnvironment(spec) }, log);
-		log.note(`started n8n ${spec.install.version} ${command} as pid ${launched.pid} on port ${spec.port}`);
+		const launched = N8nProcess.spawnGroup(
+			spec.install.nodeBin,
+			[spec.install.n8nEntry, command],
+			{ cwd: spec.userFolder, env: serverEnvironment(spec) },
+			log,
+		);
+		log.note(
+			`started n8n ${spec.install.version} ${command} as pid ${launched.pid} on port ${spec.port}`,
+		);
 		return new N8nProcess(launched.child, launched.pid, spec.install.version);
 	}
 
 	/** Any program in its own process group, its output going to `log` (PostgreSQL, Redis). */
-	static spawnOther(command: string, args: string[], options: SpawnGroupOptions, log: N8nLog): N8nProcess {
+	static spawnOther(
+		command: string,
+		args: string[],
+		options: SpawnGroupOptions,
+		log: N8nLog,
+	): N8nProcess {
 		const launched = N8nProcess.spawnGroup(command, args, options, log);
 		log.note(`started ${path.basename(command)} as pid ${launched.pid}`);
 		return new N8nProcess(launched.child, launched.pid, undefined);
 	}
 
-	private static spawnGroup(command: string, args: string[], options: SpawnGroupOptions, log: N8nLog): { child: ChildProcess; pid: number } {
+	private static spawnGroup(
+		command: string,
+		args: string[],
+		options: SpawnGroupOptions,
+		log: N8nLog,
+	): { child: ChildProcess; pid: number } {
 		const child = spawn(command, args, {
 			cwd: options.cwd,
 			env: options.env,
@@ -175,15 +197,23 @@ export class N8nProcess {
 	 * answer too before any REST call.
 	 */
 	async waitUntilReady(baseUrl: string, timeoutMs: number, log: N8nLog): Promise<void> {
-		const probes = ['/healthz', '/healthz/readiness', ...(this.version?.startsWith('1.') ? ['/rest/settings'] : [])];
+		const probes = [
+			'/healthz',
+			'/healthz/readiness',
+			...(this.version?.startsWith('1.') ? ['/rest/settings'] : []),
+		];
 		const deadline = Date.now() + timeoutMs;
 		for (const probe of probes) {
 			while ((await probeStatus(`${baseUrl}${probe}`)) !== 200) {
 				if (this.hasExited) {
-					throw new Error(`n8n ${this.describeExit()} before ${probe} answered 200. Last log lines:\n${log.tail()}`);
+					throw new Error(
+						`n8n ${this.describeExit()} before ${probe} answered 200. Last log lines:\n${log.tail()}`,
+					);
 				}
 				if (Date.now() > deadline) {
-					throw new Error(`n8n did not answer 200 on ${baseUrl}${probe} within ${timeoutMs} ms. Last log lines:\n${log.tail()}`);
+					throw new Error(
+						`n8n did not answer 200 on ${baseUrl}${probe} within ${timeoutMs} ms. Last log lines:\n${log.tail()}`,
+					);
 				}
 				await sleep(200);
 			}
@@ -194,11 +224,22 @@ export class N8nProcess {
 	 * Waits until the program prints a line matching `ready` (servers that have no HTTP probe).
 	 * `seenBefore`: how many such lines the log held before this start (a restart logs into the same one).
 	 */
-	async waitForLine(ready: RegExp, seenBefore: number, timeoutMs: number, log: N8nLog): Promise<void> {
+	async waitForLine(
+		ready: RegExp,
+		seenBefore: number,
+		timeoutMs: number,
+		log: N8nLog,
+	): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (log.matching(ready).length <= seenBefore) {
-			if (this.hasExited) throw new Error(`pid ${this.pid} ${this.describeExit()} before printing ${String(ready)}. Last log lines:\n${log.tail()}`);
-			if (Date.now() > deadline) throw new Error(`pid ${this.pid} did not print ${String(ready)} within ${timeoutMs} ms. Last log lines:\n${log.tail()}`);
+			if (this.hasExited)
+				throw new Error(
+					`pid ${this.pid} ${this.describeExit()} before printing ${String(ready)}. Last log lines:\n${log.tail()}`,
+				);
+			if (Date.now() > deadline)
+				throw new Error(
+					`pid ${this.pid} did not print ${String(ready)} within ${timeoutMs} ms. Last log lines:\n${log.tail()}`,
+				);
 			await sleep(50);
 		}
 	}

@@ -31,14 +31,24 @@ export async function publishWorkflow(clients: Clients, workflowId: string): Pro
 		await api.call('POST', `/workflows/${workflowId}/activate`); // synchronous in 1.x
 		return;
 	}
-	const published = await api.call<{ activeVersionId?: string | null; versionId?: string }>('POST', `/workflows/${workflowId}/publish`);
+	const published = await api.call<{ activeVersionId?: string | null; versionId?: string }>(
+		'POST',
+		`/workflows/${workflowId}/publish`,
+	);
 	const versionId = published.activeVersionId ?? published.versionId;
 	await waitForPublication(clients, workflowId, (status) => {
 		if (status.status === 'failed' || status.status === 'partial') {
-			const errors = status.triggers.filter((trigger) => trigger.errorMessage).map((trigger) => trigger.errorMessage);
-			throw new Error(`n8n could not publish workflow ${workflowId} (${status.status}): ${errors.join('; ') || 'no trigger error given'}`);
+			const errors = status.triggers
+				.filter((trigger) => trigger.errorMessage)
+				.map((trigger) => trigger.errorMessage);
+			throw new Error(
+				`n8n could not publish workflow ${workflowId} (${status.status}): ${errors.join('; ') || 'no trigger error given'}`,
+			);
 		}
-		return status.status === 'published' && (versionId === undefined || status.liveVersionId === versionId);
+		return (
+			status.status === 'published' &&
+			(versionId === undefined || status.liveVersionId === versionId)
+		);
 	});
 }
 
@@ -59,10 +69,15 @@ async function waitForPublication(
 ): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const status = await session.call<PublicationStatus>('GET', `/rest/workflows/${workflowId}/publication-status`);
+		const status = await session.call<PublicationStatus>(
+			'GET',
+			`/rest/workflows/${workflowId}/publication-status`,
+		);
 		if (settled(status)) return;
 		if (Date.now() > deadline) {
-			throw new Error(`Workflow ${workflowId} publication did not settle within ${timeoutMs} ms; last status ${JSON.stringify(status)}`);
+			throw new Error(
+				`Workflow ${workflowId} publication did not settle within ${timeoutMs} ms; last status ${JSON.stringify(status)}`,
+			);
 		}
 		await sleep(100);
 	}

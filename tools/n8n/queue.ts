@@ -14,7 +14,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { ensureN8n, type N8nInstall } from './install';
-import { startN8n, trackRunning, untrackRunning, type N8nInstance, type Owner, type StartOptions } from './instance';
+import {
+	startN8n,
+	trackRunning,
+	untrackRunning,
+	type N8nInstance,
+	type Owner,
+	type StartOptions,
+} from './instance';
 import { installPackageInto } from './package';
 import { freePort, isPortInUse } from './ports';
 import { PostgresServer, POSTGRES_DATABASE, POSTGRES_USER } from './postgres';
@@ -84,12 +91,25 @@ class RoleProcess implements QueueProcess {
 		const startedAt = Date.now();
 		const brokerPort = await freePort();
 		this.process = N8nProcess.launch(
-			{ install: this.install, command: this.command, port: this.port, brokerPort, userFolder: this.userFolder, env: this.env },
+			{
+				install: this.install,
+				command: this.command,
+				port: this.port,
+				brokerPort,
+				userFolder: this.userFolder,
+				env: this.env,
+			},
 			this.log,
 		);
 		reaper.watchGroup(this.process.pid);
-		await this.process.waitUntilReady(`http://127.0.0.1:${this.port}`, this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, this.log);
-		this.options.log?.(`n8n ${this.role}: ready on port ${this.port} after ${Date.now() - startedAt} ms (pid ${this.process.pid})`);
+		await this.process.waitUntilReady(
+			`http://127.0.0.1:${this.port}`,
+			this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+			this.log,
+		);
+		this.options.log?.(
+			`n8n ${this.role}: ready on port ${this.port} after ${Date.now() - startedAt} ms (pid ${this.process.pid})`,
+		);
 	}
 
 	kill(): void {
@@ -114,7 +134,8 @@ class RoleProcess implements QueueProcess {
 		await this.stop();
 		const deadline = Date.now() + 10_000;
 		while (await isPortInUse(this.port)) {
-			if (Date.now() > deadline) throw new Error(`Port ${this.port} is still in use 10 s after the ${this.role} stopped`);
+			if (Date.now() > deadline)
+				throw new Error(`Port ${this.port} is still in use 10 s after the ${this.role} stopped`);
 			await sleep(100);
 		}
 		await this.start();
@@ -188,15 +209,21 @@ class RunningQueue implements N8nQueue {
 
 	/** Every n8n process's log, each block headed by its role. */
 	logTail(lines = 60): string {
-		const blocks = [`--- main\n${this.main.logTail(lines)}`, ...this.n8nProcesses.map((role) => `--- ${role.role}\n${role.log.tail(lines)}`)];
+		const blocks = [
+			`--- main\n${this.main.logTail(lines)}`,
+			...this.n8nProcesses.map((role) => `--- ${role.role}\n${role.log.tail(lines)}`),
+		];
 		return blocks.join('\n');
 	}
 
-	createCredential: N8nInstance['createCredential'] = async (...args) => await this.main.createCredential(...args);
+	createCredential: N8nInstance['createCredential'] = async (...args) =>
+		await this.main.createCredential(...args);
 
-	createWorkflow: N8nInstance['createWorkflow'] = async (...args) => await this.main.createWorkflow(...args);
+	createWorkflow: N8nInstance['createWorkflow'] = async (...args) =>
+		await this.main.createWorkflow(...args);
 
-	upsertWorkflow: N8nInstance['upsertWorkflow'] = async (...args) => await this.main.upsertWorkflow(...args);
+	upsertWorkflow: N8nInstance['upsertWorkflow'] = async (...args) =>
+		await this.main.upsertWorkflow(...args);
 
 	activate: N8nInstance['activate'] = async (...args) => await this.main.activate(...args);
 
@@ -211,7 +238,11 @@ class RunningQueue implements N8nQueue {
 	rest: N8nInstance['rest'] = async (...args) => await this.main.rest(...args);
 
 	/** Production deliveries go to the webhook process; the editor's test URL is main's. */
-	webhookUrl(webhookId: string, webhookPath = 'webhook', mode: 'production' | 'test' = 'production'): string {
+	webhookUrl(
+		webhookId: string,
+		webhookPath = 'webhook',
+		mode: 'production' | 'test' = 'production',
+	): string {
 		if (mode === 'test') return this.main.webhookUrl(webhookId, webhookPath, mode);
 		return `http://127.0.0.1:${this.webhook.port}/webhook/${webhookId}/${webhookPath}`;
 	}
@@ -240,7 +271,10 @@ class RunningQueue implements N8nQueue {
 	}
 
 	async unexpectedExit(): Promise<string> {
-		return await Promise.race([this.main.unexpectedExit().then((how) => `main ${how}`), ...this.n8nProcesses.map(async (role) => await role.unexpectedExit())]);
+		return await Promise.race([
+			this.main.unexpectedExit().then((how) => `main ${how}`),
+			...this.n8nProcesses.map(async (role) => await role.unexpectedExit()),
+		]);
 	}
 }
 
@@ -263,9 +297,16 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		started.push(postgres);
 		const redis = await RedisServer.start(folder, log);
 		started.push(redis);
-		log(`PostgreSQL on port ${postgres.port}, Redis on port ${redis.port} (append-only) in ${folder}`);
+		log(
+			`PostgreSQL on port ${postgres.port}, Redis on port ${redis.port} (append-only) in ${folder}`,
+		);
 
-		const [webhookPort, ...healthPorts] = await Promise.all(Array.from({ length: 1 + (options.workers ?? DEFAULT_WORKERS) }, async () => await freePort()));
+		const [webhookPort, ...healthPorts] = await Promise.all(
+			Array.from(
+				{ length: 1 + (options.workers ?? DEFAULT_WORKERS) },
+				async () => await freePort(),
+			),
+		);
 		const shared: Record<string, string> = {
 			DB_TYPE: 'postgresdb',
 			DB_POSTGRESDB_HOST: '127.0.0.1',
@@ -305,15 +346,31 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		untrackRunning(main);
 		started.push(main);
 
-		const webhook = new RoleProcess('webhook', 'webhook', install, webhookPort, userFolder('webhook'), shared, options);
+		const webhook = new RoleProcess(
+			'webhook',
+			'webhook',
+			install,
+			webhookPort,
+			userFolder('webhook'),
+			shared,
+			options,
+		);
 		const workers = healthPorts.map(
 			(port, index) =>
-				new RoleProcess(`worker ${index + 1}`, 'worker', install, port, userFolder(`worker-${index + 1}`), {
-					...shared,
-					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-					QUEUE_HEALTH_CHECK_PORT: String(port),
-					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-				}, options),
+				new RoleProcess(
+					`worker ${index + 1}`,
+					'worker',
+					install,
+					port,
+					userFolder(`worker-${index + 1}`),
+					{
+						...shared,
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(port),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+					},
+					options,
+				),
 		);
 		started.push(webhook, ...workers);
 		await Promise.all([webhook, ...workers].map(async (role) => await role.start()));

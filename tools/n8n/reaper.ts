@@ -67,7 +67,10 @@ export class Reaper {
 	}
 
 	private static spawn(): ChildProcess {
-		const child = spawn(process.execPath, ['-e', REAPER_PROGRAM], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+		const child = spawn(process.execPath, ['-e', REAPER_PROGRAM], {
+			detached: true,
+			stdio: ['pipe', 'ignore', 'ignore'],
+		});
 		// Neither the reaper nor the pipe to it may keep this process alive.
 		child.unref();
 		(child.stdin as Socket | null)?.unref();

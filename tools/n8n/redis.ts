@@ -38,7 +38,9 @@ export async function ensureRedisServer(log: Log): Promise<string> {
 	const found = findRedisServer();
 	if (found !== undefined) return found;
 	if (process.getuid?.() !== 0) {
-		throw new Error('Queue mode needs redis-server: install it (Debian: sudo apt-get install redis-server) or run as root to let the harness install it');
+		throw new Error(
+			'Queue mode needs redis-server: install it (Debian: sudo apt-get install redis-server) or run as root to let the harness install it',
+		);
 	}
 	await withInstallLock(path.join(cacheRoot(), 'apt-redis-server'), log, async () => {
 		if (findRedisServer() !== undefined) return;
@@ -46,10 +48,15 @@ export async function ensureRedisServer(log: Log): Promise<string> {
 		const apt = (line: string): void => log(`  apt-get: ${line}`);
 		log('Redis: installing redis-server from Debian (apt-get update, then apt-get install)');
 		await runCommand('apt-get', ['update'], { cwd: '/', env, log: apt });
-		await runCommand('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], { cwd: '/', env, log: apt });
+		await runCommand('apt-get', ['install', '-y', '--no-install-recommends', 'redis-server'], {
+			cwd: '/',
+			env,
+			log: apt,
+		});
 	});
 	const installed = findRedisServer();
-	if (installed === undefined) throw new Error('apt-get installed redis-server, but it does not run');
+	if (installed === undefined)
+		throw new Error('apt-get installed redis-server, but it does not run');
 	return installed;
 }
 
@@ -72,7 +79,12 @@ export class RedisServer {
 		const binary = await ensureRedisServer(log);
 		const dir = path.join(folder, 'redis');
 		mkdirSync(dir, { recursive: true });
-		const redis = new RedisServer(binary, await freePort(), dir, new N8nLog(path.join(dir, 'redis.log')));
+		const redis = new RedisServer(
+			binary,
+			await freePort(),
+			dir,
+			new N8nLog(path.join(dir, 'redis.log')),
+		);
 		await redis.launch();
 		return redis;
 	}
@@ -82,7 +94,8 @@ export class RedisServer {
 		await this.stop();
 		const deadline = Date.now() + 10_000;
 		while (await isPortInUse(this.port)) {
-			if (Date.now() > deadline) throw new Error(`Port ${this.port} is still in use 10 s after Redis stopped`);
+			if (Date.now() > deadline)
+				throw new Error(`Port ${this.port} is still in use 10 s after Redis stopped`);
 			await sleep(50);
 		}
 		await this.launch();
@@ -96,8 +109,26 @@ export class RedisServer {
 
 	private async launch(): Promise<void> {
 		const seenBefore = this.log.matching(READY_LINE).length;
-		const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'yes', '--daemonize', 'no'];
-		this.server = N8nProcess.spawnOther(this.binary, args, { cwd: this.dir, env: process.env }, this.log);
+		const args = [
+			'--port',
+			String(this.port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			this.dir,
+			'--save',
+			'',
+			'--appendonly',
+			'yes',
+			'--daemonize',
+			'no',
+		];
+		this.server = N8nProcess.spawnOther(
+			this.binary,
+			args,
+			{ cwd: this.dir, env: process.env },
+			this.log,
+		);
 		reaper.watchGroup(this.server.pid);
 		await this.server.waitForLine(READY_LINE, seenBefore, READY_TIMEOUT_MS, this.log);
 	}

@@ -30,7 +30,11 @@ export function onEachLine(stream: NodeJS.ReadableStream, onLine: (line: string)
  * Runs a command to completion and resolves with its stdout. Rejects with the command line,
  * exit status and the end of its combined output, so a failed install explains itself.
  */
-export async function runCommand(command: string, args: string[], options: RunOptions): Promise<string> {
+export async function runCommand(
+	command: string,
+	args: string[],
+	options: RunOptions,
+): Promise<string> {
 	const child = spawn(command, args, {
 		cwd: options.cwd,
 		env: options.env ?? process.env,
@@ -50,14 +54,19 @@ export async function runCommand(command: string, args: string[], options: RunOp
 	onEachLine(child.stderr, collect);
 
 	// 'close' comes after both streams ended, so every line has been collected by then.
-	const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-		child.on('error', reject);
-		child.on('close', (code, signal) => resolve({ code, signal }));
-	});
+	const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+		(resolve, reject) => {
+			child.on('error', reject);
+			child.on('close', (code, signal) => resolve({ code, signal }));
+		},
+	);
 	if (exit.code !== 0) {
-		const status = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
+		const status =
+			exit.signal !== null ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
 		const tail = lines.slice(-FAILURE_TAIL_LINES).join('\n');
-		throw new Error(`\`${command} ${args.join(' ')}\` in ${options.cwd} failed with ${status}:\n${tail}`);
+		throw new Error(
+			`\`${command} ${args.join(' ')}\` in ${options.cwd} failed with ${status}:\n${tail}`,
+		);
 	}
 	return stdout;
 }

@@ -11,7 +11,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { generatePassword } from './accounts';
-import { startN8n, stopAll, type N8nInstance, type WorkflowNode, type WorkflowSpec } from './instance';
+import {
+	startN8n,
+	stopAll,
+	type N8nInstance,
+	type WorkflowNode,
+	type WorkflowSpec,
+} from './instance';
 import { startN8nQueue, type N8nQueue } from './queue';
 import { packPackage } from './package';
 
@@ -32,24 +38,44 @@ function say(line = ''): void {
 }
 
 /** The credential the demo workflow names, created once and found by name afterwards. */
-async function ensureDemoCredential(n8n: N8nInstance, name: string): Promise<{ id: string; name: string }> {
-	const existing = await n8n.rest<Array<{ id: string; name: string; type: string }>>('GET', '/rest/credentials');
-	const found = existing.find((credential) => credential.name === name && credential.type === CREDENTIAL_TYPE);
+async function ensureDemoCredential(
+	n8n: N8nInstance,
+	name: string,
+): Promise<{ id: string; name: string }> {
+	const existing = await n8n.rest<Array<{ id: string; name: string; type: string }>>(
+		'GET',
+		'/rest/credentials',
+	);
+	const found = existing.find(
+		(credential) => credential.name === name && credential.type === CREDENTIAL_TYPE,
+	);
 	if (found !== undefined) return { id: found.id, name: found.name };
-	return await n8n.createCredential(name, CREDENTIAL_TYPE, { verificationSecret: DEMO_VERIFICATION_KEY });
+	return await n8n.createCredential(name, CREDENTIAL_TYPE, {
+		verificationSecret: DEMO_VERIFICATION_KEY,
+	});
 }
 
 function triggerNode(workflow: DemoWorkflowFile): WorkflowNode & { webhookId: string } {
 	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-revops.revOpsTrigger');
-	if (trigger?.webhookId === undefined) throw new Error(`${DEMO_WORKFLOW_FILE} has no RevOps Trigger with a webhookId`);
+	if (trigger?.webhookId === undefined)
+		throw new Error(`${DEMO_WORKFLOW_FILE} has no RevOps Trigger with a webhookId`);
 	return { ...trigger, webhookId: trigger.webhookId };
 }
 
 function describeQueue(queue: N8nQueue): void {
-	say(`  Webhook process:   port ${queue.webhook.port} (pid ${queue.webhook.pid}): RevOps delivers here; main answers no production webhooks`);
-	for (const worker of queue.workers) say(`  ${`${worker.role}:`.padEnd(19)}pid ${worker.pid}, health check on port ${worker.port}: runs the executions`);
-	say(`  PostgreSQL 17:     port ${queue.postgres.port}; Redis: port ${queue.redis.port} (append-only)`);
-	say(`  Logs:              ${queue.folder}/{main,webhook,worker-1,worker-2}/n8n.log (removed on exit)`);
+	say(
+		`  Webhook process:   port ${queue.webhook.port} (pid ${queue.webhook.pid}): RevOps delivers here; main answers no production webhooks`,
+	);
+	for (const worker of queue.workers)
+		say(
+			`  ${`${worker.role}:`.padEnd(19)}pid ${worker.pid}, health check on port ${worker.port}: runs the executions`,
+		);
+	say(
+		`  PostgreSQL 17:     port ${queue.postgres.port}; Redis: port ${queue.redis.port} (append-only)`,
+	);
+	say(
+		`  Logs:              ${queue.folder}/{main,webhook,worker-1,worker-2}/n8n.log (removed on exit)`,
+	);
 }
 
 async function main(): Promise<void> {
@@ -57,14 +83,26 @@ async function main(): Promise<void> {
 	const demo = JSON.parse(readFileSync(DEMO_WORKFLOW_FILE, 'utf8')) as DemoWorkflowFile;
 	const trigger = triggerNode(demo);
 	const credentialName = trigger.credentials?.[CREDENTIAL_TYPE]?.name;
-	if (credentialName === undefined) throw new Error(`The RevOps Trigger in ${DEMO_WORKFLOW_FILE} names no ${CREDENTIAL_TYPE} credential`);
+	if (credentialName === undefined)
+		throw new Error(
+			`The RevOps Trigger in ${DEMO_WORKFLOW_FILE} names no ${CREDENTIAL_TYPE} credential`,
+		);
 
 	const queueMode = process.argv.slice(2).includes('--queue');
 	say('Packing n8n-nodes-revops...');
 	const tarball = await packPackage(REPO_ROOT);
 	const owner = { email: OWNER_EMAIL, password: generatePassword() };
 	const queue = queueMode ? await startN8nQueue({ tarball, port, owner, log: say }) : undefined;
-	const n8n = queue ?? (await startN8n({ version: '2.41.1', tarball, port, userFolder: USER_FOLDER, owner, log: say }));
+	const n8n =
+		queue ??
+		(await startN8n({
+			version: '2.41.1',
+			tarball,
+			port,
+			userFolder: USER_FOLDER,
+			owner,
+			log: say,
+		}));
 	// The package is now installed in the user folder; the packed copy is not needed again.
 	rmSync(path.dirname(tarball), { recursive: true, force: true });
 
@@ -72,24 +110,38 @@ async function main(): Promise<void> {
 	const nodes = demo.nodes.map((node) =>
 		node.name === trigger.name ? { ...node, credentials: { [CREDENTIAL_TYPE]: credential } } : node,
 	);
-	await n8n.upsertWorkflow(demo.id, { name: demo.name, nodes, connections: demo.connections, settings: demo.settings });
+	await n8n.upsertWorkflow(demo.id, {
+		name: demo.name,
+		nodes,
+		connections: demo.connections,
+		settings: demo.settings,
+	});
 	await n8n.activate(demo.id);
 
 	const productionUrl = n8n.webhookUrl(trigger.webhookId);
 	say();
-	say(`n8n ${n8n.version} is running${queue ? ' in queue mode' : ''} with the RevOps Trigger from this checkout.`);
+	say(
+		`n8n ${n8n.version} is running${queue ? ' in queue mode' : ''} with the RevOps Trigger from this checkout.`,
+	);
 	say(`  Editor:            ${n8n.baseUrl}`);
 	say(`  Login:             ${n8n.owner.email} / ${n8n.owner.password}`);
 	say(`  Demo workflow:     ${n8n.baseUrl}/workflow/${demo.id} (published)`);
 	say(`  Production URL:    ${productionUrl}`);
 	say(`  Verification Key:  ${DEMO_VERIFICATION_KEY} (credential "${credential.name}")`);
 	if (queue) describeQueue(queue);
-	else say(`  n8n log:           ${path.relative(process.cwd(), path.join(n8n.userFolder, 'n8n.log'))}`);
+	else
+		say(
+			`  n8n log:           ${path.relative(process.cwd(), path.join(n8n.userFolder, 'n8n.log'))}`,
+		);
 	say();
 	say('Send a signed deal-signed event from another terminal:');
 	say(`  npm run revops -- send deal-signed --url ${productionUrl} --key ${DEMO_VERIFICATION_KEY}`);
 	say();
-	say(queue ? 'Press Ctrl-C to stop every process and remove the temporary folder.' : 'Press Ctrl-C to stop n8n.');
+	say(
+		queue
+			? 'Press Ctrl-C to stop every process and remove the temporary folder.'
+			: 'Press Ctrl-C to stop n8n.',
+	);
 
 	// Ctrl-C is handled by the harness (it stops n8n, then exits); this covers n8n dying alone.
 	const howItEnded = await n8n.unexpectedExit();

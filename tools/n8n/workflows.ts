@@ -19,7 +19,8 @@ const { version, defaultVersion } = new RevOpsTrigger().description;
 export const NODE_VERSIONS = (Array.isArray(version) ? version : [version]) as readonly number[];
 export type NodeVersion = (typeof NODE_VERSIONS)[number];
 /** The version n8n gives a RevOps Trigger added to a workflow today. */
-export const LATEST_NODE_VERSION: NodeVersion = defaultVersion ?? NODE_VERSIONS[NODE_VERSIONS.length - 1];
+export const LATEST_NODE_VERSION: NodeVersion =
+	defaultVersion ?? NODE_VERSIONS[NODE_VERSIONS.length - 1];
 const TRIGGER_NAME = 'RevOps Trigger';
 
 /** A node that always has an id (the trigger's webhookId is what its URL is made of). */
@@ -37,7 +38,12 @@ export interface TriggerOptions {
 }
 
 /** A node with a fresh id; `chain` lays the nodes out, so the position here is a placeholder. */
-function n8nNode(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>): N8nNode {
+function n8nNode(
+	name: string,
+	type: string,
+	typeVersion: number,
+	parameters: Record<string, unknown>,
+): N8nNode {
 	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters };
 }
 
@@ -63,7 +69,10 @@ export function noOp(name = 'Received'): N8nNode {
 
 /** n8n's own Webhook node on `/webhook/<path>`, answering on receipt: the baseline to compare with. */
 export function n8nWebhook(path: string): N8nNode {
-	return { ...n8nNode('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, options: {} }), webhookId: path };
+	return {
+		...n8nNode('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, options: {} }),
+		webhookId: path,
+	};
 }
 
 /** n8n's HTTP Request node posting the fields a billing system needs, mapped without code. */
@@ -78,7 +87,9 @@ export function postToBilling(url: string, name = 'Create Billing Customer'): N8
 			'amountMinor: $json.netPrice.minorUnits, amount: $json.netPrice.amount, currency: $json.netPrice.currency, ' +
 			'features: $json.enabledFeatureFlags, paymentTerms: $json.terms["Payment Terms"] }) }}',
 		sendHeaders: true,
-		headerParameters: { parameters: [{ name: 'Idempotency-Key', value: '={{ $json.dedupeKey }}' }] },
+		headerParameters: {
+			parameters: [{ name: 'Idempotency-Key', value: '={{ $json.dedupeKey }}' }],
+		},
 		options: {},
 	});
 }
@@ -98,7 +109,9 @@ export function acknowledgeToRevOps(name = 'Acknowledge to RevOps'): N8nNode {
 	return n8nNode(name, 'n8n-nodes-base.set', 3.4, {
 		mode: 'manual',
 		assignments: {
-			assignments: [{ id: randomUUID(), name: 'message', value: 'RevOps API Event Received', type: 'string' }],
+			assignments: [
+				{ id: randomUUID(), name: 'message', value: 'RevOps API Event Received', type: 'string' },
+			],
 		},
 		options: {},
 	});
@@ -109,7 +122,14 @@ export function ifTrue(name: string, condition: string): N8nNode {
 	return n8nNode(name, 'n8n-nodes-base.if', 2, {
 		conditions: {
 			options: { caseSensitive: true, leftValue: '', typeValidation: 'strict' },
-			conditions: [{ id: randomUUID(), leftValue: condition, rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+			conditions: [
+				{
+					id: randomUUID(),
+					leftValue: condition,
+					rightValue: '',
+					operator: { type: 'boolean', operation: 'true', singleValue: true },
+				},
+			],
 			combinator: 'and',
 		},
 		options: {},
@@ -118,11 +138,19 @@ export function ifTrue(name: string, condition: string): N8nNode {
 
 /** A straight chain: each node feeds the next. */
 export function chain(name: string, nodes: N8nNode[]): WorkflowSpec {
-	const connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }> = {};
+	const connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	> = {};
 	nodes.forEach((node, index) => {
 		node.position = [index * 250, 0];
 		const next = nodes[index + 1];
 		if (next) connections[node.name] = { main: [[{ node: next.name, type: 'main', index: 0 }]] };
 	});
-	return { name, nodes, connections, settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' } };
+	return {
+		name,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
+	};
 }

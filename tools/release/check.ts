@@ -25,7 +25,9 @@ export interface ReleaseContext {
 export function githubRepositoryOf(url: string): string | null {
 	const match =
 		/^github:([^/\s]+)\/([^/\s#]+?)(?:\.git)?$/i.exec(url) ??
-		/^(?:git\+)?(?:https?|ssh|git):\/\/(?:[^@/]+@)?github\.com[/:]([^/\s]+)\/([^/\s#]+?)(?:\.git)?\/?(?:#.*)?$/i.exec(url) ??
+		/^(?:git\+)?(?:https?|ssh|git):\/\/(?:[^@/]+@)?github\.com[/:]([^/\s]+)\/([^/\s#]+?)(?:\.git)?\/?(?:#.*)?$/i.exec(
+			url,
+		) ??
 		/^git@github\.com:([^/\s]+)\/([^/\s#]+?)(?:\.git)?$/i.exec(url) ??
 		/^([A-Za-z0-9][\w.-]*)\/([\w.-]+?)$/.exec(url);
 	return match ? `${match[1]}/${match[2]}`.toLowerCase() : null;
@@ -56,7 +58,11 @@ export function releaseRefusals(context: ReleaseContext): string[] {
 		);
 	}
 	const heading = `## [${context.packageVersion}]`;
-	if (!context.changelog.split('\n').some((line) => line.startsWith(`${heading} `) || line === heading)) {
+	if (
+		!context.changelog
+			.split('\n')
+			.some((line) => line.startsWith(`${heading} `) || line === heading)
+	) {
 		refusals.push(
 			`CHANGELOG.md has no "${heading} - YYYY-MM-DD" section: move the Unreleased entries under it before tagging.`,
 		);

@@ -4,7 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 
-import { DEFAULT_RETRIES, DEFAULT_RETRY_INTERVAL_MS, DEFAULT_TIMEOUT_MS, MAX_RETRIES } from './sender';
+import {
+	DEFAULT_RETRIES,
+	DEFAULT_RETRY_INTERVAL_MS,
+	DEFAULT_TIMEOUT_MS,
+	MAX_RETRIES,
+} from './sender';
 
 export const USAGE = `RevOps sender: delivers RevOps webhook events the way RevOps does.
 
@@ -111,7 +116,9 @@ function onePositional(positionals: string[], command: string): string {
 	}
 	if (positionals.length > 1) {
 		// The extra words are not echoed: a mistyped option could make the key one of them.
-		throw new UsageError(`${command} takes one event type, sample name or file, got ${positionals.length}`);
+		throw new UsageError(
+			`${command} takes one event type, sample name or file, got ${positionals.length}`,
+		);
 	}
 	return positionals[0];
 }
@@ -154,7 +161,9 @@ export function parseCommandLine(argv: string[]): Command {
 		case 'send': {
 			const sample = onePositional(rest, 'send');
 			const timeoutMs =
-				values.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(values.timeout, '--timeout');
+				values.timeout === undefined
+					? DEFAULT_TIMEOUT_MS
+					: parseDuration(values.timeout, '--timeout');
 			if (timeoutMs <= 0) throw new UsageError('--timeout must be more than 0');
 			return {
 				command: 'send',

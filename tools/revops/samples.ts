@@ -19,7 +19,11 @@ export const FIXTURES_DIR = resolve(__dirname, '../../test/fixtures');
  * wrapper with no event.type (JPY), "" for every value not set yet, and the curl example's
  * bare-string event.
  */
-const EXTRA_SAMPLES = ['deal-signed-jpy-body-wrapped', 'deal-created-unset-fields', 'deal-created-string-event'] as const;
+const EXTRA_SAMPLES = [
+	'deal-signed-jpy-body-wrapped',
+	'deal-created-unset-fields',
+	'deal-created-string-event',
+] as const;
 
 function fixturePath(name: string): string {
 	return join(FIXTURES_DIR, `${name}.json`);
@@ -41,9 +45,7 @@ export function sampleNames(): string[] {
 export function loadSample(nameOrPath: string): Buffer {
 	if (sampleNames().includes(nameOrPath)) return readFileSync(fixturePath(nameOrPath));
 	if (existsSync(nameOrPath)) return readFileSync(nameOrPath);
-	throw new Error(
-		`no sample or file named "${nameOrPath}" (samples: ${sampleNames().join(', ')})`,
-	);
+	throw new Error(`no sample or file named "${nameOrPath}" (samples: ${sampleNames().join(', ')})`);
 }
 
 type JsonObject = Record<string, unknown>;

@@ -41,7 +41,9 @@ export interface RecordingServer {
 	close(): Promise<void>;
 }
 
-export async function startRecordingServer(respond: Responder = acknowledge): Promise<RecordingServer> {
+export async function startRecordingServer(
+	respond: Responder = acknowledge,
+): Promise<RecordingServer> {
 	const requests: RecordedRequest[] = [];
 	const server = createServer((request, response) => {
 		const receivedAt = performance.now();
