@@ -32,8 +32,10 @@ describe('bench smoke: targets A, B, C and F in one n8n 2.41.1', () => {
 	});
 
 	it('measures every target, request kind and client count, with every answer as expected', () => {
-		// Plus the probes: N (no authentication) gets only filtered events, K (two keys) emitted and forged ones.
-		expect(run.cells).toHaveLength((TARGETS.length * SCENARIOS.length + 3) * CONNECTIONS.length);
+		// Plus the probes: N (no authentication) gets only filtered events, K (two keys) emitted and forged ones, D (version 1.1) all.
+		expect(run.cells).toHaveLength(
+			(TARGETS.length * SCENARIOS.length + 3 + SCENARIOS.length) * CONNECTIONS.length,
+		);
 		expect(run.cells.every((cell) => cell.requests >= cell.connections)).toBe(true);
 		expect(problems(run)).toEqual([]);
 	});
@@ -46,6 +48,7 @@ describe('bench smoke: targets A, B, C and F in one n8n 2.41.1', () => {
 		expect(executions('A', 'forged')).toEqual([0, 0]);
 		expect(executions('C', 'emitted')).toEqual([0, 0]);
 		expect(executions('K', 'emitted')).toEqual([0, 0]);
+		expect(executions('D', 'emitted')).toEqual([0, 0]);
 		const none = (target: string, scenario: string) =>
 			run.cells
 				.filter((cell) => cell.target === target && cell.scenario === scenario)
@@ -54,5 +57,7 @@ describe('bench smoke: targets A, B, C and F in one n8n 2.41.1', () => {
 		expect(none('N', 'filtered')).toEqual([0, 0]);
 		expect(none('C', 'forged')).toEqual([0, 0]);
 		expect(none('K', 'forged')).toEqual([0, 0]);
+		expect(none('D', 'filtered')).toEqual([0, 0]);
+		expect(none('D', 'forged')).toEqual([0, 0]);
 	});
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { MicroResult } from './micro';
 import { engineTable, goalTable, RunIndex, targetLegend } from './report';
 import { ENGINE_LABELS, type BenchRun } from './run';
-import { FILTER_PROBE, TARGET_LABELS, TWO_KEY_PROBE } from './scenarios';
+import { FILTER_PROBE, SCENARIOS, TARGET_LABELS, TWO_KEY_PROBE, VERSION_PROBE } from './scenarios';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -38,6 +38,34 @@ function filterProbe(index: RunIndex): string {
 		'',
 		'| engine | clients | C filtered req/s | N filtered req/s | N/C | isolates per request C / N |',
 		'| --- | --- | --- | --- | --- | --- |',
+		...rows,
+	].join('\n');
+}
+
+function versions(index: RunIndex): string {
+	const rows = index.engines.flatMap((engine) =>
+		SCENARIOS.flatMap((scenario) =>
+			index.connections.map((connections) => {
+				const one = index.rate(engine, 'C', scenario, connections);
+				const latest = index.rate(engine, VERSION_PROBE, scenario, connections);
+				const isolates = (['C', VERSION_PROBE] as const)
+					.map((target) => index.cell(engine, target, scenario, connections))
+					.map((cell) => (cell ? (cell.isolates / cell.requests).toFixed(1) : 'n/a'))
+					.join(' / ');
+				return (
+					`| ${ENGINE_LABELS[engine]} | ${scenario} | ${connections} | ${one.toFixed(1)} | ${latest.toFixed(1)} | ${(latest / one).toFixed(2)}× | ` +
+					`${index.ratio(engine, VERSION_PROBE, 'B', scenario, connections).toFixed(2)}× | ${isolates} |`
+				);
+			}),
+		),
+	);
+	return [
+		'For a node of version 1, n8n evaluates the expression `$parameter["options"]["binaryData"]` before every request (an option this ' +
+			'node does not have); above version 1 it does not, and it reads only JSON, text, form and XML bodies, leaving the rest to the node. ' +
+			`${TARGET_LABELS[VERSION_PROBE]} is C in every other respect.`,
+		'',
+		'| engine | request | clients | C, version 1, req/s | D, version 1.1, req/s | D/C | D/B | isolates per request C / D |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- |',
 		...rows,
 	].join('\n');
 }
@@ -94,7 +122,7 @@ Versions: n8n 2.41.1 on Node 24.21.0 (SQLite, regular mode, executions saved), n
 
 ${targetLegend()}
 
-One n8n process per expression-engine setting holds A, B, C, K and N; F is a separate process on the same Node.
+One n8n process per expression-engine setting holds A, B, C, D, K and N; F is a separate process on the same Node.
 Each request kind goes to every target in turn, in short cells (about ${settings.cellSeconds} s each, ${settings.rounds} rounds, order rotated every round),
 so a noisy neighbour hits all targets alike: **compare ratios within one engine setting**; absolute rates move with the machine's load.
 The same signed RevOps fixtures go to every target: *emitted* is a signed \`deal-signed\` (the selected type), *filtered* a signed
@@ -117,6 +145,10 @@ ${goalTable(index)}
 ## Filtering before or after the signature check
 
 ${filterProbe(index)}
+
+## Node version 1.1 against version 1
+
+${versions(index)}
 
 ## Two Verification Keys against one
 

@@ -14,7 +14,7 @@ export const BENCH_KEY = 'revops-bench-verification-key';
 export type ScenarioName = 'emitted' | 'filtered' | 'forged';
 export const SCENARIOS: readonly ScenarioName[] = ['emitted', 'filtered', 'forged'];
 
-export type TargetName = 'A' | 'B' | 'C' | 'F' | 'K' | 'N';
+export type TargetName = 'A' | 'B' | 'C' | 'D' | 'F' | 'K' | 'N';
 export const TARGETS: readonly TargetName[] = ['A', 'B', 'C', 'F'];
 /**
  * N: the RevOps Trigger with Authentication None, sent only filtered events. It filters
@@ -27,15 +27,19 @@ export const FILTER_PROBE: TargetName = 'N';
  * and forged events: each costs it two HMACs, against one for C.
  */
 export const TWO_KEY_PROBE: TargetName = 'K';
+/** D: the RevOps Trigger at node version 1.1 (C is version 1), sent every request kind. */
+export const VERSION_PROBE: TargetName = 'D';
 /** The side targets and the only request kinds they get; every other target gets every kind. */
 export const PROBE_SCENARIOS: Partial<Record<TargetName, readonly ScenarioName[]>> = {
 	[FILTER_PROBE]: ['filtered'],
 	[TWO_KEY_PROBE]: ['emitted', 'forged'],
+	[VERSION_PROBE]: SCENARIOS,
 };
 export const TARGET_LABELS: Record<TargetName, string> = {
 	A: 'A: DIY (Webhook + Code + IF + Respond to Webhook)',
 	B: 'B: Webhook → No-Op',
-	C: 'C: RevOps Trigger → No-Op',
+	C: 'C: RevOps Trigger, node version 1 → No-Op',
+	D: 'D: RevOps Trigger, node version 1.1 → No-Op',
 	F: 'F: node:http floor (HMAC + JSON.parse)',
 	K: 'K: RevOps Trigger with two Verification Keys, signed with the second → No-Op',
 	N: 'N: RevOps Trigger without authentication → No-Op',
@@ -74,6 +78,6 @@ export function expectedAnswer(target: TargetName, name: ScenarioName): Expected
 	if (name === 'forged')
 		return { status: 401, bodyContains: '"code":401', executions: target === 'A' ? 1 : 0 };
 	const runs =
-		target === 'A' || ((target === 'C' || target === TWO_KEY_PROBE) && name === 'emitted');
+		target === 'A' || (['C', TWO_KEY_PROBE, VERSION_PROBE].includes(target) && name === 'emitted');
 	return { status: 200, bodyContains: ACKNOWLEDGEMENT_TEXT, executions: runs ? 1 : 0 };
 }

@@ -46,13 +46,23 @@ export async function setUpWorkflowTargets(n8n: N8nInstance): Promise<Target[]> 
 	const credential = await n8n.createCredential('RevOps bench', 'revOpsWebhookApi', {
 		verificationSecret: BENCH_KEY,
 	});
-	const trigger = revOpsTrigger({ credential, events: [SELECTED_EVENT] });
-	const unsigned = revOpsTrigger({ authentication: 'none', events: [SELECTED_EVENT] });
+	// C and the probes that vary one thing from it stay at node version 1; D is C at version 1.1.
+	const trigger = revOpsTrigger({ credential, events: [SELECTED_EVENT], typeVersion: 1 });
+	const latest = revOpsTrigger({ credential, events: [SELECTED_EVENT], typeVersion: 1.1 });
+	const unsigned = revOpsTrigger({
+		authentication: 'none',
+		events: [SELECTED_EVENT],
+		typeVersion: 1,
+	});
 	const twoKeys = await n8n.createCredential('RevOps bench, two keys', 'revOpsWebhookApi', {
 		verificationSecret: `${BENCH_KEY}-new`,
 		verificationSecret2: BENCH_KEY,
 	});
-	const twoKeyTrigger = revOpsTrigger({ credential: twoKeys, events: [SELECTED_EVENT] });
+	const twoKeyTrigger = revOpsTrigger({
+		credential: twoKeys,
+		events: [SELECTED_EVENT],
+		typeVersion: 1,
+	});
 	const specs: Array<{ name: TargetName; spec: WorkflowSpec; url: string }> = [
 		{ name: 'A', spec: diyWorkflow('bench-diy'), url: `${n8n.baseUrl}/webhook/bench-diy` },
 		{
@@ -69,6 +79,11 @@ export async function setUpWorkflowTargets(n8n: N8nInstance): Promise<Target[]> 
 			name: 'N',
 			spec: chain('Bench N: RevOps Trigger without authentication', [unsigned, noOp()]),
 			url: n8n.webhookUrl(unsigned.webhookId as string),
+		},
+		{
+			name: 'D',
+			spec: chain('Bench D: RevOps Trigger 1.1 to No-Op', [latest, noOp()]),
+			url: n8n.webhookUrl(latest.webhookId as string),
 		},
 		{
 			name: 'K',
