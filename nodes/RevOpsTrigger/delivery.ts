@@ -44,9 +44,10 @@ function checkSender(settings: TriggerSettings, clientIp: string | undefined): v
 }
 
 /**
- * Fails closed: with any Authentication but None, a credential without a key refuses every
- * delivery. Returns the position of the key that verified. Only bytes that are then read as JSON can be signed: a bracketed query
- * string is a second grammar, in which a captured signed body could be replayed as another event.
+ * Returns the position of the key that verified. Fails closed: with any Authentication but
+ * None, a credential without a key refuses every delivery. Only bytes that are then read as
+ * JSON can be signed: a bracketed query string is a second grammar, in which a captured signed
+ * body could be replayed as another event.
  */
 async function checkSignature(
 	carrier: DeliveryCarrier,
@@ -96,7 +97,8 @@ function checkAge(eventTime: string | null, settings: TriggerSettings, receivedA
 /**
  * The checks run cheapest first, and the key (which costs n8n an expression isolate to load)
  * only once the sender and the carrier have passed. Unselected events are acknowledged before
- * the age check, so an old event the user does not listen to is not retried for nothing.
+ * the item is built and before the age check, so an event the user does not listen to costs no
+ * summary, and an old one is not retried for nothing.
  */
 export async function handleDelivery(
 	request: DeliveryRequest,
