@@ -1,0 +1,84 @@
+/**
+ * How n8n 2.41.1's own community-package settings treat this package, recorded in a real n8n:
+ * n8n 3.0's default of N8N_UNVERIFIED_PACKAGES_ENABLED=false, and packages declared with
+ * N8N_COMMUNITY_PACKAGES (Docker and Kubernetes installs). The package is not on the public
+ * registry yet, and n8n refuses a registry of one's own without an enterprise licence, so these
+ * tests record what users see rather than a finished install from a registry.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+
+import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
+import { sendOnce } from '../../tools/revops/sender';
+import { chain, noOp, revOpsTrigger, TRIGGER_TYPE } from '../../tools/n8n/workflows';
+import { name as PACKAGE_NAME, version as PACKAGE_VERSION } from '../../package.json';
+import { fixtureBytes, TEST_KEY } from '../support/fixtures';
+import { packedTarball } from './tarball';
+
+jest.setTimeout(300_000);
+
+const DECLARED = JSON.stringify([{ name: PACKAGE_NAME, version: PACKAGE_VERSION }]);
+
+describe('n8n 2.41.1 community-package settings', () => {
+	let folder: string;
+	let n8n: N8nInstance | undefined;
+
+	beforeEach(() => {
+		folder = mkdtempSync(join(tmpdir(), 'n8n-install-'));
+	});
+
+	afterEach(async () => {
+		await n8n?.stop();
+		n8n = undefined;
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	const start = async (env: Record<string, string>) =>
+		await startN8n({ version: '2.41.1', tarball: await packedTarball(), userFolder: folder, env });
+
+	it("with n8n 3.0's default N8N_UNVERIFIED_PACKAGES_ENABLED=false, 2.41.1 still loads the installed package and runs it", async () => {
+		n8n = await start({ N8N_UNVERIFIED_PACKAGES_ENABLED: 'false' });
+		expect(await n8n.nodeTypes()).toContain(TRIGGER_TYPE);
+		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', {
+			verificationSecret: TEST_KEY,
+		});
+		const trigger = revOpsTrigger({ credential });
+		const workflowId = await n8n.createWorkflow(
+			chain('Unverified packages off', [trigger, noOp()]),
+		);
+		await n8n.activate(workflowId);
+		const answer = await sendOnce(fixtureBytes('deal-signed.json'), {
+			url: n8n.webhookUrl(trigger.webhookId as string),
+			key: TEST_KEY,
+		});
+		expect(answer.status).toBe(200);
+		const [execution] = await n8n.executions(workflowId, { expected: 1 });
+		expect(execution.status).toBe('success');
+	});
+
+	it('declared in N8N_COMMUNITY_PACKAGES with unverified packages off, n8n refuses to start and says why', async () => {
+		await expect(
+			start({
+				N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV: 'true',
+				N8N_COMMUNITY_PACKAGES: DECLARED,
+				N8N_UNVERIFIED_PACKAGES_ENABLED: 'false',
+			}),
+		).rejects.toThrow(
+			`N8N_COMMUNITY_PACKAGES: no checksum available for '${PACKAGE_NAME}@${PACKAGE_VERSION}' and unverified packages are disabled`,
+		);
+	});
+
+	it('declared in N8N_COMMUNITY_PACKAGES from a registry of your own, n8n needs a licence for that registry, logs it and starts', async () => {
+		n8n = await start({
+			N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV: 'true',
+			N8N_COMMUNITY_PACKAGES: DECLARED,
+			// Nothing listens there: n8n refuses before it would ask.
+			N8N_COMMUNITY_PACKAGES_REGISTRY: 'http://127.0.0.1:9/',
+		});
+		const log = readFileSync(join(folder, 'n8n.log'), 'utf8');
+		expect(log).toContain(
+			`Failed to install community package '${PACKAGE_NAME}@${PACKAGE_VERSION}' from env: Your license does not allow for feat:communityNodes:customRegistry`,
+		);
+	});
+});
