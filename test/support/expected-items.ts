@@ -1,6 +1,6 @@
 /**
  * What the trigger must emit for each fixture, field by field, written out by hand from the
- * fixtures and docs/revops-contract.md. Unit tests and the end-to-end suite (items read back from a
+ * fixtures and docs/revops-webhooks.md. Unit tests and the end-to-end suite (items read back from a
  * real n8n) both compare against `expectedItem`, which is the whole item: an extra, missing
  * or renamed field fails them.
  */

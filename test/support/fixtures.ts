@@ -3,10 +3,10 @@ import { join } from 'path';
 
 export const FIXTURE_DIR = join(__dirname, '..', 'fixtures');
 
-/** The key the signature test vectors (docs/revops-contract.md §8) are signed with. */
+/** The key the signature test vectors (docs/revops-webhooks.md §8) are signed with. */
 export const TEST_KEY = 'revops-test-verification-key';
 
-/** The signature test vectors (docs/revops-contract.md §8): the header value RevOps sends for each fixture file. */
+/** The signature test vectors (docs/revops-webhooks.md §8): the header value RevOps sends for each fixture file. */
 export const SIGNATURE_VECTORS: Record<string, string> = {
 	'deal-signed.json': '8ad64708006727c9f1039cadf41fd1593f67313f82f8130059968f0dbceae683',
 	'account-created.json': '742aed859a937884a9fa9e501d2857e54a82284e051b697fad70728e78ee0a63',

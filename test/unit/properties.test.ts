@@ -230,7 +230,7 @@ describe('generated input', () => {
 	});
 });
 
-/** Every field of RevOps' models (docs/revops-contract.md §6), as a path from the envelope. */
+/** Every field of RevOps' models (docs/revops-webhooks.md §6), as a path from the envelope. */
 const CONTACT_FIELDS = ['name', 'email', 'address', 'city', 'state', 'country', 'postal_code'];
 const SKU_FIELDS = [
 	'id',

@@ -1,5 +1,5 @@
 /**
- * The RevOps sender: delivers one event the way RevOps does (docs/revops-contract.md §1–3), so tests,
+ * The RevOps sender: delivers one event the way RevOps does (docs/revops-webhooks.md §1–3), so tests,
  * `npm start` and load/fault tests drive n8n through the same behaviour the real service has.
  *
  * node:http rather than fetch: the request body must be the exact bytes that were signed, and
@@ -17,7 +17,7 @@ import { SIGNATURE_HEADER, signBody } from './sign';
 export const ACK_TEXT = 'RevOps API Event Received';
 export const USER_AGENT = 'RevOps-Webhooks/1.0 (n8n-nodes-revops sender)';
 
-/** docs/revops-contract.md §1: a failed delivery is retried 5 times, 1 hour apart; each request times out after 30 s. */
+/** docs/revops-webhooks.md §1: a failed delivery is retried 5 times, 1 hour apart; each request times out after 30 s. */
 export const DEFAULT_RETRIES = 5;
 export const DEFAULT_RETRY_INTERVAL_MS = 3_600_000;
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -58,7 +58,7 @@ export interface DeliveryReport {
 	attempts: AttemptResult[];
 }
 
-/** docs/revops-contract.md §1: exactly HTTP 200, and the body contains the acknowledgement text anywhere. */
+/** docs/revops-webhooks.md §1: exactly HTTP 200, and the body contains the acknowledgement text anywhere. */
 export function isDelivered(status: number | null, body: string): boolean {
 	return status === 200 && body.includes(ACK_TEXT);
 }
@@ -71,7 +71,7 @@ interface PreparedRequest {
 }
 
 /**
- * GET: how RevOps carries an event on GET is undocumented (docs/revops-contract.md §2). Project decision:
+ * GET: how RevOps carries an event on GET is undocumented (docs/revops-webhooks.md §2). Project decision:
  * no body; the envelope's exact JSON text goes in the `payload` query parameter, appended to
  * the URL with `?` or `&` so any query the URL already has is left as it is; the signature,
  * with a key, is the HMAC of that same JSON (the decoded `payload` value, as UTF-8), so a
