@@ -154,6 +154,8 @@ ${versions(index)}
 
 ${twoKeys(index)}
 
+${readFileSync(path.join(__dirname, 'what-n8n-could-change.md'), 'utf8').trim()}
+
 ## The node's own cost, inside n8n-core
 
 \`webhook()\` run in n8n-core ${version('n8n-core')}'s \`WebhookContext\` on a real n8n-workflow \`Workflow\`, with the credential
