@@ -51,8 +51,14 @@ export class JsonNumbers {
 	private rounded: Map<number, Set<string | null>> | undefined;
 	private tooManyRounded = false;
 
-	/** `json` is the text that was parsed; '' for a delivery whose values are all strings. */
-	constructor(private readonly json: string) {}
+	private text: string | undefined;
+
+	/**
+	 * `json` is what was parsed, as bytes or text; '' for a delivery whose values are all
+	 * strings. Bytes are decoded only when a number is asked for, so an item without JSON
+	 * numbers in its summaries costs no copy of a large body.
+	 */
+	constructor(private readonly json: Buffer | string) {}
 
 	/**
 	 * The text `value` was written as, in `plainDecimal` form. Null when the body wrote
@@ -93,6 +99,7 @@ export class JsonNumbers {
 	}
 
 	private *numberTokens(): Generator<string> {
-		for (const [token] of this.json.matchAll(TOKEN)) if (!token.startsWith('"')) yield token;
+		this.text ??= typeof this.json === 'string' ? this.json : this.json.toString('utf8');
+		for (const [token] of this.text.matchAll(TOKEN)) if (!token.startsWith('"')) yield token;
 	}
 }

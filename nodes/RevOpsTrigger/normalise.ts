@@ -206,9 +206,7 @@ export function toItem(
 	verifiedWithKey: number | null,
 ): RevOpsItem {
 	// A query carrier's values are all strings: it has no JSON numbers to look up.
-	const reading = new Reading(
-		new JsonNumbers(carrier.kind === 'json' ? carrier.bytes.toString('utf8') : ''),
-	);
+	const reading = new Reading(new JsonNumbers(carrier.kind === 'json' ? carrier.bytes : ''));
 	const { eventType, eventTypeInferred, objectType } = envelope;
 	warnAboutEventType(envelope, reading);
 	const status = readText(envelope[objectType]?.status, `${objectType}.status`, reading);

@@ -418,15 +418,8 @@ describe('envelope quirks from the contract', () => {
 });
 
 describe('de-duplication keys', () => {
-	const bodies = [
-		'deal-created',
-		'deal-updated',
-		'deal-signed',
-		'deal-active',
-		'account-created',
-		'account-updated',
-		'account-deleted',
-	];
+	// One fixture per catalogued event, each named after its type.
+	const bodies = REVOPS_EVENTS.map((event) => event.type);
 
 	it('is the same for identical bodies (retries) and differs between events', async () => {
 		const keys = await Promise.all(

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { N8nInstance, WorkflowNode, WorkflowSpec } from '../n8n/instance';
 import { freePort } from '../n8n/ports';
 import { onEachLine } from '../n8n/run';
-import { chain, n8nWebhook, noOp, revOpsTrigger } from '../n8n/workflows';
+import { chain, n8nWebhook, noOp, revOpsTrigger, type N8nNode } from '../n8n/workflows';
 import { BENCH_KEY, SELECTED_EVENT, type TargetName } from './scenarios';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -63,6 +63,12 @@ export async function setUpWorkflowTargets(n8n: N8nInstance): Promise<Target[]> 
 		events: [SELECTED_EVENT],
 		typeVersion: 1,
 	});
+	/** A RevOps Trigger feeding a No-Op, at the trigger's own webhook URL. */
+	const triggerTarget = (name: TargetName, title: string, node: N8nNode) => ({
+		name,
+		spec: chain(`Bench ${name}: ${title}`, [node, noOp()]),
+		url: n8n.webhookUrl(node.webhookId as string),
+	});
 	const specs: Array<{ name: TargetName; spec: WorkflowSpec; url: string }> = [
 		{ name: 'A', spec: diyWorkflow('bench-diy'), url: `${n8n.baseUrl}/webhook/bench-diy` },
 		{
@@ -70,26 +76,10 @@ export async function setUpWorkflowTargets(n8n: N8nInstance): Promise<Target[]> 
 			spec: chain('Bench B: Webhook to No-Op', [n8nWebhook('bench-webhook'), noOp()]),
 			url: `${n8n.baseUrl}/webhook/bench-webhook`,
 		},
-		{
-			name: 'C',
-			spec: chain('Bench C: RevOps Trigger to No-Op', [trigger, noOp()]),
-			url: n8n.webhookUrl(trigger.webhookId as string),
-		},
-		{
-			name: 'N',
-			spec: chain('Bench N: RevOps Trigger without authentication', [unsigned, noOp()]),
-			url: n8n.webhookUrl(unsigned.webhookId as string),
-		},
-		{
-			name: 'D',
-			spec: chain('Bench D: RevOps Trigger 1.1 to No-Op', [latest, noOp()]),
-			url: n8n.webhookUrl(latest.webhookId as string),
-		},
-		{
-			name: 'K',
-			spec: chain('Bench K: RevOps Trigger with two keys', [twoKeyTrigger, noOp()]),
-			url: n8n.webhookUrl(twoKeyTrigger.webhookId as string),
-		},
+		triggerTarget('C', 'RevOps Trigger to No-Op', trigger),
+		triggerTarget('N', 'RevOps Trigger without authentication', unsigned),
+		triggerTarget('D', 'RevOps Trigger 1.1 to No-Op', latest),
+		triggerTarget('K', 'RevOps Trigger with two keys', twoKeyTrigger),
 	];
 	const targets: Target[] = [];
 	for (const { name, spec, url } of specs) {

@@ -9,12 +9,13 @@ import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import { name as PACKAGE_NAME } from '../../package.json';
 import type { WorkflowNode, WorkflowSpec } from './instance';
 
+const { name: NODE_NAME, version, defaultVersion } = new RevOpsTrigger().description;
+
 /** The type n8n gives the node: the package's name and the node's own name. */
-export const TRIGGER_TYPE = `${PACKAGE_NAME}.${new RevOpsTrigger().description.name}`;
+export const TRIGGER_TYPE = `${PACKAGE_NAME}.${NODE_NAME}`;
 
 export type AcknowledgeMode = (typeof ACKNOWLEDGE_MODES)[keyof typeof ACKNOWLEDGE_MODES];
 
-const { version, defaultVersion } = new RevOpsTrigger().description;
 /** Every version of the node, oldest first: saved workflows keep theirs. */
 export const NODE_VERSIONS = (Array.isArray(version) ? version : [version]) as readonly number[];
 export type NodeVersion = (typeof NODE_VERSIONS)[number];
