@@ -22,6 +22,7 @@ const NEEDS: Record<string, Need[]> = {
 	bench: ['2.41.1'],
 	editor: ['2.41.1'],
 	examples: ['2.41.1'],
+	'example-billing': ['2.41.1'],
 	fault: ['2.41.1'],
 	install: ['2.41.1'],
 	hostile: ['2.41.1'],

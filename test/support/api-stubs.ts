@@ -1,6 +1,5 @@
 /**
- * Stand-ins on 127.0.0.1 for the services the example workflows call (a Stripe-style billing
- * API, a product API, a HubSpot-style CRM, a chat webhook, an Asana-style task API). Each
+ * Stand-ins on 127.0.0.1 for the services the example workflows call (a product API, a HubSpot-style CRM, a chat webhook, an Asana-style task API). Each
  * records every request n8n's HTTP Request node makes and keeps just enough state to answer
  * like the real service, so a test can check what a workflow did, field by field.
  */
@@ -84,39 +83,6 @@ const notFound = (request: StubRequest): StubAnswer => ({
 	status: 404,
 	body: { error: `no route ${request.method} ${request.path}` },
 });
-
-/**
- * Stripe-style: form-encoded POSTs to /v1/customers and /v1/subscriptions. A repeated
- * `Idempotency-Key` gets the first answer again and creates nothing, as Stripe does.
- */
-export function stripeStub(): ApiStub & {
-	customers: Array<Record<string, unknown>>;
-	subscriptions: Array<Record<string, unknown>>;
-} {
-	const customers: Array<Record<string, unknown>> = [];
-	const subscriptions: Array<Record<string, unknown>> = [];
-	const answered = new Map<string, StubAnswer>();
-	const stub = new ApiStub('billing', (request) => {
-		const key = request.headers['idempotency-key'];
-		const earlier = key === undefined ? undefined : answered.get(key);
-		if (earlier !== undefined) return earlier;
-		let answer: StubAnswer;
-		if (request.method === 'POST' && request.path === '/v1/customers') {
-			const customer = { id: `cus_${customers.length + 1}`, ...request.body };
-			customers.push(customer);
-			answer = { status: 200, body: { object: 'customer', ...customer } };
-		} else if (request.method === 'POST' && request.path === '/v1/subscriptions') {
-			const subscription = { id: `sub_${subscriptions.length + 1}`, ...request.body };
-			subscriptions.push(subscription);
-			answer = { status: 200, body: { object: 'subscription', status: 'active', ...subscription } };
-		} else {
-			return notFound(request);
-		}
-		if (key !== undefined) answered.set(key, answer);
-		return answer;
-	});
-	return Object.assign(stub, { customers, subscriptions });
-}
 
 /** A product API whose PUT /api/v1/accounts/{id}/features replaces an account's enabled features. */
 export function productStub(): ApiStub & { features: Map<string, string[]> } {

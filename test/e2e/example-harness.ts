@@ -1,0 +1,100 @@
+/**
+ * One example workflow in a real n8n, calling its services under their real hostnames: the
+ * services are stubs behind an intercepting proxy (test/support/services), the file is
+ * imported as it is, its credentials attached, published, and fed signed RevOps deliveries.
+ */
+import { credentialsNamed, importAndPublish, readExample } from '../../tools/n8n/examples';
+import type { ExecutionSummary } from '../../tools/n8n/executions';
+import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
+import type { N8nVersion } from '../../tools/n8n/install';
+import { sendOnce } from '../../tools/revops/sender';
+import { TEST_KEY } from '../support/fixtures';
+import {
+	startServiceProxy,
+	type ServiceProxy,
+	type StubService,
+} from '../support/services/service';
+import { printLogTailOnFailure } from './log-tail';
+import { packedTarball } from './tarball';
+
+/** The data of each credential type the examples name (service stubs check these secrets). */
+export type CredentialData = (type: string) => Record<string, unknown>;
+
+export interface Delivery {
+	/** null when RevOps would have timed out. */
+	status: number | null;
+	body: string;
+	/** The execution the delivery started, once it finished. */
+	execution: ExecutionSummary;
+}
+
+export interface ExampleUnderTest {
+	/** Sends one body as RevOps does, signed, and waits for the execution it starts to finish. */
+	deliver(body: Buffer): Promise<Delivery>;
+	/**
+	 * Requests the workflow sent to hosts that have no stub (refused: the tests never leave
+	 * 127.0.0.1). n8n's own calls home, to api.n8n.io, are refused too but are not the example's.
+	 */
+	refusedHosts(): string[];
+	n8n(): N8nInstance;
+}
+
+/**
+ * Registers beforeAll/afterAll for one example file: proxy and stubs, n8n with the packed
+ * package, the example published.
+ */
+export function useExample(
+	file: string,
+	services: StubService[],
+	credentialData: CredentialData,
+	version: N8nVersion = '2.41.1',
+): ExampleUnderTest {
+	let n8n: N8nInstance | undefined;
+	let proxy: ServiceProxy | undefined;
+	let url = '';
+	const workflow = readExample(file);
+
+	beforeAll(async () => {
+		proxy = await startServiceProxy(services);
+		const started = await startN8n({ version, tarball: await packedTarball(), env: proxy.env });
+		n8n = started;
+		const credentials = new Map<string, { id: string; name: string }>();
+		for (const { type, name } of credentialsNamed(workflow))
+			credentials.set(type, await started.createCredential(name, type, credentialData(type)));
+		url = await importAndPublish(started, workflow, {
+			credential: (type) => {
+				const found = credentials.get(type);
+				if (found === undefined) throw new Error(`No credential of type ${type}`);
+				return found;
+			},
+		});
+	});
+
+	afterAll(async () => {
+		await n8n?.stop();
+		await proxy?.stop();
+	});
+
+	printLogTailOnFailure(() => n8n);
+
+	const running = (): N8nInstance => {
+		if (n8n === undefined) throw new Error('n8n did not start');
+		return n8n;
+	};
+
+	return {
+		n8n: running,
+		refusedHosts: () =>
+			(proxy?.refused ?? []).filter((request) => !request.includes('://api.n8n.io/')),
+		async deliver(body) {
+			const before = (await running().executions(workflow.id)).length;
+			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
+			const executions = await running().executions(workflow.id, {
+				expected: before + 1,
+				timeoutMs: 90_000,
+			});
+			const [execution] = [...executions].sort((a, b) => Number(b.id) - Number(a.id));
+			return { status: answer.status, body: answer.body, execution: execution! };
+		},
+	};
+}
