@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: the whole bench (three engine settings, four targets, three kinds of
- * request, 1 and 8 clients) and the node's own cost inside n8n-core, written to
- * docs/benchmarks.md and docs/benchmarks.svg. Takes about 15 minutes on 2 cores.
+ * `npm run bench`: the whole bench (three engine settings; the DIY workflow, Webhook → No-Op,
+ * the RevOps Trigger in four variants and a node:http floor; three kinds of request; 1 and 8
+ * clients) and the node's own cost inside n8n-core, written to docs/benchmarks.md and
+ * docs/benchmarks.svg. Takes 20 to 25 minutes on 2 shared cores.
  * Options: --engines=vm,lazy,legacy --rounds=3 --seconds=4 --out=docs --no-write
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,12 +1,23 @@
-/** docs/benchmarks.md from one bench run: machine, versions, method, tables, goals, chart. */
+/**
+ * docs/benchmarks.md from one bench run: what to set for speed, then machine, versions, method,
+ * tables and chart. The prose without figures lives in the .md files beside this one.
+ */
 import { cpus, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { MicroResult } from './micro';
-import { engineTable, goalTable, RunIndex, targetLegend } from './report';
-import { ENGINE_LABELS, type BenchRun } from './run';
-import { FILTER_PROBE, SCENARIOS, TARGET_LABELS, TWO_KEY_PROBE, VERSION_PROBE } from './scenarios';
+import { engineTable, RunIndex, targetLegend } from './report';
+import { ENGINE_LABELS, type BenchRun, type EngineName } from './run';
+import {
+	FILTER_PROBE,
+	SCENARIOS,
+	TARGET_LABELS,
+	TWO_KEY_PROBE,
+	VERSION_PROBE,
+	type ScenarioName,
+	type TargetName,
+} from './scenarios';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -17,6 +28,35 @@ function version(packageName: string): string {
 			readFileSync(path.join(REPO_ROOT, 'node_modules', packageName, 'package.json'), 'utf8'),
 		) as { version: string }
 	).version;
+}
+
+/** Prose of this folder's markdown files, included as written. */
+function included(name: string): string {
+	return readFileSync(path.join(__dirname, name), 'utf8').trim();
+}
+
+/**
+ * What each engine setting gives at 1 client, for users: node version 1.1 (the default for
+ * new workflows) against n8n's own Webhook → No-Op and the DIY workflow.
+ */
+function speedTable(index: RunIndex): string {
+	const sandboxed: Record<string, string> = { vm: 'yes', lazy: 'yes', legacy: '**no**' };
+	const rate = (engine: EngineName, target: TargetName, scenario: ScenarioName) =>
+		index.rate(engine, target, scenario, 1).toFixed(1);
+	const rows = index.engines.map((engine) => {
+		const cell = index.cell(engine, VERSION_PROBE, 'emitted', 1);
+		const isolates = cell ? (cell.isolates / cell.requests).toFixed(1) : 'n/a';
+		return (
+			`| ${ENGINE_LABELS[engine]} | ${sandboxed[engine]} | ${rate(engine, VERSION_PROBE, 'emitted')} | ` +
+			`${rate(engine, VERSION_PROBE, 'filtered')} | ${rate(engine, VERSION_PROBE, 'forged')} | ` +
+			`${rate(engine, 'B', 'emitted')} | ${rate(engine, 'A', 'emitted')} | ${isolates} |`
+		);
+	});
+	return [
+		'| n8n setting | expressions sandboxed | RevOps Trigger, signed event | unselected event | forged event | Webhook → No-Op | DIY workflow | isolates per signed event (trigger) |',
+		'| --- | --- | --- | --- | --- | --- | --- | --- |',
+		...rows,
+	].join('\n');
 }
 
 function filterProbe(index: RunIndex): string {
@@ -112,11 +152,20 @@ export function benchmarksMarkdown(
 	const minutes = ((run.finishedAt.getTime() - run.startedAt.getTime()) / 60_000).toFixed(0);
 	return `# Benchmarks
 
-Written by \`npm run bench\` (tools/bench/) on ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${minutes} minutes.
+How fast the RevOps Trigger answers RevOps inside n8n, which n8n settings make it faster, and what
+they cost. Written by \`npm run bench\` (tools/bench/) on ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${minutes} minutes.
 Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, shared with other jobs while it ran.
 Versions: n8n 2.41.1 on Node 24.21.0 (SQLite, regular mode, executions saved), n8n-nodes-revops ${version('..')}, autocannon ${version('autocannon')}, n8n-core ${version('n8n-core')}; load generator and microbenchmark on Node ${process.versions.node}.
 
-![RevOps Trigger throughput relative to the DIY workflow and to Webhook → No-Op](benchmarks.svg)
+## What to set for speed
+
+Requests per second at 1 client, node version 1.1 (the default for new workflows), from this run; a
+*signed event* is a correctly signed \`deal-signed\` the workflow selected, and every request is checked
+as described in [How it was measured](#how-it-was-measured):
+
+${speedTable(index)}
+
+${included('what-to-set.md')}
 
 ## How it was measured
 
@@ -134,13 +183,11 @@ executions it started have finished, so work n8n does after answering is not fre
 
 ## Results
 
+![RevOps Trigger throughput relative to the DIY workflow and to Webhook → No-Op](benchmarks.svg)
+
 ${index.engines.map((engine) => engineTable(index, engine)).join('\n\n')}
 
 Executions are *counted/requests*. C/A above 1 means the RevOps Trigger is faster than the DIY workflow.
-
-## Goals (1 client)
-
-${goalTable(index)}
 
 ## Filtering before or after the signature check
 
@@ -154,7 +201,7 @@ ${versions(index)}
 
 ${twoKeys(index)}
 
-${readFileSync(path.join(__dirname, 'what-n8n-could-change.md'), 'utf8').trim()}
+${included('what-n8n-could-change.md')}
 
 ## The node's own cost, inside n8n-core
 

@@ -1,6 +1,6 @@
 /**
- * Turns a bench run into what docs/benchmarks.md shows: one table per engine setting, the
- * performance goals with the figures that decide them, and an SVG chart of the ratios.
+ * Turns a bench run into what docs/benchmarks.md shows: one table per engine setting and an SVG
+ * chart of the ratios.
  */
 import { ENGINE_LABELS, type BenchRun, type CellTotals, type EngineName } from './run';
 import {
@@ -134,55 +134,6 @@ export function engineTable(index: RunIndex, engine: EngineName): string {
 		}
 	}
 	return [`### ${ENGINE_LABELS[engine]}`, '', header, rule, ...rows].join('\n');
-}
-
-export interface Goal {
-	text: string;
-	measured: string;
-	met: boolean | undefined;
-}
-
-/** The performance goals (the trigger against the DIY workflow and n8n's Webhook node), decided on the 1-client figures of this run. */
-export function goals(index: RunIndex): Goal[] {
-	const list: Goal[] = [];
-	const has = (engine: EngineName) => index.engines.includes(engine);
-	if (has('vm')) {
-		const emitted = index.ratio('vm', 'C', 'A', 'emitted', 1);
-		const filtered = index.ratio('vm', 'C', 'A', 'filtered', 1);
-		const forged = index.ratio('vm', 'C', 'A', 'forged', 1);
-		list.push({
-			text: 'vm, 1 client: emitted ≥ 0.9× the DIY (C/A)',
-			measured: ratioText(emitted),
-			met: emitted >= 0.9,
-		});
-		list.push({
-			text: 'vm, 1 client: filtered ≥ 1.5× the DIY (C/A)',
-			measured: ratioText(filtered),
-			met: filtered >= 1.5,
-		});
-		list.push({
-			text: 'vm, 1 client: forged cheaper than the DIY (C/A > 1)',
-			measured: ratioText(forged),
-			met: forged > 1,
-		});
-	}
-	for (const engine of ['lazy', 'legacy'] as const) {
-		if (!has(engine)) continue;
-		const emitted = index.ratio(engine, 'C', 'B', 'emitted', 1);
-		list.push({
-			text: `${engine}, 1 client: emitted ≥ 0.95× Webhook → No-Op (C/B)`,
-			measured: ratioText(emitted),
-			met: emitted >= 0.95,
-		});
-	}
-	return list;
-}
-
-export function goalTable(index: RunIndex): string {
-	const rows = goals(index).map(
-		(goal) => `| ${goal.text} | ${goal.measured} | ${goal.met ? 'met' : 'missed'} |`,
-	);
-	return ['| goal | measured | |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 const escapeXml = (text: string) =>
