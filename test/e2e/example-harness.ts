@@ -3,6 +3,7 @@
  * services are stubs behind an intercepting proxy (test/support/services), the file is
  * imported as it is, its credentials attached, published, and fed signed RevOps deliveries.
  */
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { credentialsNamed, importAndPublish, readExample } from '../../tools/n8n/examples';
 import type { ExecutionSummary } from '../../tools/n8n/executions';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
@@ -31,6 +32,11 @@ export interface Delivery {
 export interface ExampleUnderTest {
 	/** Sends one body as RevOps does, signed, and waits for the execution it starts to finish. */
 	deliver(body: Buffer): Promise<Delivery>;
+	/**
+	 * Sends a delivery of an event the example does not listen to: RevOps must get its 200
+	 * and the acknowledgement, and no execution may start.
+	 */
+	expectIgnored(body: Buffer): Promise<void>;
 	/**
 	 * Requests the workflow sent to hosts that have no stub (refused: the tests never leave
 	 * 127.0.0.1). n8n's own calls home, to api.n8n.io, are refused too but are not the example's.
@@ -86,6 +92,12 @@ export function useExample(
 		n8n: running,
 		refusedHosts: () =>
 			(proxy?.refused ?? []).filter((request) => !request.includes('://api.n8n.io/')),
+		async expectIgnored(body) {
+			const before = (await running().executions(workflow.id)).length;
+			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
+			expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
+			expect(await running().executions(workflow.id)).toHaveLength(before);
+		},
 		async deliver(body) {
 			const before = (await running().executions(workflow.id)).length;
 			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });

@@ -1,5 +1,5 @@
 /**
- * Three of the example workflows in examples/ (billing has its own file), end to end in a real n8n 2.41.1: each file imported
+ * Two of the example workflows in examples/ (billing and feature flags have their own files), end to end in a real n8n 2.41.1: each file imported
  * as it is, its service URLs pointed at local stubs, its credentials attached, published, and
  * fed the signed fixture events by the RevOps sender. What each workflow did is read back from
  * the stubs, field by field.
@@ -12,14 +12,7 @@ import {
 	type ExampleWorkflow,
 } from '../../tools/n8n/examples';
 import { sendOnce } from '../../tools/revops/sender';
-import {
-	ApiStub,
-	chatStub,
-	crmStub,
-	productStub,
-	taskStub,
-	type StubRequest,
-} from '../support/api-stubs';
+import { ApiStub, chatStub, crmStub, taskStub, type StubRequest } from '../support/api-stubs';
 import { EXPECTED_ITEMS } from '../support/expected-items';
 import { fixtureBytes, fixtureJson, TEST_KEY } from '../support/fixtures';
 import { printLogTailOnFailure } from './log-tail';
@@ -31,7 +24,6 @@ const ACK = 'RevOps API Event Received';
 
 /** The token each stand-in service expects, one per credential name the examples use. */
 const API_TOKENS: Record<string, string> = {
-	'Product API key': 'product-key-example',
 	'CRM private app token': 'pat-na1-example',
 	'Task API token': 'asana-pat-example',
 };
@@ -49,11 +41,10 @@ const expected = (name: string) =>
 describe('the example workflows in n8n 2.41.1', () => {
 	let n8n: N8nInstance;
 	const credentials = new Map<string, { id: string; name: string }>();
-	const product = productStub();
 	const crm = crmStub();
 	const chat = chatStub();
 	const tasks = taskStub();
-	const stubs: ApiStub[] = [product, crm, chat, tasks];
+	const stubs: ApiStub[] = [crm, chat, tasks];
 
 	async function createCredentials(workflow: ExampleWorkflow): Promise<void> {
 		for (const { type, name } of credentialsNamed(workflow)) {
@@ -126,37 +117,6 @@ describe('the example workflows in n8n 2.41.1', () => {
 	});
 
 	printLogTailOnFailure(() => n8n);
-
-	it('Feature flags: an activated deal switches on exactly the features it enabled', async () => {
-		const workflow = await publishExample('revops-feature-flags.json', {
-			'https://product.example.com': product.origin,
-		});
-		// A signed deal is not selected: acknowledged, but nothing reaches the product.
-		const skipped = await sendOnce(fixtureBytes('deal-signed'), {
-			url: workflow.url,
-			key: TEST_KEY,
-		});
-		expect([skipped.status, skipped.body]).toEqual([200, ACK]);
-		await feed(workflow, ['deal-active']);
-		const item = expected('deal-active');
-
-		expect(product.received).toHaveLength(1);
-		const [request] = product.received as [StubRequest];
-		expect([request.method, request.path, authorisation(request)]).toEqual([
-			'PUT',
-			`/api/v1/accounts/${item.accountId}/features`,
-			`Bearer ${API_TOKENS['Product API key']}`,
-		]);
-		expect(request.body).toEqual({
-			enabled: ['sso_saml', 'audit_log_export'],
-			reason: `RevOps deal ${item.dealId} activated`,
-			dedupeKey: item.dedupeKey,
-		});
-		// The fixture also lists sandbox_workspaces, disabled: it must stay off.
-		expect(Object.fromEntries(product.features)).toEqual({
-			[item.accountId]: item.enabledFeatureFlags,
-		});
-	});
 
 	it('CRM: account created, updated and deleted upsert the company and then close it, through one Switch', async () => {
 		const workflow = await publishExample('revops-crm-hubspot.json', {

@@ -1,5 +1,5 @@
 /**
- * Stand-ins on 127.0.0.1 for the services the example workflows call (a product API, a HubSpot-style CRM, a chat webhook, an Asana-style task API). Each
+ * Stand-ins on 127.0.0.1 for the services the example workflows call (a HubSpot-style CRM, a chat webhook, an Asana-style task API). Each
  * records every request n8n's HTTP Request node makes and keeps just enough state to answer
  * like the real service, so a test can check what a workflow did, field by field.
  */
@@ -83,23 +83,6 @@ const notFound = (request: StubRequest): StubAnswer => ({
 	status: 404,
 	body: { error: `no route ${request.method} ${request.path}` },
 });
-
-/** A product API whose PUT /api/v1/accounts/{id}/features replaces an account's enabled features. */
-export function productStub(): ApiStub & { features: Map<string, string[]> } {
-	const features = new Map<string, string[]>();
-	const stub = new ApiStub('product', (request) => {
-		const match = /^\/api\/v1\/accounts\/([^/]+)\/features$/.exec(request.path);
-		if (request.method !== 'PUT' || match === null) return notFound(request);
-		const enabled = request.body.enabled;
-		if (!Array.isArray(enabled) || !enabled.every((flag) => typeof flag === 'string')) {
-			return { status: 422, body: { error: '"enabled" must be an array of feature names' } };
-		}
-		const accountId = decodeURIComponent(match[1] ?? '');
-		features.set(accountId, enabled as string[]);
-		return { status: 200, body: { accountId, enabled } };
-	});
-	return Object.assign(stub, { features });
-}
 
 /**
  * HubSpot-style companies: batch upsert by a unique property, and PATCH by that property
