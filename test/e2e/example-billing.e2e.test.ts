@@ -130,6 +130,15 @@ describe('the billing example (Stripe) in n8n 2.41.1', () => {
 		]);
 	});
 
+	it('answers every RevOps event but a signed deal with its acknowledgement and starts no run', async () => {
+		const ignored = await example.expectFixturesIgnoredExcept([
+			'deal-signed',
+			'deal-signed-jpy-body-wrapped',
+		]);
+		expect(ignored).toBeGreaterThanOrEqual(8);
+		expect([stripe.customers.length, stripe.subscriptions.length]).toEqual([1, 1]);
+	});
+
 	it('bills a deal once however often RevOps reports it: the same delivery again, and a later re-report without event.type after the idempotency keys expired', async () => {
 		const { body, deal } = signedDeal();
 		await expectBilled(body);

@@ -9,7 +9,7 @@ import type { ExecutionSummary } from '../../tools/n8n/executions';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { sendOnce } from '../../tools/revops/sender';
-import { TEST_KEY } from '../support/fixtures';
+import { fixtureBytes, fixtureNames, TEST_KEY } from '../support/fixtures';
 import {
 	startServiceProxy,
 	type ServiceProxy,
@@ -37,6 +37,8 @@ export interface ExampleUnderTest {
 	 * and the acknowledgement, and no execution may start.
 	 */
 	expectIgnored(body: Buffer): Promise<void>;
+	/** `expectIgnored` for every fixture in test/fixtures/ but the named ones; returns how many. */
+	expectFixturesIgnoredExcept(selected: string[]): Promise<number>;
 	/**
 	 * Requests the workflow sent to hosts that have no stub (refused: the tests never leave
 	 * 127.0.0.1). n8n's own calls home, to api.n8n.io, are refused too but are not the example's.
@@ -97,6 +99,13 @@ export function useExample(
 			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
 			expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 			expect(await running().executions(workflow.id)).toHaveLength(before);
+		},
+		async expectFixturesIgnoredExcept(selected) {
+			const others = fixtureNames().filter(
+				(name) => !selected.includes(name.replace(/\.json$/, '')),
+			);
+			for (const name of others) await this.expectIgnored(fixtureBytes(name));
+			return others.length;
 		},
 		async deliver(body) {
 			const before = (await running().executions(workflow.id)).length;
