@@ -10,4 +10,6 @@ module.exports = {
 	quoteProps: 'as-needed',
 	endOfLine: 'lf',
 	printWidth: 100,
+	// Workflow files are indented as n8n exports them.
+	overrides: [{ files: 'examples/*.json', options: { useTabs: false } }],
 };
