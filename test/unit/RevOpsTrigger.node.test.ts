@@ -18,7 +18,7 @@ import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
 import { keyLabel, VERIFICATION_KEY_FIELDS } from '../../nodes/RevOpsTrigger/verification-keys';
 import { expectedItem } from '../support/expected-items';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
-import { coreWebhook } from '../support/n8n-core-webhook';
+import { coreWebhook } from '../../tools/n8n-core/webhook';
 import type { ContextOptions } from '../support/webhook-context';
 
 const node = new RevOpsTrigger();
