@@ -11,7 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { RevOpsWebhookApi } from '../../credentials/RevOpsWebhookApi.credentials';
-import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/delivery';
+import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
