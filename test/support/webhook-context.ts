@@ -1,10 +1,12 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
+import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
 import { recordingResponse, type WebhookRequest } from '../../tools/n8n-core/http';
 
-export interface ContextOptions extends WebhookRequest {
-	events?: string[];
-	authentication?: 'verificationKey' | 'none';
+/** The request, and the node's settings as saved (all events and 'Verification Key' unless given). */
+export interface ContextOptions
+	extends WebhookRequest,
+		Partial<Pick<TriggerSettings, 'events' | 'authentication'>> {
 	verificationKey?: string;
 	options?: Record<string, unknown>;
 }
