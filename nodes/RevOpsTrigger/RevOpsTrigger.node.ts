@@ -14,7 +14,7 @@ import {
 
 import { ACKNOWLEDGEMENT_TEXT, handleDelivery } from './delivery';
 import { parseIpAllowlist } from './ip-allowlist';
-import type { DeliveryRequest } from './parse';
+import type { DeliveryRequest } from './reader';
 import { logOtherKey, logRefusal } from './rejection-log';
 import {
 	acknowledgeNotice,

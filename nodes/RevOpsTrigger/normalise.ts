@@ -1,6 +1,7 @@
 /**
- * From a usable RevOps envelope to the item the trigger emits: the event's type (given or
- * inferred), time and de-duplication key, plus deal and account fields ready to map.
+ * From a usable RevOps envelope to the item the trigger emits: the event's type and time as
+ * the envelope reader decided them, its de-duplication key, plus deal and account fields
+ * ready to map.
  * Everything here is a summary of objects the item also carries untouched, so a field that
  * cannot be read becomes null (or empty) with a warning: building the item never refuses.
  */
@@ -9,7 +10,7 @@ import { createHash } from 'crypto';
 import { REVOPS_EVENTS } from './events';
 import { JsonNumbers } from './json-numbers';
 import { readMoney } from './money';
-import type { DeliveryCarrier } from './parse';
+import type { DeliveryCarrier } from './reader';
 import type {
 	RevOpsAccount,
 	RevOpsAccountItem,
@@ -59,21 +60,12 @@ function warnAboutEventType(envelope: RevOpsEnvelope, reading: Reading): void {
 	}
 }
 
-const UNIX_DIGITS = /^\d{1,16}$/;
-
-/** `event.time` is Unix seconds, as a number or a digit string; 13 digits mean milliseconds. */
-function readEventTime(value: unknown, reading: Reading): string | null {
-	if (isUnset(value)) return null;
-	const digits = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-	const date =
-		typeof digits === 'string' && UNIX_DIGITS.test(digits)
-			? new Date(digits.length === 13 ? Number(digits) : Number(digits) * 1000)
-			: undefined;
-	if (date === undefined || Number.isNaN(date.getTime())) {
-		reading.warn(`event.time: expected Unix seconds or milliseconds, got ${describeType(value)}`);
-		return null;
+/** What the envelope reader decided about `event.time`, as a warning: a time it could not read is null. */
+function warnAboutEventTime(envelope: RevOpsEnvelope, reading: Reading): void {
+	const given = envelope.event.time;
+	if (envelope.eventTime === null && !isUnset(given)) {
+		reading.warn(`event.time: expected Unix seconds or milliseconds, got ${describeType(given)}`);
 	}
-	return date.toISOString();
 }
 
 /** The objects of a RevOps list; n8n's query parser turns lists longer than 20 into objects keyed by index. */
@@ -211,11 +203,12 @@ export function toItem(
 	warnAboutEventType(envelope, reading);
 	const status = readText(envelope[objectType]?.status, `${objectType}.status`, reading);
 	const eventId = readText(envelope.event.id, 'event.id', reading);
+	warnAboutEventTime(envelope, reading);
 	const common = {
 		eventType,
 		eventTypeInferred,
 		eventId,
-		eventTime: readEventTime(envelope.event.time, reading),
+		eventTime: envelope.eventTime,
 		dedupeKey: dedupeKey(eventType, eventId, carrier.bytes),
 		signatureVerified: verifiedWithKey !== null,
 		verifiedWithKey,

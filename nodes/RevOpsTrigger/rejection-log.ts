@@ -8,7 +8,8 @@
  */
 import { REVOPS_EVENTS } from './events';
 import { keyLabel } from './verification-keys';
-import { findCarrier, readEventBlock, unwrapBody, type DeliveryRequest } from './parse';
+import { eventBlockOf, unwrapBody } from './envelope';
+import { findCarrier, type DeliveryRequest } from './reader';
 import { isRecord } from './values';
 
 export const REJECTION_LOG_WINDOW_MS = 60_000;
@@ -97,7 +98,7 @@ export function claimedEventType(request: DeliveryRequest): string | undefined {
 		const json: unknown =
 			carrier.kind === 'query' ? carrier.envelope : JSON.parse(carrier.bytes.toString('utf8'));
 		if (!isRecord(json)) return undefined;
-		const type = readEventBlock(unwrapBody(json).event).type;
+		const type = eventBlockOf(unwrapBody(json).event)?.type;
 		return typeof type === 'string' && KNOWN_EVENT_TYPES.has(type) ? type : undefined;
 	} catch {
 		return undefined;

@@ -102,6 +102,8 @@ export interface RevOpsEnvelope {
 	/** `event.type` when it is a non-empty string, else inferred from the object's status. */
 	eventType: string;
 	eventTypeInferred: boolean;
+	/** `event.time` as ISO 8601 (UTC), or null when it is missing or not Unix seconds or milliseconds. */
+	eventTime: string | null;
 }
 
 /**

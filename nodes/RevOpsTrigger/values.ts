@@ -1,4 +1,4 @@
-/** Questions about a JSON value that every reader asks. */
+/** Questions about a JSON value that the readers ask. */
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -16,4 +16,16 @@ export function describeType(value: unknown): string {
 	if (typeof value === 'string') return value === '' ? 'an empty string' : 'text in another format';
 	if (typeof value === 'object') return 'an object';
 	return `a ${typeof value}`;
+}
+
+/** Whether `value` nests objects or arrays deeper than `limit`, walked without recursion. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+	const pending: Array<[unknown, number]> = [[value, 1]];
+	while (pending.length > 0) {
+		const [current, depth] = pending.pop() as [unknown, number];
+		if (typeof current !== 'object' || current === null) continue;
+		if (depth > limit) return true;
+		for (const child of Object.values(current)) pending.push([child, depth + 1]);
+	}
+	return false;
 }

@@ -8,7 +8,7 @@ import { createHmac, randomUUID } from 'crypto';
 import { startN8n, type N8nInstance, type N8nVersion } from '../../tools/n8n/instance';
 import { sleep } from '../../tools/n8n/process';
 import { groupResidentMiB } from '../../tools/load/memory';
-import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/delivery';
+import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
 import { REJECTION_LOG_BURST } from '../../nodes/RevOpsTrigger/rejection-log';
 import { deliver, sendOnce } from '../../tools/revops/sender';
 import { BillingStub } from '../support/billing-stub';

@@ -1,6 +1,6 @@
 import { handleDelivery, type DeliveryOutcome } from '../../nodes/RevOpsTrigger/delivery';
 import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
-import type { DeliveryRequest } from '../../nodes/RevOpsTrigger/parse';
+import type { DeliveryRequest } from '../../nodes/RevOpsTrigger/reader';
 import {
 	verificationKeys,
 	type VerificationKeyCredential,

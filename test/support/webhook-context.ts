@@ -1,42 +1,14 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-/** What the mocked response object was told to send. */
-export interface RecordedResponse {
-	status?: number;
-	json?: unknown;
-}
+import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
+import { recordingResponse, type WebhookRequest } from '../../tools/n8n-core/http';
 
-export interface ContextOptions {
-	method?: 'POST' | 'GET';
-	rawBody?: Buffer;
-	headers?: Record<string, string>;
-	query?: Record<string, unknown>;
-	url?: string;
-	events?: string[];
-	authentication?: 'verificationKey' | 'none';
+/** The request, and the node's settings as saved (all events and 'Verification Key' unless given). */
+export interface ContextOptions
+	extends WebhookRequest,
+		Partial<Pick<TriggerSettings, 'events' | 'authentication'>> {
 	verificationKey?: string;
-	/** The client address n8n reports as `req.ip`. */
-	ip?: string;
 	options?: Record<string, unknown>;
-}
-
-/** A response object that records what the node wrote, as Express's would send it. */
-export function recordingResponse(): {
-	res: { status(code: number): unknown; json(body: unknown): unknown };
-	response: RecordedResponse;
-} {
-	const response: RecordedResponse = {};
-	const res = {
-		status(code: number) {
-			response.status = code;
-			return res;
-		},
-		json(body: unknown) {
-			response.json = body;
-			return res;
-		},
-	};
-	return { res, response };
 }
 
 /**

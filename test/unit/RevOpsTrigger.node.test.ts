@@ -11,14 +11,14 @@ import {
 } from 'n8n-workflow';
 
 import { RevOpsWebhookApi } from '../../credentials/RevOpsWebhookApi.credentials';
-import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/delivery';
+import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
 import { keyLabel, VERIFICATION_KEY_FIELDS } from '../../nodes/RevOpsTrigger/verification-keys';
 import { expectedItem } from '../support/expected-items';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
-import { coreWebhook } from '../support/n8n-core-webhook';
+import { coreWebhook } from '../../tools/n8n-core/webhook';
 import type { ContextOptions } from '../support/webhook-context';
 
 const node = new RevOpsTrigger();

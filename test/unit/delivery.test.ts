@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 
-import { handleDelivery, SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/delivery';
+import { handleDelivery } from '../../nodes/RevOpsTrigger/delivery';
+import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
 import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
 import * as normalise from '../../nodes/RevOpsTrigger/normalise';
 import { MAX_SUMMARY_ENTRIES } from '../../nodes/RevOpsTrigger/normalise';
@@ -717,6 +718,17 @@ describe('sender checks', () => {
 			status: 403,
 			message: 'The event is older than the 60 minutes this trigger accepts',
 		});
+	});
+
+	it('refuses an old event before the item is built, so a replay costs no summary', async () => {
+		const build = jest.spyOn(normalise, 'toItem');
+		try {
+			const old = postRequest(body, { receivedAt: signedAt + 600 * 60_000 });
+			expect((await deliver(old, { ...UNSIGNED_ALL, maxEventAgeMinutes: 60 })).kind).toBe('reject');
+			expect(build).not.toHaveBeenCalled();
+		} finally {
+			build.mockRestore();
+		}
 	});
 
 	it('acknowledges an old event the user does not listen to instead of refusing it, so it is not retried', async () => {

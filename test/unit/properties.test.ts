@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
 import type { DeliveryOutcome } from '../../nodes/RevOpsTrigger/delivery';
+import { AUTHENTICATION } from '../../nodes/RevOpsTrigger/description';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
 import { fixtureJson, fixtureNames, jsonBytes, TEST_KEY } from '../support/fixtures';
@@ -208,7 +209,7 @@ describe('generated input', () => {
 					mutatedFixture.map((text) => Buffer.from(text)),
 				),
 				fc.constantFrom<'POST' | 'GET'>('POST', 'GET'),
-				fc.constantFrom<'none' | 'verificationKey'>('none', 'verificationKey'),
+				fc.constantFrom(AUTHENTICATION.none, AUTHENTICATION.verificationKey),
 				async (rawBody, method, authentication) => {
 					const { context, response } = webhookContext({
 						method,

@@ -1,4 +1,4 @@
-import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/delivery';
+import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import {
 	claimedEventType,

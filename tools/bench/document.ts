@@ -206,7 +206,7 @@ ${included('what-n8n-could-change.md')}
 ## The node's own cost, inside n8n-core
 
 \`webhook()\` run in n8n-core ${version('n8n-core')}'s \`WebhookContext\` on a real n8n-workflow \`Workflow\`, with the credential
-stored encrypted and decrypted by n8n-core's \`Credentials\` (test/support/n8n-core-webhook.ts), for the 4 KB \`deal-signed\`
+stored encrypted and decrypted by n8n-core's \`Credentials\` (tools/n8n-core/webhook.ts), for the 4 KB \`deal-signed\`
 fixture and the same deal grown to 2 MB. Median of interleaved batches, Node ${micro.node}.
 
 ${microTable(micro)}

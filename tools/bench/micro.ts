@@ -4,7 +4,7 @@
  * a gap can be put down to its cause. Variants run in interleaved batches; the figure is the
  * median time per call over the batches.
  */
-import { coreWebhook, type CoreWebhook } from '../../test/support/n8n-core-webhook';
+import { coreWebhook, type CoreWebhook } from '../n8n-core/webhook';
 import { handleDelivery } from '../../nodes/RevOpsTrigger/delivery';
 import { loadSample } from '../revops/samples';
 import { signBody } from '../revops/sign';

@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
-import { readEnvelope, unwrapBody } from '../../nodes/RevOpsTrigger/parse';
-import { DeliveryRejection } from '../../nodes/RevOpsTrigger/rejection';
+import { unwrapBody } from '../../nodes/RevOpsTrigger/envelope';
+import { DeliveryRejection, readEnvelope } from '../../nodes/RevOpsTrigger/reader';
 import { isRecord as isObject } from '../../nodes/RevOpsTrigger/values';
 
 /** Resolved from this file, not the working directory, so `npm run revops` works from anywhere. */

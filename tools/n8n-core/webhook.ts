@@ -37,8 +37,8 @@ import {
 
 import { RevOpsWebhookApi } from '../../credentials/RevOpsWebhookApi.credentials';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
-import { TRIGGER_TYPE } from '../../tools/n8n/workflows';
-import { recordingResponse, type ContextOptions, type RecordedResponse } from './webhook-context';
+import { TRIGGER_TYPE } from '../n8n/workflows';
+import { recordingResponse, type RecordedResponse, type WebhookRequest } from './http';
 
 const CREDENTIAL = { id: 'cred-1', name: 'RevOps' };
 
@@ -154,19 +154,13 @@ class EncryptedCredentialStore extends ICredentialsHelper {
 	updateCredentialsOauthTokenData = notUsedByWebhook;
 }
 
-/** What the node wrote on the response itself (n8n's own answers are decided from the returned data). */
-export type WrittenResponse = RecordedResponse;
-
-export type WebhookRequest = Pick<
-	ContextOptions,
-	'method' | 'rawBody' | 'headers' | 'query' | 'url' | 'ip'
-> & {
+export interface CoreWebhookRequest extends WebhookRequest {
 	/**
 	 * A body n8n left unread, as it does above node version 1 for content types it does not
 	 * parse: `readRawBody()` (n8n's own reader) yields it, or throws it when it is an error.
 	 */
 	unreadBody?: Buffer | Error;
-};
+}
 
 export interface TriggerSetup {
 	/** The node's parameters as saved in the workflow; n8n fills in the rest from the defaults. */
@@ -179,7 +173,7 @@ export interface TriggerSetup {
 
 export interface PreparedCall {
 	context: WebhookContext;
-	response: WrittenResponse;
+	response: RecordedResponse;
 	/** How often getCredentials() reached the credential store. */
 	credentialLoads(): number;
 	/** What the node logged as warnings through n8n's logger. */
@@ -190,11 +184,11 @@ export interface CoreWebhook {
 	workflow: Workflow;
 	node: INode;
 	/** A fresh WebhookContext for one request, as n8n makes per request. */
-	prepare(request: WebhookRequest): PreparedCall;
+	prepare(request: CoreWebhookRequest): PreparedCall;
 	/** Runs webhook() once in a fresh WebhookContext. */
-	call(request: WebhookRequest): Promise<{
+	call(request: CoreWebhookRequest): Promise<{
 		result: IWebhookResponseData;
-		response: WrittenResponse;
+		response: RecordedResponse;
 		credentialLoads: number;
 		warnings: string[];
 	}>;
@@ -244,7 +238,7 @@ export async function coreWebhook(setup: TriggerSetup = {}): Promise<CoreWebhook
 	const webhookDescription = nodeTypes.trigger.description.webhooks?.[0];
 	if (webhookDescription === undefined) throw new Error('the trigger declares no webhook');
 
-	const prepare = (request: WebhookRequest): PreparedCall => {
+	const prepare = (request: CoreWebhookRequest): PreparedCall => {
 		const { res, response } = recordingResponse();
 		let credentialLoads = 0;
 		const credentialsHelper = Object.create(store, {
