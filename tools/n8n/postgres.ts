@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { cacheRoot } from './install';
+import { cacheRoot, installPinnedPackage } from './install';
 import { withInstallLock } from './lock';
 import { freePort } from './ports';
 import { ManagedProcess, ProcessLog } from './process';
@@ -39,16 +39,7 @@ export async function ensurePostgresInstall(log: Log): Promise<string> {
 	await withInstallLock(dir, log, async () => {
 		if (existsSync(path.join(dir, MARKER))) return;
 		log(`PostgreSQL: installing ${PACKAGE}@${POSTGRES_PACKAGE_VERSION} into ${dir}`);
-		rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
-		mkdirSync(dir, { recursive: true });
-		writeFileSync(
-			path.join(dir, 'package.json'),
-			`${JSON.stringify({ private: true, dependencies: { [PACKAGE]: POSTGRES_PACKAGE_VERSION } }, null, 2)}\n`,
-		);
-		await runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
-			cwd: dir,
-			log: (line) => log(`  npm: ${line}`),
-		});
+		await installPinnedPackage(dir, PACKAGE, POSTGRES_PACKAGE_VERSION, log);
 		// The package's postinstall (skipped with scripts off) makes the library symlinks postgres needs.
 		await runCommand(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: packageDir });
 		writeFileSync(path.join(dir, MARKER), `${new Date().toISOString()}\n`);
