@@ -200,6 +200,28 @@ function systemNode(): NodeRuntime {
 	return { bin: process.execPath, version: process.version };
 }
 
+/**
+ * A fresh `<dir>/node_modules` holding one npm package at an exact version, its install
+ * scripts not run (callers run what they need of them).
+ */
+export async function installPinnedPackage(
+	dir: string,
+	name: string,
+	version: string,
+	log: Log,
+): Promise<void> {
+	rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(
+		path.join(dir, 'package.json'),
+		`${JSON.stringify({ private: true, dependencies: { [name]: version } }, null, 2)}\n`,
+	);
+	await runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
+		cwd: dir,
+		log: (line) => log(`  npm: ${line}`),
+	});
+}
+
 async function ensureNode24(log: Log): Promise<NodeRuntime> {
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
 		throw new Error(
@@ -223,16 +245,7 @@ async function ensureNode24(log: Log): Promise<NodeRuntime> {
 		if (existsSync(path.join(dir, MARKER))) return;
 		if (!(await works())) {
 			log(`Node ${NODE24_VERSION}: installing ${NODE24_PACKAGE} into ${dir}`);
-			rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
-			mkdirSync(dir, { recursive: true });
-			writeFileSync(
-				path.join(dir, 'package.json'),
-				`${JSON.stringify({ private: true, dependencies: { [NODE24_PACKAGE]: NODE24_VERSION } }, null, 2)}\n`,
-			);
-			await runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
-				cwd: dir,
-				log: (line) => log(`  npm: ${line}`),
-			});
+			await installPinnedPackage(dir, NODE24_PACKAGE, NODE24_VERSION, log);
 			if (!(await works()))
 				throw new Error(
 					`${nodeBin} is not Node ${NODE24_VERSION} after installing ${NODE24_PACKAGE}`,

@@ -15,10 +15,11 @@ import { N8nHttpError, PublicApi, RestSession } from './http';
 import { ensureN8n, type N8nInstall, type N8nVersion } from './install';
 import { installPackageInto } from './package';
 import { freePort, isPortInUse } from './ports';
-import { N8nLog, N8nProcess, n8nCommandEnvironment, sleep } from './process';
+import { ManagedProcess, sleep } from './process';
 import { publishWorkflow, unpublishWorkflow } from './publishing';
 import { reaper } from './reaper';
 import { runCommand } from './run';
+import { n8nCommandEnvironment, n8nServerSpec } from './server';
 
 export type { ExecutionSummary } from './executions';
 export type { Owner } from './accounts';
@@ -53,6 +54,8 @@ export interface StartOptions {
 	userFolder?: string;
 	env?: Record<string, string>;
 	log?: (line: string) => void;
+	/** What progress lines and messages call this n8n. Default `n8n <version>`. */
+	name?: string;
 	/** Owner created on a fresh user folder. Default: owner@revops.test with a random password. */
 	owner?: Owner;
 	/** How long n8n may take to answer its readiness probes. Default 120 s. */
@@ -106,8 +109,6 @@ const DEFAULT_OWNER_EMAIL = 'owner@revops.test';
 const DEFAULT_READY_TIMEOUT_MS = 120_000;
 const DEFAULT_EXECUTIONS_TIMEOUT_MS = 30_000;
 const PUBLICATION_TIMEOUT_MS = 30_000;
-/** n8n finishes running executions on SIGTERM; a test instance has no reason to wait long. */
-const STOP_GRACE_MS = 15_000;
 
 /** What stopAll() and the exit handlers stop: single instances and queue-mode sets. */
 interface Stoppable {
@@ -130,18 +131,13 @@ export function untrackRunning(instance: Stoppable): void {
 class RunningN8n implements N8nInstance {
 	readonly baseUrl: string;
 
-	private readonly n8nLog: N8nLog;
-
-	private process: N8nProcess | undefined;
+	private readonly server: ManagedProcess;
 
 	private session: RestSession | undefined;
 
 	private api: PublicApi | undefined;
 
 	private account: { owner: Owner; apiKey: string } | undefined;
-
-	/** Processes stop() or kill() was called for, so their exit is no surprise. */
-	private readonly endRequested = new WeakSet<N8nProcess>();
 
 	constructor(
 		private readonly install: N8nInstall,
@@ -150,7 +146,18 @@ class RunningN8n implements N8nInstance {
 		private readonly options: StartOptions,
 	) {
 		this.baseUrl = `http://127.0.0.1:${port}`;
-		this.n8nLog = new N8nLog(path.join(userFolder, 'n8n.log'));
+		this.server = new ManagedProcess(
+			n8nServerSpec({
+				name: options.name ?? `n8n ${install.version}`,
+				install,
+				command: 'start',
+				port,
+				userFolder,
+				env: options.env ?? {},
+				readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+				progress: options.log,
+			}),
+		);
 	}
 
 	get version(): N8nVersion {
@@ -158,7 +165,7 @@ class RunningN8n implements N8nInstance {
 	}
 
 	get pid(): number {
-		return this.running().pid;
+		return this.server.pid;
 	}
 
 	get owner(): Owner {
@@ -170,43 +177,14 @@ class RunningN8n implements N8nInstance {
 	}
 
 	logTail(lines?: number): string {
-		return this.n8nLog.tail(lines);
+		return this.server.log.tail(lines);
 	}
 
-	/** Starts n8n, waits until it is ready, and signs in (creating owner and API key if new). */
+	/** Starts n8n, waits until it is ready, and signs in. */
 	async boot(): Promise<void> {
-		const startedAt = Date.now();
-		const brokerPort = await freePort();
-		this.process = N8nProcess.launch(
-			{
-				install: this.install,
-				port: this.port,
-				brokerPort,
-				userFolder: this.userFolder,
-				env: this.options.env ?? {},
-			},
-			this.n8nLog,
-		);
 		running.add(this);
-		reaper.watchGroup(this.process.pid);
-		await this.process.waitUntilReady(
-			this.baseUrl,
-			this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-			this.n8nLog,
-		);
-
-		this.session = new RestSession(this.baseUrl);
-		const saved = readHarnessState(this.userFolder);
-		const newOwner = this.options.owner ?? {
-			email: DEFAULT_OWNER_EMAIL,
-			password: generatePassword(),
-		};
-		this.account = await signIn(this.session, this.baseUrl, saved, newOwner);
-		this.api = new PublicApi(this.baseUrl, this.account.apiKey);
-		writeHarnessState(this.userFolder, { version: this.version, port: this.port, ...this.account });
-		this.progress(
-			`n8n ${this.version}: ready at ${this.baseUrl} after ${Date.now() - startedAt} ms (pid ${this.process.pid}, user folder ${this.userFolder})`,
-		);
+		await this.server.start();
+		await this.openSession();
 	}
 
 	async createCredential(
@@ -310,50 +288,37 @@ class RunningN8n implements N8nInstance {
 	}
 
 	async stop(): Promise<void> {
-		const { process: n8n } = this;
-		if (n8n === undefined) return;
-		this.endRequested.add(n8n);
-		const wasRunning = !n8n.hasExited;
-		if (wasRunning) {
-			this.progress(`n8n ${this.version}: stopping (pid ${n8n.pid})`);
-			this.n8nLog.note(`stopping pid ${n8n.pid}`);
-		}
-		await n8n.stop(STOP_GRACE_MS);
-		reaper.forgetGroup(n8n.pid);
-		if (wasRunning) {
-			this.progress(`n8n ${this.version}: pid ${n8n.pid} ${n8n.describeExit()}`);
-			this.n8nLog.note(`pid ${n8n.pid} ${n8n.describeExit()}`);
-		}
+		await this.server.stop();
 		running.delete(this);
 	}
 
 	kill(): void {
-		if (this.process === undefined) return;
-		this.endRequested.add(this.process);
-		this.n8nLog.note(`SIGKILL to process group ${this.process.pid}`);
-		this.process.kill();
+		this.server.kill();
 	}
 
 	async unexpectedExit(): Promise<string> {
-		const n8n = this.running();
-		await n8n.exited;
-		if (this.endRequested.has(n8n)) return await new Promise<never>(() => undefined);
-		return n8n.describeExit();
+		return await this.server.unexpectedExit();
 	}
 
 	async restart(): Promise<void> {
-		await this.stop(); // after kill() this only reaps what is left of the group
-		const deadline = Date.now() + 10_000;
-		while (await isPortInUse(this.port)) {
-			if (Date.now() > deadline)
-				throw new Error(`Port ${this.port} is still in use 10 s after n8n stopped`);
-			await sleep(100);
-		}
-		await this.boot();
+		await this.server.restart();
+		await this.openSession();
 	}
 
-	private progress(line: string): void {
-		this.options.log?.(line);
+	/** Signs in after every start, creating owner and API key on a fresh user folder. */
+	private async openSession(): Promise<void> {
+		this.session = new RestSession(this.baseUrl);
+		const saved = readHarnessState(this.userFolder);
+		const newOwner = this.options.owner ?? {
+			email: DEFAULT_OWNER_EMAIL,
+			password: generatePassword(),
+		};
+		this.account = await signIn(this.session, this.baseUrl, saved, newOwner);
+		this.api = new PublicApi(this.baseUrl, this.account.apiKey);
+		writeHarnessState(this.userFolder, { version: this.version, port: this.port, ...this.account });
+		this.options.log?.(
+			`${this.server.name}: signed in at ${this.baseUrl} (user folder ${this.userFolder})`,
+		);
 	}
 
 	private async importWithCli(workflowId: string, workflow: WorkflowSpec): Promise<void> {
@@ -395,11 +360,6 @@ class RunningN8n implements N8nInstance {
 			session: this.signedInSession(),
 			timeoutMs: PUBLICATION_TIMEOUT_MS,
 		};
-	}
-
-	private running(): N8nProcess {
-		if (this.process === undefined) throw new Error('n8n has not been started');
-		return this.process;
 	}
 
 	private signedIn(): { owner: Owner; apiKey: string } {

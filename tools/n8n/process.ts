@@ -1,20 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
-import path from 'node:path';
 
 import { probeStatus } from './http';
-import type { N8nInstall, N8nVersion } from './install';
+import { isPortInUse } from './ports';
+import { reaper } from './reaper';
 import { onEachLine } from './run';
 
-/** Lines of n8n output kept in memory for `logTail`; the full log is in <userFolder>/n8n.log. */
+/** Lines of output kept in memory for `tail`; the full log is in the log file. */
 const KEPT_LOG_LINES = 5000;
+/** How long restart() waits for the port to be released by the stopped process. */
+const PORT_RELEASE_TIMEOUT_MS = 10_000;
+const POLL_INTERVAL_MS = 100;
 
 /**
- * n8n's output across every start of one instance: kept in memory for error messages and
- * appended to `<userFolder>/n8n.log` for whoever debugs a run afterwards. Appends are
- * synchronous so the file needs no closing and survives restarts and abrupt exits.
+ * A process's output across every start: kept in memory for error messages and appended to a
+ * file for whoever debugs a run afterwards. Appends are synchronous so the file needs no
+ * closing and survives restarts and abrupt exits.
  */
-export class N8nLog {
+export class ProcessLog {
 	private readonly lines: string[] = [];
 
 	constructor(readonly filePath: string) {}
@@ -47,138 +50,64 @@ export class N8nLog {
 	}
 }
 
-/** The n8n commands the harness runs as servers: one process, or queue mode's three roles. */
-export type N8nCommand = 'start' | 'worker' | 'webhook';
-
-export interface LaunchSpec {
-	install: N8nInstall;
-	/** Default `start`. */
-	command?: N8nCommand;
-	/** The HTTP port n8n answers its readiness probes on (a worker's health server). */
-	port: number;
-	/** n8n 2.x always starts a task broker; two instances must not share its port. */
-	brokerPort: number;
-	userFolder: string;
-	env: Record<string, string>;
-}
-
-export interface SpawnGroupOptions {
+export interface CommandLine {
+	file: string;
+	args: string[];
 	cwd: string;
 	env: NodeJS.ProcessEnv;
-	/** Run as this user and group (only root may ask). */
+	/** Run as this user and group (only root may ask): PostgreSQL refuses to run as root. */
 	user?: { uid: number; gid: number };
 }
 
-export interface ExitStatus {
+/** When a started process counts as ready. */
+export type Readiness =
+	/** Each path answers 200 on http://127.0.0.1:<port>, in this order. */
+	| { httpPaths: string[] }
+	/** It printed a line matching this since it was started (servers without an HTTP probe). */
+	| { logLine: RegExp };
+
+export interface ManagedProcessSpec {
+	/** What messages and progress lines call it: `n8n 2.41.1`, `n8n worker 1`, `Redis`. */
+	name: string;
+	/** The port it answers on; restart() waits until the stopped process has released it. */
+	port: number;
+	log: ProcessLog;
+	/** Asked on every start, so each start may get fresh values (n8n's task broker port). */
+	commandLine: () => Promise<CommandLine>;
+	readiness: Readiness;
+	readyTimeoutMs: number;
+	/** The signal that asks it to shut down cleanly. Default SIGTERM. */
+	stopSignal?: NodeJS.Signals;
+	/** How long it may take to shut down before its process group gets SIGKILL. */
+	stopGraceMs: number;
+	/** Receives a line when it is ready, stopping and stopped. */
+	progress?: (line: string) => void;
+}
+
+interface ExitStatus {
 	code: number | null;
 	signal: NodeJS.Signals | null;
 }
 
-/**
- * Environment for any n8n command on a user folder: nothing phoning home,
- * cookies over plain HTTP, and the Node that runs this n8n version first in PATH (n8n 2.x
- * must run on Node 24, and anything it spawns with `node` must get the same one).
- */
-export function n8nCommandEnvironment(
-	install: N8nInstall,
-	userFolder: string,
-	env: Record<string, string>,
-): NodeJS.ProcessEnv {
-	// Jest sets NODE_ENV=test, and n8n started with it exits with code 1 before printing a line.
-	const { NODE_ENV: _testRunnerMode, ...inherited } = process.env;
-	return {
-		...inherited,
-		PATH: `${path.dirname(install.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
-		N8N_USER_FOLDER: userFolder,
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_SECURE_COOKIE: 'false',
-		// 1.x task runners need a separate launcher binary; in-process is what 1.x users run.
-		...(install.version.startsWith('1.') ? { N8N_RUNNERS_ENABLED: 'false' } : {}),
-		...env,
-	};
-}
-
-function serverEnvironment(spec: LaunchSpec): NodeJS.ProcessEnv {
-	return n8nCommandEnvironment(spec.install, spec.userFolder, {
-		N8N_PORT: String(spec.port),
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		// The editor builds the URLs it shows from N8N_HOST; make them the ones that answer.
-		N8N_HOST: '127.0.0.1',
-		N8N_RUNNERS_BROKER_PORT: String(spec.brokerPort),
-		...spec.env,
-	});
-}
-
-/** One run of an n8n command (or of a server the harness needs beside it), in its own process group so stopping it takes its helpers too. */
-export class N8nProcess {
-	readonly pid: number;
-
+/** One spawn of a managed process, in its own process group so signals reach its helpers too. */
+class Run {
 	readonly exited: Promise<ExitStatus>;
+
+	/** stop() or kill() was called: its exit is no surprise. */
+	endRequested = false;
 
 	private exitStatus: ExitStatus | undefined;
 
-	private constructor(
+	constructor(
+		readonly pid: number,
 		child: ChildProcess,
-		pid: number,
-		/** Undefined for programs other than n8n. */
-		private readonly version: N8nVersion | undefined,
 	) {
-		this.pid = pid;
 		this.exited = new Promise((resolve) => {
 			child.once('exit', (code, signal) => {
 				this.exitStatus = { code, signal };
 				resolve(this.exitStatus);
 			});
 		});
-	}
-
-	static launch(spec: LaunchSpec, log: N8nLog): N8nProcess {
-		const command = spec.command ?? 'start';
-		const launched = N8nProcess.spawnGroup(
-			spec.install.nodeBin,
-			[spec.install.n8nEntry, command],
-			{ cwd: spec.userFolder, env: serverEnvironment(spec) },
-			log,
-		);
-		log.note(
-			`started n8n ${spec.install.version} ${command} as pid ${launched.pid} on port ${spec.port}`,
-		);
-		return new N8nProcess(launched.child, launched.pid, spec.install.version);
-	}
-
-	/** Any program in its own process group, its output going to `log` (PostgreSQL, Redis). */
-	static spawnOther(
-		command: string,
-		args: string[],
-		options: SpawnGroupOptions,
-		log: N8nLog,
-	): N8nProcess {
-		const launched = N8nProcess.spawnGroup(command, args, options, log);
-		log.note(`started ${path.basename(command)} as pid ${launched.pid}`);
-		return new N8nProcess(launched.child, launched.pid, undefined);
-	}
-
-	private static spawnGroup(
-		command: string,
-		args: string[],
-		options: SpawnGroupOptions,
-		log: N8nLog,
-	): { child: ChildProcess; pid: number } {
-		const child = spawn(command, args, {
-			cwd: options.cwd,
-			env: options.env,
-			detached: true, // own process group (setsid), see stop()
-			stdio: ['ignore', 'pipe', 'pipe'],
-			...options.user,
-		});
-		if (child.pid === undefined) throw new Error(`Could not start ${command} ${args.join(' ')}`);
-		if (child.stdout !== null) log.attach(child.stdout);
-		if (child.stderr !== null) log.attach(child.stderr);
-		return { child, pid: child.pid };
 	}
 
 	get hasExited(): boolean {
@@ -192,64 +121,10 @@ export class N8nProcess {
 	}
 
 	/**
-	 * Waits until n8n answers `/healthz` and `/healthz/readiness` (database migrated, server
-	 * up). n8n 1.x registers its REST routes a moment later, so there `/rest/settings` must
-	 * answer too before any REST call.
+	 * `signal` to the group, SIGKILL after the grace period. Once the leader is gone, SIGKILL
+	 * whatever it left in its group (n8n's task runners), so nothing outlives it.
 	 */
-	async waitUntilReady(baseUrl: string, timeoutMs: number, log: N8nLog): Promise<void> {
-		const probes = [
-			'/healthz',
-			'/healthz/readiness',
-			...(this.version?.startsWith('1.') ? ['/rest/settings'] : []),
-		];
-		const deadline = Date.now() + timeoutMs;
-		for (const probe of probes) {
-			while ((await probeStatus(`${baseUrl}${probe}`)) !== 200) {
-				if (this.hasExited) {
-					throw new Error(
-						`n8n ${this.describeExit()} before ${probe} answered 200. Last log lines:\n${log.tail()}`,
-					);
-				}
-				if (Date.now() > deadline) {
-					throw new Error(
-						`n8n did not answer 200 on ${baseUrl}${probe} within ${timeoutMs} ms. Last log lines:\n${log.tail()}`,
-					);
-				}
-				await sleep(200);
-			}
-		}
-	}
-
-	/**
-	 * Waits until the program prints a line matching `ready` (servers that have no HTTP probe).
-	 * `seenBefore`: how many such lines the log held before this start (a restart logs into the same one).
-	 */
-	async waitForLine(
-		ready: RegExp,
-		seenBefore: number,
-		timeoutMs: number,
-		log: N8nLog,
-	): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		while (log.matching(ready).length <= seenBefore) {
-			if (this.hasExited)
-				throw new Error(
-					`pid ${this.pid} ${this.describeExit()} before printing ${String(ready)}. Last log lines:\n${log.tail()}`,
-				);
-			if (Date.now() > deadline)
-				throw new Error(
-					`pid ${this.pid} did not print ${String(ready)} within ${timeoutMs} ms. Last log lines:\n${log.tail()}`,
-				);
-			await sleep(50);
-		}
-	}
-
-	/**
-	 * `signal` (SIGTERM unless said otherwise) to the group, SIGKILL after the grace period.
-	 * Once the leader is gone, SIGKILL whatever it left in its group (task runners), so
-	 * nothing outlives it.
-	 */
-	async stop(graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+	async stop(signal: NodeJS.Signals, graceMs: number): Promise<void> {
 		if (!this.hasExited) {
 			this.signalGroup(signal);
 			let graceTimer: NodeJS.Timeout | undefined;
@@ -264,16 +139,158 @@ export class N8nProcess {
 		this.signalGroup('SIGKILL');
 	}
 
-	kill(): void {
-		this.signalGroup('SIGKILL');
-	}
-
-	private signalGroup(signal: NodeJS.Signals): void {
+	signalGroup(signal: NodeJS.Signals): void {
 		try {
 			process.kill(-this.pid, signal);
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
 		}
+	}
+}
+
+/**
+ * A server the harness runs (an n8n process, PostgreSQL, Redis), started, stopped and
+ * restarted the same way whatever it is. Each start spawns a new process group that the reaper
+ * watches until stop(); the output of every start goes to the same log.
+ */
+export class ManagedProcess {
+	readonly name: string;
+
+	readonly port: number;
+
+	readonly log: ProcessLog;
+
+	private run: Run | undefined;
+
+	constructor(private readonly spec: ManagedProcessSpec) {
+		this.name = spec.name;
+		this.port = spec.port;
+		this.log = spec.log;
+	}
+
+	/** Pid of the current process (changes on restart); also its process group id. */
+	get pid(): number {
+		return this.current().pid;
+	}
+
+	/**
+	 * Spawns it and waits until it is ready. If it exits or times out first, stops what is left
+	 * of it and throws, quoting its log.
+	 */
+	async start(): Promise<void> {
+		const startedAt = Date.now();
+		const readyLinesBefore =
+			'logLine' in this.spec.readiness ? this.log.matching(this.spec.readiness.logLine).length : 0;
+		const { file, args, cwd, env, user } = await this.spec.commandLine();
+		const child = spawn(file, args, {
+			cwd,
+			env,
+			detached: true, // its own process group (setsid), see Run.stop()
+			stdio: ['ignore', 'pipe', 'pipe'],
+			...user,
+		});
+		if (child.pid === undefined) throw new Error(`Could not start ${file} ${args.join(' ')}`);
+		if (child.stdout !== null) this.log.attach(child.stdout);
+		if (child.stderr !== null) this.log.attach(child.stderr);
+		const run = new Run(child.pid, child);
+		this.run = run;
+		reaper.watchGroup(run.pid);
+		this.log.note(`started ${this.name} as pid ${run.pid} on port ${this.port}`);
+		try {
+			await this.waitUntilReady(run, readyLinesBefore);
+		} catch (error) {
+			await this.stop();
+			throw error;
+		}
+		this.spec.progress?.(
+			`${this.name}: ready on port ${this.port} after ${Date.now() - startedAt} ms (pid ${run.pid})`,
+		);
+	}
+
+	/** The stop signal to its process group, SIGKILL after the grace period. */
+	async stop(): Promise<void> {
+		const { run } = this;
+		if (run === undefined) return;
+		run.endRequested = true;
+		const wasRunning = !run.hasExited;
+		if (wasRunning) this.report(`stopping (pid ${run.pid})`);
+		await run.stop(this.spec.stopSignal ?? 'SIGTERM', this.spec.stopGraceMs);
+		reaper.forgetGroup(run.pid);
+		if (wasRunning) this.report(`pid ${run.pid} ${run.describeExit()}`);
+	}
+
+	/** SIGKILL to its process group at once, like a machine or container dying. */
+	kill(): void {
+		const { run } = this;
+		if (run === undefined) return;
+		run.endRequested = true;
+		this.log.note(`SIGKILL to process group ${run.pid}`);
+		run.signalGroup('SIGKILL');
+	}
+
+	/** Stops it (after kill(), this only reaps what is left of the group) and starts it again. */
+	async restart(): Promise<void> {
+		await this.stop();
+		const deadline = Date.now() + PORT_RELEASE_TIMEOUT_MS;
+		while (await isPortInUse(this.port)) {
+			if (Date.now() > deadline)
+				throw new Error(
+					`Port ${this.port} is still in use ${PORT_RELEASE_TIMEOUT_MS} ms after ${this.name} stopped`,
+				);
+			await sleep(POLL_INTERVAL_MS);
+		}
+		await this.start();
+	}
+
+	/** Resolves, saying how, if the current process ends without stop() or kill(). */
+	async unexpectedExit(): Promise<string> {
+		const run = this.current();
+		await run.exited;
+		if (run.endRequested) return await new Promise<never>(() => undefined);
+		return `${this.name} ${run.describeExit()}`;
+	}
+
+	private async waitUntilReady(run: Run, readyLinesBefore: number): Promise<void> {
+		const { readiness, readyTimeoutMs } = this.spec;
+		const checks =
+			'httpPaths' in readiness
+				? readiness.httpPaths.map((httpPath) => {
+						const url = `http://127.0.0.1:${this.port}${httpPath}`;
+						return {
+							awaited: `${url} to answer 200`,
+							passed: async () => (await probeStatus(url)) === 200,
+						};
+					})
+				: [
+						{
+							awaited: `a line matching ${String(readiness.logLine)}`,
+							passed: async () => this.log.matching(readiness.logLine).length > readyLinesBefore,
+						},
+					];
+		const deadline = Date.now() + readyTimeoutMs;
+		for (const { awaited, passed } of checks) {
+			while (!(await passed())) {
+				if (run.hasExited)
+					throw new Error(
+						`${this.name} (pid ${run.pid}) ${run.describeExit()} while waiting for ${awaited}. Last log lines:\n${this.log.tail()}`,
+					);
+				if (Date.now() > deadline)
+					throw new Error(
+						`${this.name} (pid ${run.pid}) was not ready within ${readyTimeoutMs} ms: still waiting for ${awaited}. Last log lines:\n${this.log.tail()}`,
+					);
+				await sleep(POLL_INTERVAL_MS);
+			}
+		}
+	}
+
+	private report(line: string): void {
+		this.log.note(line);
+		this.spec.progress?.(`${this.name}: ${line}`);
+	}
+
+	private current(): Run {
+		if (this.run === undefined) throw new Error(`${this.name} has not been started`);
+		return this.run;
 	}
 }
 

@@ -13,21 +13,15 @@ import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { ensureN8n, type N8nInstall } from './install';
-import {
-	startN8n,
-	trackRunning,
-	untrackRunning,
-	type N8nInstance,
-	type Owner,
-	type StartOptions,
-} from './instance';
+import { ensureN8n } from './install';
+import { startN8n, trackRunning, untrackRunning, type N8nInstance, type Owner } from './instance';
 import { installPackageInto } from './package';
-import { freePort, isPortInUse } from './ports';
-import { PostgresServer, POSTGRES_DATABASE, POSTGRES_USER } from './postgres';
-import { N8nLog, N8nProcess, type N8nCommand, sleep } from './process';
+import { freePort } from './ports';
+import { POSTGRES_DATABASE, POSTGRES_USER, startPostgres } from './postgres';
+import { ManagedProcess, type ManagedProcessSpec } from './process';
 import { reaper } from './reaper';
-import { RedisServer } from './redis';
+import { startRedis } from './redis';
+import { n8nServerSpec } from './server';
 
 export interface QueueStartOptions {
 	tarball: string;
@@ -45,108 +39,14 @@ export interface QueueStartOptions {
 
 const DEFAULT_WORKERS = 2;
 const DEFAULT_READY_TIMEOUT_MS = 180_000;
-const STOP_GRACE_MS = 15_000;
 
-/** One webhook or worker process: what a fault test needs to hit it and to read its log. */
-export interface QueueProcess {
-	readonly role: string;
-	readonly port: number;
-	readonly userFolder: string;
-	readonly pid: number;
-	readonly log: N8nLog;
-	/** SIGKILL to its process group, like a machine or container dying. */
-	kill(): void;
-	stop(): Promise<void>;
-	/** Stops it if needed and starts it again on the same port and user folder. */
-	restart(): Promise<void>;
-	/** Resolves, saying how, if the process ends without stop() or kill(). */
-	unexpectedExit(): Promise<string>;
-}
-
-class RoleProcess implements QueueProcess {
-	readonly log: N8nLog;
-
-	private process: N8nProcess | undefined;
-
-	private readonly endRequested = new WeakSet<N8nProcess>();
-
+/** The webhook process or a worker; `role` is how reports name it ("webhook", "worker 1"). */
+export class QueueProcess extends ManagedProcess {
 	constructor(
 		readonly role: string,
-		private readonly command: Exclude<N8nCommand, 'start'>,
-		private readonly install: N8nInstall,
-		readonly port: number,
-		readonly userFolder: string,
-		private readonly env: Record<string, string>,
-		private readonly options: QueueStartOptions,
+		spec: ManagedProcessSpec,
 	) {
-		this.log = new N8nLog(path.join(userFolder, 'n8n.log'));
-	}
-
-	get pid(): number {
-		if (this.process === undefined) throw new Error(`${this.role} has not been started`);
-		return this.process.pid;
-	}
-
-	async start(): Promise<void> {
-		const startedAt = Date.now();
-		const brokerPort = await freePort();
-		this.process = N8nProcess.launch(
-			{
-				install: this.install,
-				command: this.command,
-				port: this.port,
-				brokerPort,
-				userFolder: this.userFolder,
-				env: this.env,
-			},
-			this.log,
-		);
-		reaper.watchGroup(this.process.pid);
-		await this.process.waitUntilReady(
-			`http://127.0.0.1:${this.port}`,
-			this.options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-			this.log,
-		);
-		this.options.log?.(
-			`n8n ${this.role}: ready on port ${this.port} after ${Date.now() - startedAt} ms (pid ${this.process.pid})`,
-		);
-	}
-
-	kill(): void {
-		if (this.process === undefined) return;
-		this.endRequested.add(this.process);
-		this.log.note(`SIGKILL to process group ${this.process.pid}`);
-		this.process.kill();
-	}
-
-	async stop(): Promise<void> {
-		const { process: n8n } = this;
-		if (n8n === undefined) return;
-		this.endRequested.add(n8n);
-		const wasRunning = !n8n.hasExited;
-		if (wasRunning) this.log.note(`stopping pid ${n8n.pid}`);
-		await n8n.stop(STOP_GRACE_MS);
-		reaper.forgetGroup(n8n.pid);
-		if (wasRunning) this.options.log?.(`n8n ${this.role}: pid ${n8n.pid} ${n8n.describeExit()}`);
-	}
-
-	async restart(): Promise<void> {
-		await this.stop();
-		const deadline = Date.now() + 10_000;
-		while (await isPortInUse(this.port)) {
-			if (Date.now() > deadline)
-				throw new Error(`Port ${this.port} is still in use 10 s after the ${this.role} stopped`);
-			await sleep(100);
-		}
-		await this.start();
-	}
-
-	async unexpectedExit(): Promise<string> {
-		const n8n = this.process;
-		if (n8n === undefined) throw new Error(`${this.role} has not been started`);
-		await n8n.exited;
-		if (this.endRequested.has(n8n)) return await new Promise<never>(() => undefined);
-		return `${this.role} ${n8n.describeExit()}`;
+		super(spec);
 	}
 }
 
@@ -156,8 +56,8 @@ export interface N8nQueue extends N8nInstance {
 	readonly main: N8nInstance;
 	readonly webhook: QueueProcess;
 	readonly workers: QueueProcess[];
-	readonly redis: RedisServer;
-	readonly postgres: PostgresServer;
+	readonly redis: ManagedProcess;
+	readonly postgres: ManagedProcess;
 	/** The folder holding every process's user folder and the databases' data. */
 	readonly folder: string;
 }
@@ -169,10 +69,9 @@ class RunningQueue implements N8nQueue {
 		readonly main: N8nInstance,
 		readonly webhook: QueueProcess,
 		readonly workers: QueueProcess[],
-		readonly redis: RedisServer,
-		readonly postgres: PostgresServer,
+		readonly redis: ManagedProcess,
+		readonly postgres: ManagedProcess,
 		readonly folder: string,
-		private readonly log: ((line: string) => void) | undefined,
 	) {}
 
 	get version() {
@@ -253,7 +152,6 @@ class RunningQueue implements N8nQueue {
 		await this.main.stop();
 		await this.redis.stop();
 		await this.postgres.stop();
-		this.log?.('Redis and PostgreSQL stopped');
 		untrackRunning(this);
 	}
 
@@ -270,11 +168,13 @@ class RunningQueue implements N8nQueue {
 		await Promise.all(this.n8nProcesses.map(async (role) => await role.restart()));
 	}
 
+	/** Resolves, saying which and how, when any process of the set ends on its own. */
 	async unexpectedExit(): Promise<string> {
-		return await Promise.race([
-			this.main.unexpectedExit().then((how) => `main ${how}`),
-			...this.n8nProcesses.map(async (role) => await role.unexpectedExit()),
-		]);
+		return await Promise.race(
+			[this.main, ...this.n8nProcesses, this.redis, this.postgres].map(
+				async (server) => await server.unexpectedExit(),
+			),
+		);
 	}
 }
 
@@ -293,13 +193,11 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 
 	const started: Array<{ stop(): Promise<void> }> = [];
 	try {
-		const postgres = await PostgresServer.start(folder, log);
+		const postgres = await startPostgres(folder, log);
 		started.push(postgres);
-		const redis = await RedisServer.start(folder, log);
+		const redis = await startRedis(folder, log);
 		started.push(redis);
-		log(
-			`PostgreSQL on port ${postgres.port}, Redis on port ${redis.port} (append-only) in ${folder}`,
-		);
+		log(`PostgreSQL and Redis (append-only) keep their data in ${folder}`);
 
 		const [webhookPort, ...healthPorts] = await Promise.all(
 			Array.from(
@@ -331,51 +229,54 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 			return roleFolder;
 		};
 
-		const mainOptions: StartOptions = {
+		const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+		const main = await startN8n({
 			version: '2.41.1',
+			name: 'n8n main',
 			tarball: options.tarball,
 			port: options.port,
 			owner: options.owner,
 			userFolder: userFolder('main'),
 			env: { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
-			log: (line) => log(line.replace(/^n8n 2\.41\.1:/, 'n8n main:')),
-			readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
-		};
-		const main = await startN8n(mainOptions);
+			log,
+			readyTimeoutMs,
+		});
 		// Stopped with the set, in order, rather than on its own by stopAll().
 		untrackRunning(main);
 		started.push(main);
 
-		const webhook = new RoleProcess(
-			'webhook',
-			'webhook',
-			install,
-			webhookPort,
-			userFolder('webhook'),
-			shared,
-			options,
-		);
-		const workers = healthPorts.map(
-			(port, index) =>
-				new RoleProcess(
-					`worker ${index + 1}`,
-					'worker',
+		const queueProcess = (
+			role: string,
+			command: 'webhook' | 'worker',
+			port: number,
+			env: Record<string, string>,
+		): QueueProcess =>
+			new QueueProcess(
+				role,
+				n8nServerSpec({
+					name: `n8n ${role}`,
 					install,
+					command,
 					port,
-					userFolder(`worker-${index + 1}`),
-					{
-						...shared,
-						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-						QUEUE_HEALTH_CHECK_PORT: String(port),
-						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-					},
-					options,
-				),
+					userFolder: userFolder(role.replace(' ', '-')), // worker 1 in worker-1
+					env,
+					readyTimeoutMs,
+					progress: log,
+				}),
+			);
+		const webhook = queueProcess('webhook', 'webhook', webhookPort, shared);
+		const workers = healthPorts.map((port, index) =>
+			queueProcess(`worker ${index + 1}`, 'worker', port, {
+				...shared,
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(port),
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			}),
 		);
 		started.push(webhook, ...workers);
 		await Promise.all([webhook, ...workers].map(async (role) => await role.start()));
 
-		const queue = new RunningQueue(main, webhook, workers, redis, postgres, folder, options.log);
+		const queue = new RunningQueue(main, webhook, workers, redis, postgres, folder);
 		trackRunning(queue);
 		return queue;
 	} catch (error) {

@@ -9,9 +9,8 @@ import path from 'node:path';
 
 import { cacheRoot } from './install';
 import { withInstallLock } from './lock';
-import { freePort, isPortInUse } from './ports';
-import { N8nLog, N8nProcess, sleep } from './process';
-import { reaper } from './reaper';
+import { freePort } from './ports';
+import { ManagedProcess, ProcessLog } from './process';
 import { runCommand } from './run';
 
 const READY_LINE = /Ready to accept connections/;
@@ -60,76 +59,40 @@ export async function ensureRedisServer(log: Log): Promise<string> {
 	return installed;
 }
 
-export class RedisServer {
-	private server: N8nProcess | undefined;
-
-	private constructor(
-		private readonly binary: string,
-		readonly port: number,
-		private readonly dir: string,
-		readonly log: N8nLog,
-	) {}
-
-	get pid(): number {
-		if (this.server === undefined) throw new Error('Redis is not running');
-		return this.server.pid;
-	}
-
-	static async start(folder: string, log: Log): Promise<RedisServer> {
-		const binary = await ensureRedisServer(log);
-		const dir = path.join(folder, 'redis');
-		mkdirSync(dir, { recursive: true });
-		const redis = new RedisServer(
-			binary,
-			await freePort(),
-			dir,
-			new N8nLog(path.join(dir, 'redis.log')),
-		);
-		await redis.launch();
-		return redis;
-	}
-
-	/** Stops Redis (it writes its append-only file) and starts it again on the same port and data. */
-	async restart(): Promise<void> {
-		await this.stop();
-		const deadline = Date.now() + 10_000;
-		while (await isPortInUse(this.port)) {
-			if (Date.now() > deadline)
-				throw new Error(`Port ${this.port} is still in use 10 s after Redis stopped`);
-			await sleep(50);
-		}
-		await this.launch();
-	}
-
-	async stop(): Promise<void> {
-		if (this.server === undefined) return;
-		await this.server.stop(STOP_GRACE_MS);
-		reaper.forgetGroup(this.server.pid);
-	}
-
-	private async launch(): Promise<void> {
-		const seenBefore = this.log.matching(READY_LINE).length;
-		const args = [
-			'--port',
-			String(this.port),
-			'--bind',
-			'127.0.0.1',
-			'--dir',
-			this.dir,
-			'--save',
-			'',
-			'--appendonly',
-			'yes',
-			'--daemonize',
-			'no',
-		];
-		this.server = N8nProcess.spawnOther(
-			this.binary,
-			args,
-			{ cwd: this.dir, env: process.env },
-			this.log,
-		);
-		reaper.watchGroup(this.server.pid);
-		await this.server.waitForLine(READY_LINE, seenBefore, READY_TIMEOUT_MS, this.log);
-	}
+/** Redis with its data in `<folder>/redis`; `restart()` keeps the queue (append-only file). */
+export async function startRedis(folder: string, log: Log): Promise<ManagedProcess> {
+	const binary = await ensureRedisServer(log);
+	const dir = path.join(folder, 'redis');
+	mkdirSync(dir, { recursive: true });
+	const port = await freePort();
+	const server = new ManagedProcess({
+		name: 'Redis',
+		port,
+		log: new ProcessLog(path.join(dir, 'redis.log')),
+		commandLine: async () => ({
+			file: binary,
+			args: [
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--dir',
+				dir,
+				'--save',
+				'',
+				'--appendonly',
+				'yes',
+				'--daemonize',
+				'no',
+			],
+			cwd: dir,
+			env: process.env,
+		}),
+		readiness: { logLine: READY_LINE },
+		readyTimeoutMs: READY_TIMEOUT_MS,
+		stopGraceMs: STOP_GRACE_MS,
+		progress: log,
+	});
+	await server.start();
+	return server;
 }

@@ -145,7 +145,7 @@ async function main(): Promise<void> {
 
 	// Ctrl-C is handled by the harness (it stops n8n, then exits); this covers n8n dying alone.
 	const howItEnded = await n8n.unexpectedExit();
-	throw new Error(`n8n ${howItEnded} on its own. Last log lines:\n${n8n.logTail(40)}`);
+	throw new Error(`${howItEnded} on its own. Last log lines:\n${n8n.logTail(40)}`);
 }
 
 main().catch(async (error: unknown) => {
