@@ -104,21 +104,26 @@ export interface RevOpsEnvelope {
 	eventTypeInferred: boolean;
 }
 
-/**
- * An exact amount of money, counted in the currency's ISO 4217 minor unit.
- * - `precision`: the currency's ISO 4217 minor-unit digits (USD 2, JPY 0, KWD 3), the unit
- *   `minorUnits` counts in; null when `currency` is missing or not an ISO code with a minor
- *   unit. RevOps' `*_precision` (how many digits it wrote) is not used.
- * - `minorUnits`: the amount × 10^precision as a whole number (cents for USD, yen for JPY), or
- *   null, with a warning, when that is not exact: unknown currency, a fraction of the smallest
- *   unit, or beyond 2^53.
- * - `amount`: a decimal string with exactly `precision` digits when `minorUnits` is set,
- *   otherwise exactly as RevOps wrote it.
- */
+/** An exact amount of money, counted in the currency's ISO 4217 minor unit. */
 export interface RevOpsMoney {
+	/**
+	 * A decimal string with exactly `precision` digits when `minorUnits` is set, otherwise
+	 * exactly as RevOps wrote it.
+	 */
 	amount: string;
+	/** The `*_currency` RevOps sent with the amount as written, or null when it sent none or not a string. */
 	currency: string | null;
+	/**
+	 * The currency's ISO 4217 minor-unit digits (USD 2, JPY 0, KWD 3), the unit `minorUnits`
+	 * counts in; null when `currency` is missing or not an ISO code with a minor unit. RevOps'
+	 * `*_precision` (how many digits it wrote) is not used.
+	 */
 	precision: number | null;
+	/**
+	 * The amount × 10^precision as a whole number (cents for USD, yen for JPY), or null, with a
+	 * warning, when that is not exact: unknown currency, a fraction of the smallest unit, or
+	 * beyond 2^53.
+	 */
 	minorUnits: number | null;
 }
 
@@ -127,9 +132,11 @@ interface RevOpsItemBase {
 	eventType: RevOpsEventType | string;
 	/** True when the envelope had no `event.type` and the type came from the object's status. */
 	eventTypeInferred: boolean;
+	/** `event.id` as text, or null when the envelope had none. */
 	eventId: string | null;
 	/** ISO 8601 (UTC) from `event.time`, or null when the envelope had none. */
 	eventTime: string | null;
+	/** `deal` or `account`: which of the two item shapes this is. */
 	objectType: RevOpsObjectType;
 	/** Same for every retry of one delivery, different for different events: the key for Remove Duplicates. */
 	dedupeKey: string;
@@ -149,27 +156,41 @@ interface RevOpsItemBase {
 	warnings: string[];
 }
 
+/** The item of a deal event (`objectType` is `deal`). */
 export interface RevOpsDealItem extends RevOpsItemBase {
 	objectType: 'deal';
+	/** `deal.id`. */
 	dealId: string | null;
+	/** `deal.status`. */
 	dealStatus: string | null;
+	/** `deal.account_id`. */
 	accountId: string | null;
+	/** `deal.customer.legal_name`. */
 	customerName: string | null;
+	/** `deal.net_price` in `deal.net_price_currency`; null when it is missing or unreadable (with a warning). */
 	netPrice: RevOpsMoney | null;
+	/** `deal.original_net_price` in its currency; null when it is missing or unreadable. */
 	originalNetPrice: RevOpsMoney | null;
 	/** Names of the feature flags whose `enabled` is true. */
 	enabledFeatureFlags: string[];
 	/** Term `friendly_name` to `value`. */
 	terms: Record<string, string | null>;
+	/** The `deal` object exactly as received. */
 	deal: RevOpsDeal;
 }
 
+/** The item of an account event (`objectType` is `account`). */
 export interface RevOpsAccountItem extends RevOpsItemBase {
 	objectType: 'account';
+	/** `account.account_id`. */
 	accountId: string | null;
+	/** `account.name`. */
 	accountName: string | null;
+	/** `account.email`. */
 	accountEmail: string | null;
+	/** `account.status`. */
 	accountStatus: string | null;
+	/** The `account` object exactly as received. */
 	account: RevOpsAccount;
 }
 
