@@ -7,71 +7,74 @@ import type { RevOpsEventType, RevOpsObjectType } from './events';
 
 type Passthrough = { [field: string]: unknown };
 
+/** A value RevOps documents as a string, which may arrive as a JSON number (docs/revops-webhooks.md §6). */
+type WireText = string | number;
+
 /** `event` block of the envelope. `time` is Unix seconds (or milliseconds) as number or digits. */
 export interface RevOpsEventMeta extends Passthrough {
-	id?: string | null;
+	id?: WireText | null;
 	time?: number | string | null;
-	type?: string;
-	hash?: string;
+	type?: WireText;
+	hash?: WireText;
 }
 
 export interface RevOpsContact extends Passthrough {
-	name?: string | null;
-	email?: string | null;
-	address?: string | null;
-	city?: string | null;
-	state?: string | null;
-	country?: string | null;
-	postal_code?: string | null;
+	name?: WireText | null;
+	email?: WireText | null;
+	address?: WireText | null;
+	city?: WireText | null;
+	state?: WireText | null;
+	country?: WireText | null;
+	postal_code?: WireText | null;
 }
 
 export interface RevOpsFeatureFlag extends Passthrough {
-	name?: string;
+	name?: WireText;
 	/** Missing means false. */
 	enabled?: boolean;
 }
 
 export interface RevOpsSku extends Passthrough {
-	id?: string;
-	title?: string | null;
-	friendly_name?: string | null;
-	description?: string | null;
+	id?: WireText;
+	title?: WireText | null;
+	friendly_name?: WireText | null;
+	description?: WireText | null;
 	quantity?: number | string | null;
-	unit_name?: string | null;
+	unit_name?: WireText | null;
 	/** `annual`, `month`, `usage`, ... */
-	billing_schedule?: string | null;
-	monthly_price?: string | null;
-	monthly_price_currency?: string | null;
-	annual_price?: string | null;
-	annual_price_currency?: string | null;
-	pricebook_id?: string | null;
-	product_id?: string | null;
+	billing_schedule?: WireText | null;
+	monthly_price?: WireText | null;
+	monthly_price_currency?: WireText | null;
+	annual_price?: WireText | null;
+	annual_price_currency?: WireText | null;
+	pricebook_id?: WireText | null;
+	product_id?: WireText | null;
 }
 
 export interface RevOpsTerm extends Passthrough {
-	id?: string;
+	id?: WireText;
 	/** For example "Billing Frequency", "Contract Term (Months)", "Payment Terms". */
-	friendly_name?: string;
-	description?: string | null;
-	value?: string | null;
+	friendly_name?: WireText;
+	description?: WireText | null;
+	value?: WireText | null;
 }
 
 export interface RevOpsDeal extends Passthrough {
-	id?: string;
+	id?: WireText;
 	/** `draft`, `attention`, `approved`, `negotiation`, `signing`, `signed`, `active`, ... */
-	status?: string;
-	signed_contract_url?: string | null;
-	contract_activates_date?: string | null;
-	hubspot_deal_id?: string | null;
-	opportunity_id?: string | null;
-	original_net_price?: string | null;
-	original_net_price_currency?: string | null;
+	status?: WireText;
+	signed_contract_url?: WireText | null;
+	contract_activates_date?: WireText | null;
+	hubspot_deal_id?: WireText | null;
+	opportunity_id?: WireText | null;
+	original_net_price?: WireText | null;
+	original_net_price_currency?: WireText | null;
 	original_net_price_precision?: number | string | null;
-	net_price?: string | null;
-	net_price_currency?: string | null;
+	net_price?: WireText | null;
+	net_price_currency?: WireText | null;
 	net_price_precision?: number | string | null;
-	account_id?: string | null;
-	customer?: ({ legal_name?: string | null } & Passthrough) | null;
+	account_id?: WireText | null;
+	customer?: ({ legal_name?: WireText | null } & Passthrough) | null;
 	billing_contact?: RevOpsContact | null;
 	lead_contact?: RevOpsContact | null;
 	feature_flags?: RevOpsFeatureFlag[] | null;
@@ -80,13 +83,13 @@ export interface RevOpsDeal extends Passthrough {
 }
 
 export interface RevOpsAccount extends Passthrough {
-	account_id?: string;
+	account_id?: WireText;
 	blocked?: boolean;
-	email?: string | null;
-	name?: string | null;
-	parent_account_id?: string | null;
+	email?: WireText | null;
+	name?: WireText | null;
+	parent_account_id?: WireText | null;
 	/** `pending`, `activating`, `active`, `deleted`, ... */
-	status?: string;
+	status?: WireText;
 }
 
 /**
