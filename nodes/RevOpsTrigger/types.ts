@@ -7,7 +7,7 @@ import type { RevOpsEventType, RevOpsObjectType } from './events';
 
 type Passthrough = { [field: string]: unknown };
 
-/** A value RevOps documents as a string, which may arrive as a JSON number (docs/revops-webhooks.md §6). */
+// A value RevOps documents as a string, which may arrive as a JSON number (docs/revops-webhooks.md §6).
 type WireText = string | number;
 
 /** `event` block of the envelope. `time` is Unix seconds (or milliseconds) as number or digits. */

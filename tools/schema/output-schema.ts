@@ -27,30 +27,37 @@ export function nodeVersions(): number[] {
 const isObject = (value: unknown): value is JsonSchema =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const isTypeOnly = (schema: JsonSchema) =>
+	Object.keys(schema).every((key) => key === 'type' || key === 'description');
+
 /**
- * `anyOf: [X, { type: 'null' }]`, the generator's spelling of an object that may be null,
- * as X with `null` added to its `type`: the same set of values, in the form n8n's editor and
- * most readers expect. The property's description comes first, then the type's.
+ * The generator's `anyOf` for a value that may be null or of several plain types, as one
+ * `type` list: the same set of values, in the form n8n's editor reads (it ignores `anyOf`).
+ * `anyOf: [X, { type: 'null' }]` becomes X with `null` added to its `type`; the property's
+ * description comes first, then the type's.
  */
 function simplify(schema: unknown): unknown {
 	if (Array.isArray(schema)) return schema.map(simplify);
 	if (!isObject(schema)) return schema;
 	const out: JsonSchema = {};
 	for (const [key, value] of Object.entries(schema)) out[key] = simplify(value);
-	const anyOf = out.anyOf;
-	if (Array.isArray(anyOf) && anyOf.length === 2) {
-		const [value, nullable] = anyOf as JsonSchema[];
-		if (isDeepStrictEqual(nullable, { type: 'null' }) && typeof value.type === 'string') {
-			const descriptions = [out.description, value.description].filter(Boolean);
-			const rest = { ...out };
-			delete rest.anyOf;
-			return {
-				...value,
-				...rest,
-				type: [value.type, 'null'],
-				description: descriptions.length > 0 ? descriptions.join(' ') : undefined,
-			};
-		}
+	const anyOf = out.anyOf as JsonSchema[] | undefined;
+	if (!Array.isArray(anyOf)) return out;
+	const rest = { ...out };
+	delete rest.anyOf;
+	const types = (member: JsonSchema) => [member.type].flat();
+	if (anyOf.every(isTypeOnly) && anyOf.every((member) => member.type !== undefined)) {
+		return { type: [...new Set(anyOf.flatMap(types))], ...rest };
+	}
+	const [value, nullable] = anyOf;
+	if (anyOf.length === 2 && isDeepStrictEqual(nullable, { type: 'null' }) && value.type) {
+		const descriptions = [out.description, value.description].filter(Boolean);
+		return {
+			...value,
+			...rest,
+			type: [...types(value), 'null'],
+			description: descriptions.length > 0 ? descriptions.join(' ') : undefined,
+		};
 	}
 	return out;
 }
