@@ -7,71 +7,74 @@ import type { RevOpsEventType, RevOpsObjectType } from './events';
 
 type Passthrough = { [field: string]: unknown };
 
+// A value RevOps documents as a string, which may arrive as a JSON number (docs/revops-webhooks.md §6).
+type WireText = string | number;
+
 /** `event` block of the envelope. `time` is Unix seconds (or milliseconds) as number or digits. */
 export interface RevOpsEventMeta extends Passthrough {
-	id?: string | null;
+	id?: WireText | null;
 	time?: number | string | null;
-	type?: string;
-	hash?: string;
+	type?: WireText;
+	hash?: WireText;
 }
 
 export interface RevOpsContact extends Passthrough {
-	name?: string | null;
-	email?: string | null;
-	address?: string | null;
-	city?: string | null;
-	state?: string | null;
-	country?: string | null;
-	postal_code?: string | null;
+	name?: WireText | null;
+	email?: WireText | null;
+	address?: WireText | null;
+	city?: WireText | null;
+	state?: WireText | null;
+	country?: WireText | null;
+	postal_code?: WireText | null;
 }
 
 export interface RevOpsFeatureFlag extends Passthrough {
-	name?: string;
+	name?: WireText;
 	/** Missing means false. */
 	enabled?: boolean;
 }
 
 export interface RevOpsSku extends Passthrough {
-	id?: string;
-	title?: string | null;
-	friendly_name?: string | null;
-	description?: string | null;
+	id?: WireText;
+	title?: WireText | null;
+	friendly_name?: WireText | null;
+	description?: WireText | null;
 	quantity?: number | string | null;
-	unit_name?: string | null;
+	unit_name?: WireText | null;
 	/** `annual`, `month`, `usage`, ... */
-	billing_schedule?: string | null;
-	monthly_price?: string | null;
-	monthly_price_currency?: string | null;
-	annual_price?: string | null;
-	annual_price_currency?: string | null;
-	pricebook_id?: string | null;
-	product_id?: string | null;
+	billing_schedule?: WireText | null;
+	monthly_price?: WireText | null;
+	monthly_price_currency?: WireText | null;
+	annual_price?: WireText | null;
+	annual_price_currency?: WireText | null;
+	pricebook_id?: WireText | null;
+	product_id?: WireText | null;
 }
 
 export interface RevOpsTerm extends Passthrough {
-	id?: string;
+	id?: WireText;
 	/** For example "Billing Frequency", "Contract Term (Months)", "Payment Terms". */
-	friendly_name?: string;
-	description?: string | null;
-	value?: string | null;
+	friendly_name?: WireText;
+	description?: WireText | null;
+	value?: WireText | null;
 }
 
 export interface RevOpsDeal extends Passthrough {
-	id?: string;
+	id?: WireText;
 	/** `draft`, `attention`, `approved`, `negotiation`, `signing`, `signed`, `active`, ... */
-	status?: string;
-	signed_contract_url?: string | null;
-	contract_activates_date?: string | null;
-	hubspot_deal_id?: string | null;
-	opportunity_id?: string | null;
-	original_net_price?: string | null;
-	original_net_price_currency?: string | null;
+	status?: WireText;
+	signed_contract_url?: WireText | null;
+	contract_activates_date?: WireText | null;
+	hubspot_deal_id?: WireText | null;
+	opportunity_id?: WireText | null;
+	original_net_price?: WireText | null;
+	original_net_price_currency?: WireText | null;
 	original_net_price_precision?: number | string | null;
-	net_price?: string | null;
-	net_price_currency?: string | null;
+	net_price?: WireText | null;
+	net_price_currency?: WireText | null;
 	net_price_precision?: number | string | null;
-	account_id?: string | null;
-	customer?: ({ legal_name?: string | null } & Passthrough) | null;
+	account_id?: WireText | null;
+	customer?: ({ legal_name?: WireText | null } & Passthrough) | null;
 	billing_contact?: RevOpsContact | null;
 	lead_contact?: RevOpsContact | null;
 	feature_flags?: RevOpsFeatureFlag[] | null;
@@ -80,13 +83,13 @@ export interface RevOpsDeal extends Passthrough {
 }
 
 export interface RevOpsAccount extends Passthrough {
-	account_id?: string;
+	account_id?: WireText;
 	blocked?: boolean;
-	email?: string | null;
-	name?: string | null;
-	parent_account_id?: string | null;
+	email?: WireText | null;
+	name?: WireText | null;
+	parent_account_id?: WireText | null;
 	/** `pending`, `activating`, `active`, `deleted`, ... */
-	status?: string;
+	status?: WireText;
 }
 
 /**
@@ -106,21 +109,26 @@ export interface RevOpsEnvelope {
 	eventTime: string | null;
 }
 
-/**
- * An exact amount of money, counted in the currency's ISO 4217 minor unit.
- * - `precision`: the currency's ISO 4217 minor-unit digits (USD 2, JPY 0, KWD 3), the unit
- *   `minorUnits` counts in; null when `currency` is missing or not an ISO code with a minor
- *   unit. RevOps' `*_precision` (how many digits it wrote) is not used.
- * - `minorUnits`: the amount × 10^precision as a whole number (cents for USD, yen for JPY), or
- *   null, with a warning, when that is not exact: unknown currency, a fraction of the smallest
- *   unit, or beyond 2^53.
- * - `amount`: a decimal string with exactly `precision` digits when `minorUnits` is set,
- *   otherwise exactly as RevOps wrote it.
- */
+/** An exact amount of money, counted in the currency's ISO 4217 minor unit. */
 export interface RevOpsMoney {
+	/**
+	 * A decimal string with exactly `precision` digits when `minorUnits` is set, otherwise
+	 * exactly as RevOps wrote it.
+	 */
 	amount: string;
+	/** The `*_currency` RevOps sent with the amount as written, or null when it sent none or not a string. */
 	currency: string | null;
+	/**
+	 * The currency's ISO 4217 minor-unit digits (USD 2, JPY 0, KWD 3), the unit `minorUnits`
+	 * counts in; null when `currency` is missing or not an ISO code with a minor unit. RevOps'
+	 * `*_precision` (how many digits it wrote) is not used.
+	 */
 	precision: number | null;
+	/**
+	 * The amount × 10^precision as a whole number (cents for USD, yen for JPY), or null, with a
+	 * warning, when that is not exact: unknown currency, a fraction of the smallest unit, or
+	 * beyond 2^53.
+	 */
 	minorUnits: number | null;
 }
 
@@ -129,9 +137,11 @@ interface RevOpsItemBase {
 	eventType: RevOpsEventType | string;
 	/** True when the envelope had no `event.type` and the type came from the object's status. */
 	eventTypeInferred: boolean;
+	/** `event.id` as text, or null when the envelope had none. */
 	eventId: string | null;
 	/** ISO 8601 (UTC) from `event.time`, or null when the envelope had none. */
 	eventTime: string | null;
+	/** `deal` or `account`: which of the two item shapes this is. */
 	objectType: RevOpsObjectType;
 	/** Same for every retry of one delivery, different for different events: the key for Remove Duplicates. */
 	dedupeKey: string;
@@ -151,27 +161,41 @@ interface RevOpsItemBase {
 	warnings: string[];
 }
 
+/** The item of a deal event (`objectType` is `deal`). */
 export interface RevOpsDealItem extends RevOpsItemBase {
 	objectType: 'deal';
+	/** `deal.id`. */
 	dealId: string | null;
+	/** `deal.status`. */
 	dealStatus: string | null;
+	/** `deal.account_id`. */
 	accountId: string | null;
+	/** `deal.customer.legal_name`. */
 	customerName: string | null;
+	/** `deal.net_price` in `deal.net_price_currency`; null when it is missing or unreadable (with a warning). */
 	netPrice: RevOpsMoney | null;
+	/** `deal.original_net_price` in its currency; null when it is missing or unreadable. */
 	originalNetPrice: RevOpsMoney | null;
 	/** Names of the feature flags whose `enabled` is true. */
 	enabledFeatureFlags: string[];
 	/** Term `friendly_name` to `value`. */
 	terms: Record<string, string | null>;
+	/** The `deal` object exactly as received. */
 	deal: RevOpsDeal;
 }
 
+/** The item of an account event (`objectType` is `account`). */
 export interface RevOpsAccountItem extends RevOpsItemBase {
 	objectType: 'account';
+	/** `account.account_id`. */
 	accountId: string | null;
+	/** `account.name`. */
 	accountName: string | null;
+	/** `account.email`. */
 	accountEmail: string | null;
+	/** `account.status`. */
 	accountStatus: string | null;
+	/** The `account` object exactly as received. */
 	account: RevOpsAccount;
 }
 

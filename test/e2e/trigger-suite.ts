@@ -15,6 +15,9 @@ import { BillingStub } from '../support/billing-stub';
 import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
 import { fixtureBytes, jsonBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
+import { itemChecker } from '../support/output-schema';
+import { paddedVersion } from '../../tools/schema/paths';
+import { outputSchema } from '../../tools/schema/output-schema';
 import {
 	acknowledgeToRevOps,
 	chain,
@@ -89,6 +92,19 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				.flatMap((execution) => execution.itemsByNode['RevOps Trigger']);
 		}
 
+		/** The output schema n8n serves for this node version, as its editor asks for it. */
+		const schemaUrl = (version: number | string) =>
+			`${n8n.baseUrl}/schemas/n8n-nodes-revops.revOpsTrigger/${paddedVersion(version)}.json`;
+		let servedChecker: Promise<(item: unknown) => string[]> | undefined;
+		async function checkServed(items: Array<Record<string, unknown>>) {
+			servedChecker ??= rawRequest(schemaUrl(nodeVersion), { method: 'GET' }).then((answer) => {
+				expect(answer.status).toBe(200);
+				return itemChecker(JSON.parse(answer.body) as object);
+			});
+			const check = await servedChecker;
+			for (const item of items) expect(check(item)).toEqual([]);
+		}
+
 		beforeAll(async () => {
 			await billing.start();
 			n8n = await target.acquire();
@@ -108,6 +124,17 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			expect(await n8n.nodeTypes()).toContain('n8n-nodes-revops.revOpsTrigger');
 		});
 
+		it(`serves the generated output schema at /schemas/…/${paddedVersion(nodeVersion)}.json without a login, and no other version`, async () => {
+			const answer = await rawRequest(schemaUrl(nodeVersion), { method: 'GET' });
+			expect([answer.status, answer.contentType]).toEqual([
+				200,
+				expect.stringMatching(/^application\/json/),
+			]);
+			expect(JSON.parse(answer.body)).toEqual(outputSchema());
+			// The route reads exactly __schema__/v<version>.json: no fallback to another version.
+			expect((await rawRequest(schemaUrl('9.9'), { method: 'GET' })).status).toBe(404);
+		});
+
 		it('turns every fixture, POSTed and signed, into exactly the documented item', async () => {
 			// Includes RevOps' example shapes: "" for unset values, and the curl example's string event.
 			const workflow = await publish('Every event', revOpsTrigger({ credential }), noOp());
@@ -121,6 +148,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			}
 			const items = await triggerItems(workflow, FIXTURES.length);
 			items.forEach((item, index) => expect(item).toEqual(expectedItem(FIXTURES[index], true)));
+			await checkServed(items);
 		});
 
 		it('accepts every fixture by GET, signed over the payload parameter', async () => {
@@ -139,6 +167,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			}
 			const items = await triggerItems(workflow, FIXTURES.length);
 			items.forEach((item, index) => expect(item).toEqual(expectedItem(FIXTURES[index], true)));
+			await checkServed(items);
 		});
 
 		it('accepts a signed body sent without a content type or as application/octet-stream, which n8n leaves to the node above version 1', async () => {
@@ -449,6 +478,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			expect(items.map((item) => [item.netPrice, item.warnings])).toEqual(
 				deals.map(([, money, warnings]) => [money, warnings ?? []]),
 			);
+			await checkServed(items);
 		});
 
 		it('keeps numeric ids on both sides of 2^53 as sent, so their dedupeKeys differ', async () => {

@@ -17,11 +17,20 @@ const complete = [
 	'dist/nodes/RevOpsTrigger/revops.svg',
 	'dist/nodes/RevOpsTrigger/revops.dark.svg',
 	'dist/nodes/RevOpsTrigger/types.d.ts',
+	'dist/nodes/RevOpsTrigger/__schema__/v1.0.0.json',
+	'dist/nodes/RevOpsTrigger/__schema__/v1.1.0.json',
 	CREDENTIAL,
 ];
+const SCHEMA = JSON.stringify({ type: 'object', properties: { eventType: { type: 'string' } } });
+const read = (path: string) => (path.endsWith('.json') ? SCHEMA : (sources[path] ?? ''));
 
-function pack(files: string[], read = (path: string) => sources[path] ?? ''): PackedPackage {
-	return { files, n8n: { nodes: [NODE], credentials: [CREDENTIAL] }, read };
+function pack(files: string[], readFile = read): PackedPackage {
+	return {
+		files,
+		n8n: { nodes: [NODE], credentials: [CREDENTIAL] },
+		read: readFile,
+		nodeVersions: { [NODE]: [1, 1.1] },
+	};
 }
 
 describe('iconPaths', () => {
@@ -34,7 +43,7 @@ describe('iconPaths', () => {
 });
 
 describe('tarballProblems', () => {
-	it('accepts the node, its codex file, both icons and the credential, and nothing else', () => {
+	it('accepts the node, its codex file, its output schemas, both icons and the credential, and nothing else', () => {
 		expect(tarballProblems(pack(complete))).toEqual([]);
 	});
 
@@ -50,9 +59,31 @@ describe('tarballProblems', () => {
 	});
 
 	it('reports a node or credential that points at no icon', () => {
-		expect(tarballProblems(pack(complete, () => ''))).toEqual([
-			`no icon referenced by ${NODE}`,
-			`no icon referenced by ${CREDENTIAL}`,
+		expect(
+			tarballProblems(pack(complete, (path) => (path.endsWith('.json') ? SCHEMA : ''))),
+		).toEqual([`no icon referenced by ${NODE}`, `no icon referenced by ${CREDENTIAL}`]);
+	});
+
+	it('requires an output schema for every node version, at the path n8n reads', () => {
+		const files = complete.filter((file) => !file.endsWith('v1.1.0.json'));
+		expect(tarballProblems(pack(files))).toEqual([
+			`missing output schema of ${NODE}: dist/nodes/RevOpsTrigger/__schema__/v1.1.0.json`,
+		]);
+		expect(tarballProblems({ ...pack(complete), nodeVersions: {} })).toEqual([
+			`no versions known for ${NODE}`,
+		]);
+	});
+
+	it('reports an output schema the editor would not show', () => {
+		const unusable = (path: string) =>
+			path.endsWith('v1.0.0.json')
+				? '{"anyOf": []}'
+				: path.endsWith('v1.1.0.json')
+					? '{"type": "object", "properties": {}}'
+					: read(path);
+		expect(tarballProblems(pack(complete, unusable))).toEqual([
+			'unusable output schema dist/nodes/RevOpsTrigger/__schema__/v1.0.0.json: its type is not "object"',
+			'unusable output schema dist/nodes/RevOpsTrigger/__schema__/v1.1.0.json: it has no properties',
 		]);
 	});
 
@@ -74,7 +105,7 @@ describe('tarballProblems', () => {
 	});
 
 	it('reports a package.json that names no node', () => {
-		expect(tarballProblems({ files: complete, n8n: {}, read: () => '' })).toEqual([
+		expect(tarballProblems({ ...pack(complete), n8n: {} })).toEqual([
 			'package.json "n8n.nodes" names no node',
 		]);
 	});

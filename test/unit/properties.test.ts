@@ -4,7 +4,9 @@ import type { DeliveryOutcome } from '../../nodes/RevOpsTrigger/delivery';
 import { AUTHENTICATION } from '../../nodes/RevOpsTrigger/description';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
+import { outputSchema } from '../../tools/schema/output-schema';
 import { fixtureJson, fixtureNames, jsonBytes, TEST_KEY } from '../support/fixtures';
+import { itemChecker, ownFields } from '../support/output-schema';
 import { deliver, getRequest, postRequest } from '../support/requests';
 import { webhookContext } from '../support/webhook-context';
 
@@ -14,7 +16,13 @@ jest.setTimeout(120_000);
 // A fixed seed keeps CI repeatable; FC_SEED=<n> explores other inputs.
 fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261130) });
 
-/** Holds for every outcome: a 4xx refusal, or an item built from a valid envelope. */
+/** The shipped output schema (docs/output-schema.md), generated from the item types. */
+const checkItem = itemChecker(outputSchema());
+
+/**
+ * Holds for every outcome: a 4xx refusal, or an item built from a valid envelope whose own
+ * fields match the output schema.
+ */
 function assertWellFormed(outcome: DeliveryOutcome) {
 	if (outcome.kind === 'fault') throw outcome.error;
 	if (outcome.kind === 'reject') {
@@ -28,6 +36,7 @@ function assertWellFormed(outcome: DeliveryOutcome) {
 		return;
 	}
 	const item = outcome.item;
+	expect(checkItem(ownFields(item as unknown as Record<string, unknown>))).toEqual([]);
 	expect(['deal', 'account']).toContain(item.objectType);
 	expect(typeof item.eventType).toBe('string');
 	expect(item.eventType.length).toBeGreaterThan(0);

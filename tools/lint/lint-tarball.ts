@@ -12,6 +12,7 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 
+import { NODE_FILE, nodeVersions } from '../schema/output-schema';
 import { tarballProblems } from './tarball-contents';
 
 const repoRoot = join(__dirname, '..', '..');
@@ -35,6 +36,7 @@ async function main(): Promise<number> {
 			files,
 			n8n: JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).n8n ?? {},
 			read: (path) => readFileSync(join(packageDir, path), 'utf8'),
+			nodeVersions: { [NODE_FILE]: nodeVersions() },
 		});
 		for (const problem of contentProblems) console.log(`tarball ${tarball}: ${problem}`);
 		const eslint = new ESLint({
