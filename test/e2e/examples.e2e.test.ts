@@ -1,5 +1,5 @@
 /**
- * Three of the example workflows in examples/ (billing has its own file), end to end in a real n8n 2.41.1: each file imported
+ * Two of the example workflows in examples/ (billing and CRM have their own files), end to end in a real n8n 2.41.1: each file imported
  * as it is, its service URLs pointed at local stubs, its credentials attached, published, and
  * fed the signed fixture events by the RevOps sender. What each workflow did is read back from
  * the stubs, field by field.
@@ -12,14 +12,7 @@ import {
 	type ExampleWorkflow,
 } from '../../tools/n8n/examples';
 import { sendOnce } from '../../tools/revops/sender';
-import {
-	ApiStub,
-	chatStub,
-	crmStub,
-	productStub,
-	taskStub,
-	type StubRequest,
-} from '../support/api-stubs';
+import { ApiStub, chatStub, productStub, taskStub, type StubRequest } from '../support/api-stubs';
 import { EXPECTED_ITEMS } from '../support/expected-items';
 import { fixtureBytes, fixtureJson, TEST_KEY } from '../support/fixtures';
 import { printLogTailOnFailure } from './log-tail';
@@ -32,7 +25,6 @@ const ACK = 'RevOps API Event Received';
 /** The token each stand-in service expects, one per credential name the examples use. */
 const API_TOKENS: Record<string, string> = {
 	'Product API key': 'product-key-example',
-	'CRM private app token': 'pat-na1-example',
 	'Task API token': 'asana-pat-example',
 };
 
@@ -50,10 +42,9 @@ describe('the example workflows in n8n 2.41.1', () => {
 	let n8n: N8nInstance;
 	const credentials = new Map<string, { id: string; name: string }>();
 	const product = productStub();
-	const crm = crmStub();
 	const chat = chatStub();
 	const tasks = taskStub();
-	const stubs: ApiStub[] = [product, crm, chat, tasks];
+	const stubs: ApiStub[] = [product, chat, tasks];
 
 	async function createCredentials(workflow: ExampleWorkflow): Promise<void> {
 		for (const { type, name } of credentialsNamed(workflow)) {
@@ -155,62 +146,6 @@ describe('the example workflows in n8n 2.41.1', () => {
 		// The fixture also lists sandbox_workspaces, disabled: it must stay off.
 		expect(Object.fromEntries(product.features)).toEqual({
 			[item.accountId]: item.enabledFeatureFlags,
-		});
-	});
-
-	it('CRM: account created, updated and deleted upsert the company and then close it, through one Switch', async () => {
-		const workflow = await publishExample('revops-crm-hubspot.json', {
-			'https://api.hubapi.com': crm.origin,
-		});
-		await feed(workflow, ['account-created', 'account-updated', 'account-deleted']);
-		const [created, updated, deleted] = [
-			'account-created',
-			'account-updated',
-			'account-deleted',
-		].map(expected);
-
-		expect(crm.received.map((request) => `${request.method} ${request.path}`)).toEqual([
-			'POST /crm/v3/objects/companies/batch/upsert',
-			'POST /crm/v3/objects/companies/batch/upsert',
-			`PATCH /crm/v3/objects/companies/${created.accountId}`,
-		]);
-		expect(crm.received.map(authorisation)).toEqual(
-			Array(3).fill(`Bearer ${API_TOKENS['CRM private app token']}`),
-		);
-		const upsert = (item: typeof created) => ({
-			inputs: [
-				{
-					idProperty: 'revops_account_id',
-					id: item.accountId,
-					properties: {
-						revops_account_id: item.accountId,
-						name: item.accountName,
-						revops_billing_email: item.accountEmail,
-						revops_status: item.accountStatus,
-						revops_last_event: item.dedupeKey,
-					},
-				},
-			],
-		});
-		expect(crm.received[0]?.body).toEqual(upsert(created));
-		expect(crm.received[1]?.body).toEqual(upsert(updated));
-		expect(crm.received[2]?.query).toEqual({ idProperty: 'revops_account_id' });
-		expect(crm.received[2]?.body).toEqual({
-			properties: {
-				revops_status: 'deleted',
-				revops_closed_at: deleted.eventTime,
-				revops_last_event: deleted.dedupeKey,
-			},
-		});
-		expect(Object.fromEntries(crm.companies)).toEqual({
-			[created.accountId]: {
-				revops_account_id: created.accountId,
-				name: 'Northwind Analytics',
-				revops_billing_email: 'ap@northwind.example',
-				revops_status: 'deleted',
-				revops_closed_at: deleted.eventTime,
-				revops_last_event: deleted.dedupeKey,
-			},
 		});
 	});
 

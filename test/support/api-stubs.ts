@@ -1,5 +1,5 @@
 /**
- * Stand-ins on 127.0.0.1 for the services the example workflows call (a product API, a HubSpot-style CRM, a chat webhook, an Asana-style task API). Each
+ * Stand-ins on 127.0.0.1 for the services the example workflows call (a product API, a chat webhook, an Asana-style task API). Each
  * records every request n8n's HTTP Request node makes and keeps just enough state to answer
  * like the real service, so a test can check what a workflow did, field by field.
  */
@@ -99,48 +99,6 @@ export function productStub(): ApiStub & { features: Map<string, string[]> } {
 		return { status: 200, body: { accountId, enabled } };
 	});
 	return Object.assign(stub, { features });
-}
-
-/**
- * HubSpot-style companies: batch upsert by a unique property, and PATCH by that property
- * (`?idProperty=`), which answers 404 for a company that does not exist, as HubSpot does.
- */
-export function crmStub(): ApiStub & { companies: Map<string, Record<string, unknown>> } {
-	const companies = new Map<string, Record<string, unknown>>();
-	const stub = new ApiStub('crm', (request) => {
-		if (request.method === 'POST' && request.path === '/crm/v3/objects/companies/batch/upsert') {
-			const inputs = request.body.inputs as Array<{
-				idProperty: string;
-				id: string;
-				properties: Record<string, unknown>;
-			}>;
-			const results = inputs.map((input) => {
-				const properties = { ...companies.get(input.id), ...input.properties };
-				companies.set(input.id, properties);
-				return { id: input.id, properties };
-			});
-			return { status: 200, body: { status: 'COMPLETE', results } };
-		}
-		const match = /^\/crm\/v3\/objects\/companies\/([^/]+)$/.exec(request.path);
-		if (
-			request.method === 'PATCH' &&
-			match !== null &&
-			request.query.idProperty === 'revops_account_id'
-		) {
-			const id = decodeURIComponent(match[1] ?? '');
-			const existing = companies.get(id);
-			if (existing === undefined)
-				return {
-					status: 404,
-					body: { status: 'error', message: `No company with revops_account_id ${id}` },
-				};
-			const properties = { ...existing, ...(request.body.properties as Record<string, unknown>) };
-			companies.set(id, properties);
-			return { status: 200, body: { id, properties } };
-		}
-		return notFound(request);
-	});
-	return Object.assign(stub, { companies });
 }
 
 /** A chat incoming webhook (Slack-style): POST {text} answers `ok` as plain text. */
