@@ -72,7 +72,7 @@ async function expectApplied(body: Buffer, action: Action): Promise<Delivery> {
 		200,
 		expect.stringContaining(ACKNOWLEDGEMENT_TEXT),
 	]);
-	expect(delivery.execution.itemsByNode.Acknowledge?.[0]?.action).toBe(action);
+	expect(delivery.execution.itemsByNode.Decide?.[0]?.action).toBe(action);
 	return delivery;
 }
 
