@@ -3,12 +3,14 @@
  * services are stubs behind an intercepting proxy (test/support/services), the file is
  * imported as it is, its credentials attached, published, and fed signed RevOps deliveries.
  */
+import { randomUUID } from 'node:crypto';
+
 import { credentialsNamed, importAndPublish, readExample } from '../../tools/n8n/examples';
 import type { ExecutionSummary } from '../../tools/n8n/executions';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { sendOnce } from '../../tools/revops/sender';
-import { TEST_KEY } from '../support/fixtures';
+import { jsonBytes, TEST_KEY } from '../support/fixtures';
 import {
 	startServiceProxy,
 	type ServiceProxy,
@@ -31,6 +33,8 @@ export interface Delivery {
 export interface ExampleUnderTest {
 	/** Sends one body as RevOps does, signed, and waits for the execution it starts to finish. */
 	deliver(body: Buffer): Promise<Delivery>;
+	/** Sends one body as RevOps does, signed, and returns the answer without waiting for an execution. */
+	send(body: Buffer): Promise<Omit<Delivery, 'execution'>>;
 	/**
 	 * Requests the workflow sent to hosts that have no stub (refused: the tests never leave
 	 * 127.0.0.1). n8n's own calls home, to api.n8n.io, are refused too but are not the example's.
@@ -86,6 +90,10 @@ export function useExample(
 		n8n: running,
 		refusedHosts: () =>
 			(proxy?.refused ?? []).filter((request) => !request.includes('://api.n8n.io/')),
+		async send(body) {
+			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
+			return { status: answer.status, body: answer.body };
+		},
 		async deliver(body) {
 			const before = (await running().executions(workflow.id)).length;
 			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
@@ -97,4 +105,19 @@ export function useExample(
 			return { status: answer.status, body: answer.body, execution: execution! };
 		},
 	};
+}
+
+/**
+ * RevOps reporting a signed deal again later: an update in the body-wrapped shape with no
+ * event.type, which the trigger infers as deal-signed with a new event id and dedupeKey.
+ */
+export async function deliverReReport(example: ExampleUnderTest, deal: unknown): Promise<Delivery> {
+	const delivery = await example.deliver(
+		jsonBytes({ body: { event: { id: randomUUID(), time: Math.floor(Date.now() / 1000) }, deal } }),
+	);
+	expect(delivery.execution.itemsByNode['RevOps Trigger']?.[0]).toMatchObject({
+		eventType: 'deal-signed',
+		eventTypeInferred: true,
+	});
+	return delivery;
 }

@@ -23,6 +23,7 @@ const NEEDS: Record<string, Need[]> = {
 	editor: ['2.41.1'],
 	examples: ['2.41.1'],
 	'example-billing': ['2.41.1'],
+	'example-sla': ['2.41.1'],
 	fault: ['2.41.1'],
 	install: ['2.41.1'],
 	hostile: ['2.41.1'],
