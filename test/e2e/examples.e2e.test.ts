@@ -1,5 +1,5 @@
 /**
- * Three of the example workflows in examples/ (billing has its own file), end to end in a real n8n 2.41.1: each file imported
+ * Two of the example workflows in examples/ (billing and SLA have their own files), end to end in a real n8n 2.41.1: each file imported
  * as it is, its service URLs pointed at local stubs, its credentials attached, published, and
  * fed the signed fixture events by the RevOps sender. What each workflow did is read back from
  * the stubs, field by field.
@@ -12,16 +12,9 @@ import {
 	type ExampleWorkflow,
 } from '../../tools/n8n/examples';
 import { sendOnce } from '../../tools/revops/sender';
-import {
-	ApiStub,
-	chatStub,
-	crmStub,
-	productStub,
-	taskStub,
-	type StubRequest,
-} from '../support/api-stubs';
+import { ApiStub, crmStub, productStub, type StubRequest } from '../support/api-stubs';
 import { EXPECTED_ITEMS } from '../support/expected-items';
-import { fixtureBytes, fixtureJson, TEST_KEY } from '../support/fixtures';
+import { fixtureBytes, TEST_KEY } from '../support/fixtures';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
@@ -33,13 +26,8 @@ const ACK = 'RevOps API Event Received';
 const API_TOKENS: Record<string, string> = {
 	'Product API key': 'product-key-example',
 	'CRM private app token': 'pat-na1-example',
-	'Task API token': 'asana-pat-example',
 };
 
-const signedDeal = fixtureJson('deal-signed').deal as {
-	signed_contract_url: string;
-	billing_contact: Record<string, string>;
-};
 const expected = (name: string) =>
 	EXPECTED_ITEMS[name] as Record<string, never> & {
 		dedupeKey: string;
@@ -51,9 +39,7 @@ describe('the example workflows in n8n 2.41.1', () => {
 	const credentials = new Map<string, { id: string; name: string }>();
 	const product = productStub();
 	const crm = crmStub();
-	const chat = chatStub();
-	const tasks = taskStub();
-	const stubs: ApiStub[] = [product, crm, chat, tasks];
+	const stubs: ApiStub[] = [product, crm];
 
 	async function createCredentials(workflow: ExampleWorkflow): Promise<void> {
 		for (const { type, name } of credentialsNamed(workflow)) {
@@ -212,34 +198,5 @@ describe('the example workflows in n8n 2.41.1', () => {
 				revops_last_event: deleted.dedupeKey,
 			},
 		});
-	});
-
-	it('SLA and notice: a signed deal posts the customer, amount and contract link, and creates a task due at activation', async () => {
-		const workflow = await publishExample('revops-sla-notice.json', {
-			'https://hooks.slack.com': chat.origin,
-			'https://app.asana.com': tasks.origin,
-		});
-		await feed(workflow, ['deal-signed']);
-		const item = expected('deal-signed');
-
-		expect(chat.received.map((request) => [request.method, request.path, request.body])).toEqual([
-			[
-				'POST',
-				'/services/REPLACE/WITH/YOUR-WEBHOOK',
-				{
-					text: `:tada: ${item.customerName} signed a deal for $44,400.00. Contract: ${signedDeal.signed_contract_url}`,
-				},
-			],
-		]);
-		expect(tasks.received.map(authorisation)).toEqual([`Bearer ${API_TOKENS['Task API token']}`]);
-		expect(tasks.tasks).toEqual([
-			{
-				gid: '1200000001',
-				name: `Onboard ${item.customerName} before activation`,
-				due_on: '2024-06-01',
-				notes: `Signed contract: ${signedDeal.signed_contract_url}\nRevOps deal ${item.dealId} (${item.dedupeKey})`,
-				projects: ['REPLACE_WITH_PROJECT_ID'],
-			},
-		]);
 	});
 });

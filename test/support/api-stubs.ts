@@ -1,5 +1,5 @@
 /**
- * Stand-ins on 127.0.0.1 for the services the example workflows call (a product API, a HubSpot-style CRM, a chat webhook, an Asana-style task API). Each
+ * Stand-ins on 127.0.0.1 for the services the example workflows call (a product API, a HubSpot-style CRM). Each
  * records every request n8n's HTTP Request node makes and keeps just enough state to answer
  * like the real service, so a test can check what a workflow did, field by field.
  */
@@ -141,26 +141,4 @@ export function crmStub(): ApiStub & { companies: Map<string, Record<string, unk
 		return notFound(request);
 	});
 	return Object.assign(stub, { companies });
-}
-
-/** A chat incoming webhook (Slack-style): POST {text} answers `ok` as plain text. */
-export function chatStub(): ApiStub {
-	return new ApiStub('chat', (request) =>
-		request.method === 'POST' ? { status: 200, body: 'ok' } : notFound(request),
-	);
-}
-
-/** Asana-style tasks: POST /api/1.0/tasks {data: {...}} answers the task with a gid. */
-export function taskStub(): ApiStub & { tasks: Array<Record<string, unknown>> } {
-	const tasks: Array<Record<string, unknown>> = [];
-	const stub = new ApiStub('tasks', (request) => {
-		if (request.method !== 'POST' || request.path !== '/api/1.0/tasks') return notFound(request);
-		const task = {
-			gid: String(1200000000 + tasks.length + 1),
-			...(request.body.data as Record<string, unknown>),
-		};
-		tasks.push(task);
-		return { status: 201, body: { data: task } };
-	});
-	return Object.assign(stub, { tasks });
 }
