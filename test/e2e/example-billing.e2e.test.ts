@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { StripeStub } from '../support/services/stripe';
-import { useExample } from './example-harness';
+import { deliverReReport, useExample } from './example-harness';
 
 jest.setTimeout(300_000);
 
@@ -151,14 +151,7 @@ describe('the billing example (Stripe) in n8n 2.41.1', () => {
 		// trigger infers as deal-signed with a new event id and dedupeKey.
 		stripe.indexSearch();
 		stripe.expireIdempotencyKeys();
-		const reReport = jsonBytes({
-			body: { event: { id: randomUUID(), time: Math.floor(Date.now() / 1000) }, deal },
-		});
-		const delivery = await example.deliver(reReport);
-		expect(delivery.execution.itemsByNode['RevOps Trigger']?.[0]).toMatchObject({
-			eventType: 'deal-signed',
-			eventTypeInferred: true,
-		});
+		const delivery = await deliverReReport(example, deal);
 		expect([delivery.status, delivery.execution.status]).toEqual([200, 'success']);
 		expect([customersOf(deal.account_id).length, subscriptionsOf(deal.id).length]).toEqual([1, 1]);
 	});

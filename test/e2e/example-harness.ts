@@ -3,13 +3,15 @@
  * services are stubs behind an intercepting proxy (test/support/services), the file is
  * imported as it is, its credentials attached, published, and fed signed RevOps deliveries.
  */
+import { randomUUID } from 'node:crypto';
+
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { credentialsNamed, importAndPublish, readExample } from '../../tools/n8n/examples';
 import type { ExecutionSummary } from '../../tools/n8n/executions';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { sendOnce } from '../../tools/revops/sender';
-import { fixtureBytes, fixtureNames, TEST_KEY } from '../support/fixtures';
+import { fixtureBytes, fixtureNames, jsonBytes, TEST_KEY } from '../support/fixtures';
 import {
 	startServiceProxy,
 	type ServiceProxy,
@@ -32,6 +34,8 @@ export interface Delivery {
 export interface ExampleUnderTest {
 	/** Sends one body as RevOps does, signed, and waits for the execution it starts to finish. */
 	deliver(body: Buffer): Promise<Delivery>;
+	/** Sends one body as RevOps does, signed, and returns the answer without waiting for an execution. */
+	send(body: Buffer): Promise<Omit<Delivery, 'execution'>>;
 	/**
 	 * Sends a delivery of an event the example does not listen to: RevOps must get its 200
 	 * and the acknowledgement, and no execution may start.
@@ -107,6 +111,10 @@ export function useExample(
 			for (const name of others) await this.expectIgnored(fixtureBytes(name));
 			return others.length;
 		},
+		async send(body) {
+			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
+			return { status: answer.status, body: answer.body };
+		},
 		async deliver(body) {
 			const before = (await running().executions(workflow.id)).length;
 			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
@@ -118,4 +126,19 @@ export function useExample(
 			return { status: answer.status, body: answer.body, execution: execution! };
 		},
 	};
+}
+
+/**
+ * RevOps reporting a signed deal again later: an update in the body-wrapped shape with no
+ * event.type, which the trigger infers as deal-signed with a new event id and dedupeKey.
+ */
+export async function deliverReReport(example: ExampleUnderTest, deal: unknown): Promise<Delivery> {
+	const delivery = await example.deliver(
+		jsonBytes({ body: { event: { id: randomUUID(), time: Math.floor(Date.now() / 1000) }, deal } }),
+	);
+	expect(delivery.execution.itemsByNode['RevOps Trigger']?.[0]).toMatchObject({
+		eventType: 'deal-signed',
+		eventTypeInferred: true,
+	});
+	return delivery;
 }

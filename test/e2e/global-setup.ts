@@ -21,10 +21,10 @@ type Need = N8nVersion | 'queue servers';
 const NEEDS: Record<string, Need[]> = {
 	bench: ['2.41.1'],
 	editor: ['2.41.1'],
-	examples: ['2.41.1'],
 	'example-billing': ['2.41.1'],
 	'example-crm': ['2.41.1'],
 	'example-flags': ['2.41.1'],
+	'example-sla': ['2.41.1'],
 	fault: ['2.41.1'],
 	install: ['2.41.1'],
 	hostile: ['2.41.1'],
