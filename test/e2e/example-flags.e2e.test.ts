@@ -8,116 +8,141 @@ import { randomUUID } from 'node:crypto';
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { fixtureBytes, fixtureJson, jsonBytes, TEST_KEY } from '../support/fixtures';
 import { PRODUCT_API_TOKEN, ProductStub } from '../support/services/product';
-import { useExample } from './example-harness';
+import type { N8nVersion } from '../../tools/n8n/install';
+import { EXAMPLE_VERSIONS, useExample } from './example-harness';
 
 jest.setTimeout(300_000);
 
-const product = new ProductStub();
-const example = useExample('revops-feature-flags.json', [product], (type) =>
-	type === 'httpHeaderAuth'
-		? { name: 'Authorization', value: `Bearer ${PRODUCT_API_TOKEN}` }
-		: { verificationSecret: TEST_KEY },
-);
-
-type Flag = { name: string; enabled?: boolean };
-type Envelope = { event: Record<string, unknown>; deal: Record<string, unknown> };
-
-/** The activated-deal fixture as a new event of a new account, at `time` (Unix seconds). */
-function activatedDeal(
-	flags: Flag[],
-	time = Math.floor(Date.now() / 1000),
-	accountId = `cust_${randomUUID().slice(0, 8)}`,
-): { body: Buffer; accountId: string } {
-	const envelope = structuredClone(fixtureJson('deal-active')) as Envelope;
-	Object.assign(envelope.event, { id: randomUUID(), time });
-	Object.assign(envelope.deal, { id: randomUUID(), account_id: accountId, feature_flags: flags });
-	return { body: jsonBytes(envelope), accountId };
-}
-
-async function expectApplied(body: Buffer): Promise<void> {
-	const delivery = await example.deliver(body);
-	expect([delivery.execution.status, delivery.execution.error]).toEqual(['success', undefined]);
-	expect([delivery.status, delivery.body]).toEqual([
-		200,
-		expect.stringContaining(ACKNOWLEDGEMENT_TEXT),
-	]);
-}
-
-async function expectStopped(body: Buffer, reason: RegExp): Promise<void> {
-	const delivery = await example.deliver(body);
-	expect(delivery.execution.status).toBe('error');
-	expect(delivery.execution.error).toMatch(reason);
-	expect(delivery.status).not.toBe(200);
-}
-
-describe('the feature-flags example in n8n 2.41.1', () => {
-	afterEach(() => expect(example.refusedHosts()).toEqual([]));
-
-	it("switches on what the activated deal enables and off what it lists as disabled, leaving the account's other features", async () => {
-		product.addAccount('cust_10482', ['api_access', 'sandbox_workspaces']);
-		await expectApplied(fixtureBytes('deal-active'));
-		// The fixture enables sso_saml and audit_log_export and lists sandbox_workspaces as disabled.
-		expect(product.features('cust_10482')).toEqual(['api_access', 'audit_log_export', 'sso_saml']);
-	});
-
-	it('answers every other RevOps event with its acknowledgement and starts no run', async () => {
-		expect(await example.expectFixturesIgnoredExcept(['deal-active'])).toBeGreaterThanOrEqual(9);
-		expect(product.features('cust_10482')).toEqual(['api_access', 'audit_log_export', 'sso_saml']);
-	});
-
-	it('adds a deal\'s flags to the account\'s: a deal with no flags switches nothing off, a flag without "enabled" goes off', async () => {
-		const { body, accountId } = activatedDeal([]);
-		product.addAccount(accountId, ['api_access', 'sso_saml']);
-		await expectApplied(body);
-		expect(product.features(accountId)).toEqual(['api_access', 'sso_saml']);
-
-		await expectApplied(activatedDeal([{ name: 'sso_saml' }], undefined, accountId).body);
-		expect(product.features(accountId)).toEqual(['api_access']);
-	});
-
-	it('keeps the newest change when RevOps delivers an older event last', async () => {
-		const now = Math.floor(Date.now() / 1000);
-		const newer = activatedDeal([{ name: 'sso_saml', enabled: false }], now);
-		const older = activatedDeal([{ name: 'sso_saml', enabled: true }], now - 3600, newer.accountId);
-		product.addAccount(newer.accountId, ['sso_saml']);
-		await expectApplied(newer.body);
-		await expectApplied(older.body);
-		expect(product.features(newer.accountId)).toEqual([]);
-	});
-
-	it("stops with a clear error for a deal without an account, and for an account the product does not have yet, which RevOps' retry then completes", async () => {
-		// RevOps' own example body: every value not set yet is "".
-		const unset = structuredClone(fixtureJson('deal-created-unset-fields')) as Envelope;
-		Object.assign(unset.event, { type: 'deal-active' });
-		await expectStopped(jsonBytes(unset), /has no account_id/);
-
-		const { body, accountId } = activatedDeal([{ name: 'sso_saml', enabled: true }]);
-		await expectStopped(body, /could not be found \(no account cust_/);
-		product.addAccount(accountId);
-		await expectApplied(body);
-		expect(product.features(accountId)).toEqual(['sso_saml']);
-	});
-
-	it("rides out a 500 and a 429 within one run, and an answer slower than the timeout on every try through RevOps' retry", async () => {
-		const { body, accountId } = activatedDeal([{ name: 'audit_log_export', enabled: true }]);
-		product.addAccount(accountId);
-		product.failNext(
-			{ status: 500, body: { error: 'internal' } },
-			{ status: 429, headers: { 'retry-after': '1' }, body: { error: 'slow down' } },
+function suite(version: N8nVersion): void {
+	describe(`the feature-flags example in n8n ${version}`, () => {
+		const product = new ProductStub();
+		const example = useExample(
+			'revops-feature-flags.json',
+			[product],
+			(type) =>
+				type === 'httpHeaderAuth'
+					? { name: 'Authorization', value: `Bearer ${PRODUCT_API_TOKEN}` }
+					: { verificationSecret: TEST_KEY },
+			version,
 		);
-		await expectApplied(body);
-		expect(product.features(accountId)).toEqual(['audit_log_export']);
 
-		const late = activatedDeal(
-			[{ name: 'audit_log_export', enabled: false }],
-			undefined,
-			accountId,
-		);
-		const slow = { status: 503, delayMs: 11_000, body: { error: 'timeout' } };
-		product.failNext(slow, slow, slow);
-		await expectStopped(late.body, /timeout|ECONNABORTED|aborted/i);
-		expect(product.features(accountId)).toEqual(['audit_log_export']);
-		await expectApplied(late.body);
-		expect(product.features(accountId)).toEqual([]);
+		type Flag = { name: string; enabled?: boolean };
+		type Envelope = { event: Record<string, unknown>; deal: Record<string, unknown> };
+
+		/** The activated-deal fixture as a new event of a new account, at `time` (Unix seconds). */
+		function activatedDeal(
+			flags: Flag[],
+			time = Math.floor(Date.now() / 1000),
+			accountId = `cust_${randomUUID().slice(0, 8)}`,
+		): { body: Buffer; accountId: string } {
+			const envelope = structuredClone(fixtureJson('deal-active')) as Envelope;
+			Object.assign(envelope.event, { id: randomUUID(), time });
+			Object.assign(envelope.deal, {
+				id: randomUUID(),
+				account_id: accountId,
+				feature_flags: flags,
+			});
+			return { body: jsonBytes(envelope), accountId };
+		}
+
+		async function expectApplied(body: Buffer): Promise<void> {
+			const delivery = await example.deliver(body);
+			expect([delivery.execution.status, delivery.execution.error]).toEqual(['success', undefined]);
+			expect([delivery.status, delivery.body]).toEqual([
+				200,
+				expect.stringContaining(ACKNOWLEDGEMENT_TEXT),
+			]);
+		}
+
+		async function expectStopped(body: Buffer, reason: RegExp): Promise<void> {
+			const delivery = await example.deliver(body);
+			expect(delivery.execution.status).toBe('error');
+			expect(delivery.execution.error).toMatch(reason);
+			expect(delivery.status).not.toBe(200);
+		}
+
+		afterEach(() => expect(example.refusedHosts()).toEqual([]));
+
+		it("switches on what the activated deal enables and off what it lists as disabled, leaving the account's other features", async () => {
+			product.addAccount('cust_10482', ['api_access', 'sandbox_workspaces']);
+			await expectApplied(fixtureBytes('deal-active'));
+			// The fixture enables sso_saml and audit_log_export and lists sandbox_workspaces as disabled.
+			expect(product.features('cust_10482')).toEqual([
+				'api_access',
+				'audit_log_export',
+				'sso_saml',
+			]);
+		});
+
+		it('answers every other RevOps event with its acknowledgement and starts no run', async () => {
+			expect(await example.expectFixturesIgnoredExcept(['deal-active'])).toBeGreaterThanOrEqual(9);
+			expect(product.features('cust_10482')).toEqual([
+				'api_access',
+				'audit_log_export',
+				'sso_saml',
+			]);
+		});
+
+		it('adds a deal\'s flags to the account\'s: a deal with no flags switches nothing off, a flag without "enabled" goes off', async () => {
+			const { body, accountId } = activatedDeal([]);
+			product.addAccount(accountId, ['api_access', 'sso_saml']);
+			await expectApplied(body);
+			expect(product.features(accountId)).toEqual(['api_access', 'sso_saml']);
+
+			await expectApplied(activatedDeal([{ name: 'sso_saml' }], undefined, accountId).body);
+			expect(product.features(accountId)).toEqual(['api_access']);
+		});
+
+		it('keeps the newest change when RevOps delivers an older event last', async () => {
+			const now = Math.floor(Date.now() / 1000);
+			const newer = activatedDeal([{ name: 'sso_saml', enabled: false }], now);
+			const older = activatedDeal(
+				[{ name: 'sso_saml', enabled: true }],
+				now - 3600,
+				newer.accountId,
+			);
+			product.addAccount(newer.accountId, ['sso_saml']);
+			await expectApplied(newer.body);
+			await expectApplied(older.body);
+			expect(product.features(newer.accountId)).toEqual([]);
+		});
+
+		it("stops with a clear error for a deal without an account, and for an account the product does not have yet, which RevOps' retry then completes", async () => {
+			// RevOps' own example body: every value not set yet is "".
+			const unset = structuredClone(fixtureJson('deal-created-unset-fields')) as Envelope;
+			Object.assign(unset.event, { type: 'deal-active' });
+			await expectStopped(jsonBytes(unset), /has no account_id/);
+
+			const { body, accountId } = activatedDeal([{ name: 'sso_saml', enabled: true }]);
+			await expectStopped(body, /could not be found \(no account cust_/);
+			product.addAccount(accountId);
+			await expectApplied(body);
+			expect(product.features(accountId)).toEqual(['sso_saml']);
+		});
+
+		it("rides out a 500 and a 429 within one run, and an answer slower than the timeout on every try through RevOps' retry", async () => {
+			const { body, accountId } = activatedDeal([{ name: 'audit_log_export', enabled: true }]);
+			product.addAccount(accountId);
+			product.failNext(
+				{ status: 500, body: { error: 'internal' } },
+				{ status: 429, headers: { 'retry-after': '1' }, body: { error: 'slow down' } },
+			);
+			await expectApplied(body);
+			expect(product.features(accountId)).toEqual(['audit_log_export']);
+
+			const late = activatedDeal(
+				[{ name: 'audit_log_export', enabled: false }],
+				undefined,
+				accountId,
+			);
+			const slow = { status: 503, delayMs: 11_000, body: { error: 'timeout' } };
+			product.failNext(slow, slow, slow);
+			await expectStopped(late.body, /timeout|ECONNABORTED|aborted/i);
+			expect(product.features(accountId)).toEqual(['audit_log_export']);
+			await expectApplied(late.body);
+			expect(product.features(accountId)).toEqual([]);
+		});
 	});
-});
+}
+
+for (const version of EXAMPLE_VERSIONS) suite(version);

@@ -20,6 +20,9 @@ import {
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
+/** n8n's app nodes the examples use exist in both; every example runs on both. */
+export const EXAMPLE_VERSIONS: N8nVersion[] = ['2.41.1', '1.123.81'];
+
 /** The data of each credential type the examples name (service stubs check these secrets). */
 export type CredentialData = (type: string) => Record<string, unknown>;
 
@@ -59,7 +62,7 @@ export function useExample(
 	file: string,
 	services: StubService[],
 	credentialData: CredentialData,
-	version: N8nVersion = '2.41.1',
+	version: N8nVersion,
 ): ExampleUnderTest {
 	let n8n: N8nInstance | undefined;
 	let proxy: ServiceProxy | undefined;
