@@ -1,5 +1,5 @@
 /**
- * examples/revops-billing-stripe.json in a real n8n 2.41.1, calling api.stripe.com through the
+ * examples/revops-billing-stripe.json in real n8n 2.41.1 and 1.123.81, calling api.stripe.com through the
  * intercepting proxy, where a stub refuses what Stripe refuses. Each case asserts what Stripe
  * would have stored and what RevOps was answered.
  */

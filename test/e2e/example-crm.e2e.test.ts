@@ -1,319 +1,338 @@
 /**
- * examples/revops-crm-hubspot.json in a real n8n 2.41.1, calling api.hubapi.com through the
+ * examples/revops-crm-hubspot.json in real n8n 2.41.1 and 1.123.81, calling api.hubapi.com through the
  * intercepting proxy, where a stub refuses what HubSpot refuses. Each case asserts the
  * companies HubSpot would have stored and what RevOps was answered.
  */
 import { randomUUID } from 'node:crypto';
 
+import type { N8nVersion } from '../../tools/n8n/install';
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { EXPECTED_ITEMS } from '../support/expected-items';
 import { fixtureBytes, jsonBytes, TEST_KEY } from '../support/fixtures';
 import { HUBSPOT_TOKEN, HubSpotStub, rateLimited, serverError } from '../support/services/hubspot';
-import { useExample, type Delivery } from './example-harness';
+import { EXAMPLE_VERSIONS, useExample, type Delivery } from './example-harness';
 
 jest.setTimeout(300_000);
 
-const hubspot = new HubSpotStub();
-const example = useExample('revops-crm-hubspot.json', [hubspot], (type) =>
-	type === 'hubspotAppToken' ? { appToken: HUBSPOT_TOKEN } : { verificationSecret: TEST_KEY },
-);
+function suite(version: N8nVersion): void {
+	const hubspot = new HubSpotStub();
+	const example = useExample(
+		'revops-crm-hubspot.json',
+		[hubspot],
+		(type) =>
+			type === 'hubspotAppToken' ? { appToken: HUBSPOT_TOKEN } : { verificationSecret: TEST_KEY },
+		version,
+	);
 
-type Action = 'create' | 'update' | 'skip';
-type Account = Record<string, unknown>;
+	type Action = 'create' | 'update' | 'skip';
+	type Account = Record<string, unknown>;
 
-/** Seconds since the epoch of a day in May 2024, plus `offset` seconds. */
-const at = (offset: number) => 1_715_000_000 + offset;
-const isoAt = (seconds: number) => new Date(seconds * 1000).toISOString();
-const STATUS: Record<string, string> = {
-	'account-created': 'pending',
-	'account-updated': 'active',
-	'account-deleted': 'deleted',
-};
-
-const newAccountId = () => `cust_${randomUUID().slice(0, 8)}`;
-
-/**
- * A RevOps account event as RevOps sends it: `event.time` as digits, no `event.id` unless
- * given, `event.type` left out when `type` is undefined.
- */
-function accountEvent(
-	accountId: string,
-	type: string | undefined,
-	time: number,
-	account: Account = {},
-	eventId?: string,
-): Buffer {
-	return jsonBytes({
-		event: { ...(eventId === undefined ? {} : { id: eventId }), time: String(time), type },
-		account: {
-			account_id: accountId,
-			blocked: false,
-			email: 'billing@acme.example',
-			name: 'Acme Corp',
-			parent_account_id: null,
-			status: STATUS[type ?? 'account-updated'],
-			...account,
-		},
-	});
-}
-
-/** The properties of the one company HubSpot holds for the account. */
-function companyOf(accountId: string): Record<string, string> {
-	const companies = hubspot.companiesOf(accountId);
-	expect(companies).toHaveLength(1);
-	return companies[0]!.properties;
-}
-
-/** The run succeeded, RevOps was answered "received", and the workflow took `action`. */
-async function expectApplied(body: Buffer, action: Action): Promise<Delivery> {
-	const delivery = await example.deliver(body);
-	expect([delivery.execution.status, delivery.execution.error]).toEqual(['success', undefined]);
-	expect([delivery.status, delivery.body]).toEqual([
-		200,
-		expect.stringContaining(ACKNOWLEDGEMENT_TEXT),
-	]);
-	expect(delivery.execution.itemsByNode.Decide?.[0]?.action).toBe(action);
-	return delivery;
-}
-
-/** The run failed with `reason`, RevOps was answered with an error (it delivers again) and HubSpot stored nothing new. */
-async function expectFailed(body: Buffer, reason: RegExp): Promise<void> {
-	const before = JSON.stringify(hubspot.companies);
-	const delivery = await example.deliver(body);
-	expect(delivery.execution.status).toBe('error');
-	expect(delivery.execution.error).toMatch(reason);
-	expect(delivery.status).not.toBe(200);
-	expect(delivery.body).not.toContain(ACKNOWLEDGEMENT_TEXT);
-	expect(JSON.stringify(hubspot.companies)).toBe(before);
-}
-
-/** What the company holds after the account event `key` at `seconds`, deleted or not. */
-function stored(accountId: string, seconds: number, key: string, deleted: boolean) {
-	return {
-		revops_account_id: accountId,
-		revops_last_event_time: isoAt(seconds),
-		revops_last_event: key,
-		...(deleted
-			? { revops_status: 'deleted', revops_deleted_on: isoAt(seconds).slice(0, 10) }
-			: {}),
+	/** Seconds since the epoch of a day in May 2024, plus `offset` seconds. */
+	const at = (offset: number) => 1_715_000_000 + offset;
+	const isoAt = (seconds: number) => new Date(seconds * 1000).toISOString();
+	const STATUS: Record<string, string> = {
+		'account-created': 'pending',
+		'account-updated': 'active',
+		'account-deleted': 'deleted',
 	};
-}
 
-/** What a company not deleted holds after the event `delivery` at `seconds`. */
-function live(
-	accountId: string,
-	seconds: number,
-	delivery: Delivery,
-	values: [string, string, string],
-) {
-	const [name, email, status] = values;
-	return {
-		...stored(accountId, seconds, keyOf(delivery), false),
-		name,
-		revops_billing_email: email,
-		revops_status: status,
-	};
-}
+	const newAccountId = () => `cust_${randomUUID().slice(0, 8)}`;
 
-/** How many requests to `path` named the account in their body. */
-const callsFor = (accountId: string, path: string) =>
-	hubspot.received.filter((request) => request.path === path && request.rawBody.includes(accountId))
-		.length;
-
-const keyOf = (delivery: Delivery) =>
-	delivery.execution.itemsByNode['RevOps Trigger']?.[0]?.dedupeKey as string;
-
-describe('the CRM example (HubSpot) in n8n 2.41.1', () => {
-	afterEach(() => expect(example.refusedHosts()).toEqual([]));
-
-	it("applies RevOps' account fixtures, created, updated and deleted, to one company, and skips a repeat", async () => {
-		const deleted = EXPECTED_ITEMS['account-deleted']!;
-		const accountId = deleted.accountId as string;
-		await expectApplied(fixtureBytes('account-created'), 'create');
-		expect(companyOf(accountId)).toMatchObject({
-			name: 'Northwind Analytics',
-			revops_status: 'pending',
+	/**
+	 * A RevOps account event as RevOps sends it: `event.time` as digits, no `event.id` unless
+	 * given, `event.type` left out when `type` is undefined.
+	 */
+	function accountEvent(
+		accountId: string,
+		type: string | undefined,
+		time: number,
+		account: Account = {},
+		eventId?: string,
+	): Buffer {
+		return jsonBytes({
+			event: { ...(eventId === undefined ? {} : { id: eventId }), time: String(time), type },
+			account: {
+				account_id: accountId,
+				blocked: false,
+				email: 'billing@acme.example',
+				name: 'Acme Corp',
+				parent_account_id: null,
+				status: STATUS[type ?? 'account-updated'],
+				...account,
+			},
 		});
-		await expectApplied(fixtureBytes('account-updated'), 'update');
-		expect(companyOf(accountId).revops_status).toBe('active');
-		await expectApplied(fixtureBytes('account-deleted'), 'update');
-		const expected = {
-			revops_account_id: accountId,
-			name: 'Northwind Analytics',
-			revops_billing_email: 'ap@northwind.example',
-			revops_status: 'deleted',
-			revops_last_event_time: deleted.eventTime,
-			revops_last_event: deleted.dedupeKey,
-			revops_deleted_on: '2024-11-02',
-		};
-		expect(companyOf(accountId)).toEqual(expected);
+	}
 
-		// RevOps delivers the deletion again (our answer was lost), then the old created again.
-		await expectApplied(fixtureBytes('account-deleted'), 'skip');
-		await expectApplied(fixtureBytes('account-created'), 'skip');
-		expect(companyOf(accountId)).toEqual(expected);
+	/** The properties of the one company HubSpot holds for the account. */
+	function companyOf(accountId: string): Record<string, string> {
+		const companies = hubspot.companiesOf(accountId);
+		expect(companies).toHaveLength(1);
+		return companies[0]!.properties;
+	}
 
-		// Found by revops_account_id (CRM v3), created by batch upsert, updated by n8n's HubSpot node (v2).
-		const company = hubspot.companiesOf(accountId)[0]!;
-		const calls = hubspot.received.map((request) => `${request.method} ${request.path}`);
-		expect(calls.slice(0, 4)).toEqual([
-			'POST /crm/v3/objects/companies/batch/read',
-			'POST /crm/v3/objects/companies/batch/upsert',
-			'POST /crm/v3/objects/companies/batch/read',
-			`PUT /companies/v2/companies/${company.id}`,
+	/** The run succeeded, RevOps was answered "received", and the workflow took `action`. */
+	async function expectApplied(body: Buffer, action: Action): Promise<Delivery> {
+		const delivery = await example.deliver(body);
+		expect([delivery.execution.status, delivery.execution.error]).toEqual(['success', undefined]);
+		expect([delivery.status, delivery.body]).toEqual([
+			200,
+			expect.stringContaining(ACKNOWLEDGEMENT_TEXT),
 		]);
-	});
+		expect(delivery.execution.itemsByNode.Decide?.[0]?.action).toBe(action);
+		return delivery;
+	}
 
-	it('infers the event from the status when event.type is missing, in the bare and the body-wrapped shape', async () => {
-		const accountId = newAccountId();
-		const updated = await expectApplied(accountEvent(accountId, undefined, at(10)), 'create');
-		expect(updated.execution.itemsByNode['RevOps Trigger']?.[0]).toMatchObject({
-			eventType: 'account-updated',
-			eventTypeInferred: true,
-			eventId: null,
-		});
-		expect(companyOf(accountId)).toEqual(
-			live(accountId, at(10), updated, ['Acme Corp', 'billing@acme.example', 'active']),
-		);
+	/** The run failed with `reason`, RevOps was answered with an error (it delivers again) and HubSpot stored nothing new. */
+	async function expectFailed(body: Buffer, reason: RegExp): Promise<void> {
+		const before = JSON.stringify(hubspot.companies);
+		const delivery = await example.deliver(body);
+		expect(delivery.execution.status).toBe('error');
+		expect(delivery.execution.error).toMatch(reason);
+		expect(delivery.status).not.toBe(200);
+		expect(delivery.body).not.toContain(ACKNOWLEDGEMENT_TEXT);
+		expect(JSON.stringify(hubspot.companies)).toBe(before);
+	}
 
-		const wrapped = jsonBytes({
-			body: JSON.parse(
-				accountEvent(accountId, undefined, at(20), { status: 'deleted' }, randomUUID()).toString(),
-			),
-		});
-		const deleted = await expectApplied(wrapped, 'update');
-		expect(deleted.execution.itemsByNode['RevOps Trigger']?.[0]).toMatchObject({
-			eventType: 'account-deleted',
-			eventTypeInferred: true,
-		});
-		expect(companyOf(accountId)).toMatchObject(stored(accountId, at(20), keyOf(deleted), true));
-	});
-
-	it('keeps a deletion that arrives before the account was created: created and updated arriving later are skipped', async () => {
-		const accountId = newAccountId();
-		const deleted = await expectApplied(
-			accountEvent(accountId, 'account-deleted', at(300)),
-			'create',
-		);
-		const tombstone = {
-			...stored(accountId, at(300), keyOf(deleted), true),
-			name: 'Acme Corp',
-			revops_billing_email: 'billing@acme.example',
+	/** What the company holds after the account event `key` at `seconds`, deleted or not. */
+	function stored(accountId: string, seconds: number, key: string, deleted: boolean) {
+		return {
+			revops_account_id: accountId,
+			revops_last_event_time: isoAt(seconds),
+			revops_last_event: key,
+			...(deleted
+				? { revops_status: 'deleted', revops_deleted_on: isoAt(seconds).slice(0, 10) }
+				: {}),
 		};
-		expect(companyOf(accountId)).toEqual(tombstone);
-		await expectApplied(accountEvent(accountId, 'account-created', at(100)), 'skip');
-		await expectApplied(accountEvent(accountId, 'account-updated', at(200)), 'skip');
-		expect(companyOf(accountId)).toEqual(tombstone);
-	});
+	}
 
-	it('does not reopen a deleted account for a late updated, and keeps the newest of two updates', async () => {
-		const closed = newAccountId();
-		await expectApplied(accountEvent(closed, 'account-created', at(100)), 'create');
-		const deleted = await expectApplied(accountEvent(closed, 'account-deleted', at(300)), 'update');
-		await expectApplied(
-			accountEvent(closed, 'account-updated', at(200), { name: 'Acme Late' }),
-			'skip',
-		);
-		expect(companyOf(closed)).toMatchObject({
-			...stored(closed, at(300), keyOf(deleted), true),
-			name: 'Acme Corp',
+	/** What a company not deleted holds after the event `delivery` at `seconds`. */
+	function live(
+		accountId: string,
+		seconds: number,
+		delivery: Delivery,
+		values: [string, string, string],
+	) {
+		const [name, email, status] = values;
+		return {
+			...stored(accountId, seconds, keyOf(delivery), false),
+			name,
+			revops_billing_email: email,
+			revops_status: status,
+		};
+	}
+
+	/** How many requests to `path` named the account in their body. */
+	const callsFor = (accountId: string, path: string) =>
+		hubspot.received.filter(
+			(request) => request.path === path && request.rawBody.includes(accountId),
+		).length;
+
+	const keyOf = (delivery: Delivery) =>
+		delivery.execution.itemsByNode['RevOps Trigger']?.[0]?.dedupeKey as string;
+
+	describe(`the CRM example (HubSpot) in n8n ${version}`, () => {
+		afterEach(() => expect(example.refusedHosts()).toEqual([]));
+
+		it("applies RevOps' account fixtures, created, updated and deleted, to one company, and skips a repeat", async () => {
+			const deleted = EXPECTED_ITEMS['account-deleted']!;
+			const accountId = deleted.accountId as string;
+			await expectApplied(fixtureBytes('account-created'), 'create');
+			expect(companyOf(accountId)).toMatchObject({
+				name: 'Northwind Analytics',
+				revops_status: 'pending',
+			});
+			await expectApplied(fixtureBytes('account-updated'), 'update');
+			expect(companyOf(accountId).revops_status).toBe('active');
+			await expectApplied(fixtureBytes('account-deleted'), 'update');
+			const expected = {
+				revops_account_id: accountId,
+				name: 'Northwind Analytics',
+				revops_billing_email: 'ap@northwind.example',
+				revops_status: 'deleted',
+				revops_last_event_time: deleted.eventTime,
+				revops_last_event: deleted.dedupeKey,
+				revops_deleted_on: '2024-11-02',
+			};
+			expect(companyOf(accountId)).toEqual(expected);
+
+			// RevOps delivers the deletion again (our answer was lost), then the old created again.
+			await expectApplied(fixtureBytes('account-deleted'), 'skip');
+			await expectApplied(fixtureBytes('account-created'), 'skip');
+			expect(companyOf(accountId)).toEqual(expected);
+
+			// Found by revops_account_id (CRM v3), created by batch upsert, updated by n8n's HubSpot node (v2).
+			const company = hubspot.companiesOf(accountId)[0]!;
+			const calls = hubspot.received.map((request) => `${request.method} ${request.path}`);
+			expect(calls.slice(0, 4)).toEqual([
+				'POST /crm/v3/objects/companies/batch/read',
+				'POST /crm/v3/objects/companies/batch/upsert',
+				'POST /crm/v3/objects/companies/batch/read',
+				`PUT /companies/v2/companies/${company.id}`,
+			]);
 		});
 
-		const renamed = newAccountId();
-		await expectApplied(accountEvent(renamed, 'account-created', at(100)), 'create');
-		const newest = await expectApplied(
-			accountEvent(renamed, 'account-updated', at(300), {
-				name: 'Acme New',
-				email: 'new@acme.example',
-			}),
-			'update',
-		);
-		await expectApplied(
-			accountEvent(renamed, 'account-updated', at(200), {
-				name: 'Acme Old',
-				email: 'old@acme.example',
-			}),
-			'skip',
-		);
-		// In one second, an updated outranks a created that arrives after it.
-		await expectApplied(accountEvent(renamed, 'account-created', at(300)), 'skip');
-		expect(companyOf(renamed)).toEqual(
-			live(renamed, at(300), newest, ['Acme New', 'new@acme.example', 'active']),
-		);
-	});
+		it('infers the event from the status when event.type is missing, in the bare and the body-wrapped shape', async () => {
+			const accountId = newAccountId();
+			const updated = await expectApplied(accountEvent(accountId, undefined, at(10)), 'create');
+			expect(updated.execution.itemsByNode['RevOps Trigger']?.[0]).toMatchObject({
+				eventType: 'account-updated',
+				eventTypeInferred: true,
+				eventId: null,
+			});
+			expect(companyOf(accountId)).toEqual(
+				live(accountId, at(10), updated, ['Acme Corp', 'billing@acme.example', 'active']),
+			);
 
-	it('never writes a missing name, email or status: a new company gets what RevOps sent, an existing one keeps its values', async () => {
-		const accountId = newAccountId();
-		const created = await expectApplied(
-			accountEvent(accountId, 'account-created', at(100), { name: '', email: null }),
-			'create',
-		);
-		expect(companyOf(accountId)).toEqual({
-			...stored(accountId, at(100), keyOf(created), false),
-			revops_status: 'pending',
+			const wrapped = jsonBytes({
+				body: JSON.parse(
+					accountEvent(
+						accountId,
+						undefined,
+						at(20),
+						{ status: 'deleted' },
+						randomUUID(),
+					).toString(),
+				),
+			});
+			const deleted = await expectApplied(wrapped, 'update');
+			expect(deleted.execution.itemsByNode['RevOps Trigger']?.[0]).toMatchObject({
+				eventType: 'account-deleted',
+				eventTypeInferred: true,
+			});
+			expect(companyOf(accountId)).toMatchObject(stored(accountId, at(20), keyOf(deleted), true));
 		});
-		await expectApplied(accountEvent(accountId, 'account-updated', at(200)), 'update');
-		const blank = await expectApplied(
-			accountEvent(accountId, 'account-updated', at(300), {
-				name: null,
-				email: '',
-				status: '',
-			}),
-			'update',
-		);
-		expect(companyOf(accountId)).toEqual(
-			live(accountId, at(300), blank, ['Acme Corp', 'billing@acme.example', 'active']),
-		);
-	});
 
-	it('stops with a clear error, storing nothing, for an event without account_id or event time', async () => {
-		await expectFailed(
-			accountEvent('', 'account-updated', at(100)),
-			/has no account_id, so it cannot be matched/,
-		);
-		const untimed = jsonBytes({
-			event: { type: 'account-updated' },
-			account: { account_id: newAccountId(), name: 'Acme Corp', status: 'active' },
+		it('keeps a deletion that arrives before the account was created: created and updated arriving later are skipped', async () => {
+			const accountId = newAccountId();
+			const deleted = await expectApplied(
+				accountEvent(accountId, 'account-deleted', at(300)),
+				'create',
+			);
+			const tombstone = {
+				...stored(accountId, at(300), keyOf(deleted), true),
+				name: 'Acme Corp',
+				revops_billing_email: 'billing@acme.example',
+			};
+			expect(companyOf(accountId)).toEqual(tombstone);
+			await expectApplied(accountEvent(accountId, 'account-created', at(100)), 'skip');
+			await expectApplied(accountEvent(accountId, 'account-updated', at(200)), 'skip');
+			expect(companyOf(accountId)).toEqual(tombstone);
 		});
-		await expectFailed(untimed, /has no event.time, so it cannot be ordered/);
-	});
 
-	it("rides out a 500, a 429 and slow answers, completing on RevOps' retry of the same bytes with one company", async () => {
-		const accountId = newAccountId();
-		const body = accountEvent(accountId, 'account-created', at(100), {}, randomUUID());
-		// Find Company fails on all three tries of the run: RevOps gets an error.
-		hubspot.failNext(serverError(), serverError(), serverError());
-		await expectFailed(body, /not able to process your request \(internal error\)/);
-		expect(callsFor(accountId, '/crm/v3/objects/companies/batch/read')).toBe(3);
+		it('does not reopen a deleted account for a late updated, and keeps the newest of two updates', async () => {
+			const closed = newAccountId();
+			await expectApplied(accountEvent(closed, 'account-created', at(100)), 'create');
+			const deleted = await expectApplied(
+				accountEvent(closed, 'account-deleted', at(300)),
+				'update',
+			);
+			await expectApplied(
+				accountEvent(closed, 'account-updated', at(200), { name: 'Acme Late' }),
+				'skip',
+			);
+			expect(companyOf(closed)).toMatchObject({
+				...stored(closed, at(300), keyOf(deleted), true),
+				name: 'Acme Corp',
+			});
 
-		// RevOps' retry an hour later: a 429, then an answer slower than the node's 10 s timeout.
-		hubspot.failNext(rateLimited(), { delayMs: 12_000 });
-		const created = await expectApplied(body, 'create');
-		expect(callsFor(accountId, '/crm/v3/objects/companies/batch/read')).toBe(6);
-		expect(companyOf(accountId)).toMatchObject(stored(accountId, at(100), keyOf(created), false));
-
-		// The upsert is stored but answered after the timeout: the node's retry upserts the same company.
-		const other = newAccountId();
-		hubspot.failNext({}, { delayMs: 12_000 });
-		await expectApplied(accountEvent(other, 'account-created', at(100)), 'create');
-		expect(companyOf(other).revops_status).toBe('pending');
-		expect(callsFor(other, '/crm/v3/objects/companies/batch/upsert')).toBe(2);
-
-		// n8n's HubSpot node meets a 429 and a 500 before its third try goes through.
-		hubspot.failNext({}, rateLimited(), serverError());
-		const updated = await expectApplied(
-			accountEvent(accountId, 'account-updated', at(200)),
-			'update',
-		);
-		expect(companyOf(accountId)).toMatchObject({
-			...stored(accountId, at(200), keyOf(updated), false),
-			revops_status: 'active',
+			const renamed = newAccountId();
+			await expectApplied(accountEvent(renamed, 'account-created', at(100)), 'create');
+			const newest = await expectApplied(
+				accountEvent(renamed, 'account-updated', at(300), {
+					name: 'Acme New',
+					email: 'new@acme.example',
+				}),
+				'update',
+			);
+			await expectApplied(
+				accountEvent(renamed, 'account-updated', at(200), {
+					name: 'Acme Old',
+					email: 'old@acme.example',
+				}),
+				'skip',
+			);
+			// In one second, an updated outranks a created that arrives after it.
+			await expectApplied(accountEvent(renamed, 'account-created', at(300)), 'skip');
+			expect(companyOf(renamed)).toEqual(
+				live(renamed, at(300), newest, ['Acme New', 'new@acme.example', 'active']),
+			);
 		});
-		expect(
-			hubspot.received.filter(
-				(request) =>
-					request.path === `/companies/v2/companies/${hubspot.companiesOf(accountId)[0]!.id}`,
-			),
-		).toHaveLength(3);
+
+		it('never writes a missing name, email or status: a new company gets what RevOps sent, an existing one keeps its values', async () => {
+			const accountId = newAccountId();
+			const created = await expectApplied(
+				accountEvent(accountId, 'account-created', at(100), { name: '', email: null }),
+				'create',
+			);
+			expect(companyOf(accountId)).toEqual({
+				...stored(accountId, at(100), keyOf(created), false),
+				revops_status: 'pending',
+			});
+			await expectApplied(accountEvent(accountId, 'account-updated', at(200)), 'update');
+			const blank = await expectApplied(
+				accountEvent(accountId, 'account-updated', at(300), {
+					name: null,
+					email: '',
+					status: '',
+				}),
+				'update',
+			);
+			expect(companyOf(accountId)).toEqual(
+				live(accountId, at(300), blank, ['Acme Corp', 'billing@acme.example', 'active']),
+			);
+		});
+
+		it('stops with a clear error, storing nothing, for an event without account_id or event time', async () => {
+			await expectFailed(
+				accountEvent('', 'account-updated', at(100)),
+				/has no account_id, so it cannot be matched/,
+			);
+			const untimed = jsonBytes({
+				event: { type: 'account-updated' },
+				account: { account_id: newAccountId(), name: 'Acme Corp', status: 'active' },
+			});
+			await expectFailed(untimed, /has no event.time, so it cannot be ordered/);
+		});
+
+		it("rides out a 500, a 429 and slow answers, completing on RevOps' retry of the same bytes with one company", async () => {
+			const accountId = newAccountId();
+			const body = accountEvent(accountId, 'account-created', at(100), {}, randomUUID());
+			// Find Company fails on all three tries of the run: RevOps gets an error.
+			hubspot.failNext(serverError(), serverError(), serverError());
+			await expectFailed(body, /not able to process your request \(internal error\)/);
+			expect(callsFor(accountId, '/crm/v3/objects/companies/batch/read')).toBe(3);
+
+			// RevOps' retry an hour later: a 429, then an answer slower than the node's 10 s timeout.
+			hubspot.failNext(rateLimited(), { delayMs: 12_000 });
+			const created = await expectApplied(body, 'create');
+			expect(callsFor(accountId, '/crm/v3/objects/companies/batch/read')).toBe(6);
+			expect(companyOf(accountId)).toMatchObject(stored(accountId, at(100), keyOf(created), false));
+
+			// The upsert is stored but answered after the timeout: the node's retry upserts the same company.
+			const other = newAccountId();
+			hubspot.failNext({}, { delayMs: 12_000 });
+			await expectApplied(accountEvent(other, 'account-created', at(100)), 'create');
+			expect(companyOf(other).revops_status).toBe('pending');
+			expect(callsFor(other, '/crm/v3/objects/companies/batch/upsert')).toBe(2);
+
+			// n8n's HubSpot node meets a 429 and a 500 before its third try goes through.
+			hubspot.failNext({}, rateLimited(), serverError());
+			const updated = await expectApplied(
+				accountEvent(accountId, 'account-updated', at(200)),
+				'update',
+			);
+			expect(companyOf(accountId)).toMatchObject({
+				...stored(accountId, at(200), keyOf(updated), false),
+				revops_status: 'active',
+			});
+			expect(
+				hubspot.received.filter(
+					(request) =>
+						request.path === `/companies/v2/companies/${hubspot.companiesOf(accountId)[0]!.id}`,
+				),
+			).toHaveLength(3);
+		});
 	});
-});
+}
+
+for (const version of EXAMPLE_VERSIONS) suite(version);

@@ -1,5 +1,5 @@
 /**
- * examples/revops-feature-flags.json in a real n8n 2.41.1, calling product.example.com through
+ * examples/revops-feature-flags.json in real n8n 2.41.1 and 1.123.81, calling product.example.com through
  * the intercepting proxy. Each case asserts which features the product ends up with and what
  * RevOps was answered.
  */
