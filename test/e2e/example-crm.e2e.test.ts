@@ -171,6 +171,17 @@ function suite(version: N8nVersion): void {
 			]);
 		});
 
+		it('answers every RevOps deal event with its acknowledgement, starts no run and stores nothing', async () => {
+			const requests = hubspot.received.length;
+			const ignored = await example.expectFixturesIgnoredExcept([
+				'account-created',
+				'account-updated',
+				'account-deleted',
+			]);
+			expect(ignored).toBeGreaterThanOrEqual(7);
+			expect(hubspot.received).toHaveLength(requests);
+		});
+
 		it('infers the event from the status when event.type is missing, in the bare and the body-wrapped shape', async () => {
 			const accountId = newAccountId();
 			const updated = await expectApplied(accountEvent(accountId, undefined, at(10)), 'create');
