@@ -12,11 +12,8 @@ import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { sendOnce } from '../../tools/revops/sender';
 import { fixtureBytes, fixtureNames, jsonBytes, TEST_KEY } from '../support/fixtures';
-import {
-	startServiceProxy,
-	type ServiceProxy,
-	type StubService,
-} from '../support/services/service';
+import { startServiceProxy, type ServiceProxy } from '../support/services/proxy';
+import type { StubService } from '../support/services/service';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 

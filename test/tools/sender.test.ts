@@ -10,7 +10,7 @@ import {
 } from '../../tools/revops/sender';
 import { signBody } from '../../tools/revops/sign';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
-import { ACK, closedPort, Responder, useRecordingServers } from './support/recordingServer';
+import { ACK, closedPort, Responder, useRecordingServers } from '../support/recording-server';
 
 const failWith500: Responder = () => ({ status: 500, body: 'Internal Server Error' });
 
