@@ -110,15 +110,6 @@ export async function startRecordingServer(
 	};
 }
 
-/** A port on 127.0.0.1 that was just free and has nothing listening (connection refused). */
-export async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
-}
-
 /**
  * For a test file: a `serve` function whose servers are all closed after each test, whatever
  * the test did.
