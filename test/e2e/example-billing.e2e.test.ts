@@ -22,10 +22,7 @@ function suite(version: N8nVersion): void {
 		const example = useExample(
 			'revops-billing-stripe.json',
 			[stripe],
-			(type) =>
-				type === 'stripeApi'
-					? { secretKey: STRIPE_KEY, notice: '' }
-					: { verificationSecret: 'revops-test-verification-key' },
+			{ stripeApi: { secretKey: STRIPE_KEY, notice: '' } },
 			version,
 		);
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { EXPECTED_ITEMS } from '../support/expected-items';
-import { fixtureBytes, jsonBytes, TEST_KEY } from '../support/fixtures';
+import { fixtureBytes, jsonBytes } from '../support/fixtures';
 import { HUBSPOT_TOKEN, HubSpotStub, rateLimited, serverError } from '../support/services/hubspot';
 import { EXAMPLE_VERSIONS, useExample, type Delivery } from './example-harness';
 
@@ -19,8 +19,7 @@ function suite(version: N8nVersion): void {
 	const example = useExample(
 		'revops-crm-hubspot.json',
 		[hubspot],
-		(type) =>
-			type === 'hubspotAppToken' ? { appToken: HUBSPOT_TOKEN } : { verificationSecret: TEST_KEY },
+		{ hubspotAppToken: { appToken: HUBSPOT_TOKEN } },
 		version,
 	);
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
-import { fixtureBytes, fixtureJson, jsonBytes, TEST_KEY } from '../support/fixtures';
+import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { PRODUCT_API_TOKEN, ProductStub } from '../support/services/product';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { EXAMPLE_VERSIONS, useExample } from './example-harness';
@@ -19,10 +19,7 @@ function suite(version: N8nVersion): void {
 		const example = useExample(
 			'revops-feature-flags.json',
 			[product],
-			(type) =>
-				type === 'httpHeaderAuth'
-					? { name: 'Authorization', value: `Bearer ${PRODUCT_API_TOKEN}` }
-					: { verificationSecret: TEST_KEY },
+			{ httpHeaderAuth: { name: 'Authorization', value: `Bearer ${PRODUCT_API_TOKEN}` } },
 			version,
 		);
 

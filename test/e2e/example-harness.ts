@@ -6,25 +6,26 @@
 import { randomUUID } from 'node:crypto';
 
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
+import { CREDENTIAL_TYPE } from '../../nodes/RevOpsTrigger/description';
 import { credentialsNamed, importAndPublish, readExample } from '../../tools/n8n/examples';
 import type { ExecutionSummary } from '../../tools/n8n/executions';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { sendOnce } from '../../tools/revops/sender';
 import { fixtureBytes, fixtureNames, jsonBytes, TEST_KEY } from '../support/fixtures';
-import {
-	startServiceProxy,
-	type ServiceProxy,
-	type StubService,
-} from '../support/services/service';
+import { startServiceProxy, type ServiceProxy } from '../support/services/proxy';
+import type { StubService } from '../support/services/service';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
 /** n8n's app nodes the examples use exist in both; every example runs on both. */
 export const EXAMPLE_VERSIONS: N8nVersion[] = ['2.41.1', '1.123.81'];
 
-/** The data of each credential type the examples name (service stubs check these secrets). */
-export type CredentialData = (type: string) => Record<string, unknown>;
+/**
+ * The data of each service credential type the example names, by type (the stubs check these
+ * secrets). The RevOps credential is the harness's own: it holds TEST_KEY, which it signs with.
+ */
+export type CredentialData = Record<string, Record<string, unknown>>;
 
 export interface Delivery {
 	/** null when RevOps would have timed out. */
@@ -73,9 +74,15 @@ export function useExample(
 		proxy = await startServiceProxy(services);
 		const started = await startN8n({ version, tarball: await packedTarball(), env: proxy.env });
 		n8n = started;
+		const dataOf = (type: string) => {
+			const data =
+				type === CREDENTIAL_TYPE ? { verificationSecret: TEST_KEY } : credentialData[type];
+			if (data === undefined) throw new Error(`No credential data given for type ${type}`);
+			return data;
+		};
 		const credentials = new Map<string, { id: string; name: string }>();
 		for (const { type, name } of credentialsNamed(workflow))
-			credentials.set(type, await started.createCredential(name, type, credentialData(type)));
+			credentials.set(type, await started.createCredential(name, type, dataOf(type)));
 		url = await importAndPublish(started, workflow, {
 			credential: (type) => {
 				const found = credentials.get(type);
@@ -97,13 +104,19 @@ export function useExample(
 		return n8n;
 	};
 
+	/** One signed delivery, as RevOps sends it. */
+	const send = async (body: Buffer) => {
+		const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
+		return { status: answer.status, body: answer.body };
+	};
+
 	return {
 		n8n: running,
 		refusedHosts: () =>
 			(proxy?.refused ?? []).filter((request) => !request.includes('://api.n8n.io/')),
 		async expectIgnored(body) {
 			const before = (await running().executions(workflow.id)).length;
-			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
+			const answer = await send(body);
 			expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 			expect(await running().executions(workflow.id)).toHaveLength(before);
 		},
@@ -114,13 +127,10 @@ export function useExample(
 			for (const name of others) await this.expectIgnored(fixtureBytes(name));
 			return others.length;
 		},
-		async send(body) {
-			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
-			return { status: answer.status, body: answer.body };
-		},
+		send,
 		async deliver(body) {
 			const before = (await running().executions(workflow.id)).length;
-			const answer = await sendOnce(body, { url, key: TEST_KEY, timeoutMs: 30_000 });
+			const answer = await send(body);
 			const executions = await running().executions(workflow.id, {
 				expected: before + 1,
 				timeoutMs: 90_000,

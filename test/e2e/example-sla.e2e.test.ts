@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { N8nVersion } from '../../tools/n8n/install';
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
-import { fixtureBytes, fixtureJson, jsonBytes, TEST_KEY } from '../support/fixtures';
+import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { ASANA_RATE_LIMITED, AsanaStub, type AsanaTask } from '../support/services/asana';
 import { SLACK_RATE_LIMITED, SlackStub, type SlackMessage } from '../support/services/slack';
 import type { StubAnswer } from '../support/services/service';
@@ -28,10 +28,9 @@ function suite(version: N8nVersion): void {
 	const example = useExample(
 		'revops-sla-notice.json',
 		[slack, asana],
-		(type) => {
-			if (type === 'slackApi') return { accessToken: SLACK_TOKEN, signatureSecret: '', notice: '' };
-			if (type === 'asanaApi') return { accessToken: ASANA_TOKEN };
-			return { verificationSecret: TEST_KEY };
+		{
+			slackApi: { accessToken: SLACK_TOKEN, signatureSecret: '', notice: '' },
+			asanaApi: { accessToken: ASANA_TOKEN },
 		},
 		version,
 	);

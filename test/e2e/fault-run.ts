@@ -11,7 +11,7 @@ import type { N8nInstance } from '../../tools/n8n/instance';
 import { sleep } from '../../tools/n8n/process';
 import { streamEvents, type StreamReport } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
-import type { BillingStub } from '../support/billing-stub';
+import type { BillingStub } from '../support/services/billing';
 import { TEST_KEY } from '../support/fixtures';
 import {
 	acknowledgeToRevOps,

@@ -9,7 +9,7 @@ import { randomUUID } from 'crypto';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
-import { BillingStub } from '../support/billing-stub';
+import { BillingStub } from '../support/services/billing';
 import { TEST_KEY } from '../support/fixtures';
 import {
 	acknowledgeToRevOps,
@@ -34,13 +34,13 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 	const billing = new BillingStub();
 
 	beforeAll(async () => {
-		await billing.start();
+		await billing.serve();
 		n8n = await startN8n({ version: '2.41.1', tarball: await packedTarball() });
 	});
 
 	afterAll(async () => {
 		await n8n?.stop();
-		await billing.stop();
+		await billing.close();
 	});
 
 	printLogTailOnFailure(() => n8n);
@@ -87,7 +87,7 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 		await n8n.activate(workflowId);
 
 		const ids = Array.from({ length: 20 }, () => randomUUID());
-		billing.failNext(15);
+		billing.failNextCalls(15);
 		const report = await streamEvents({
 			events: ids.map((id) => freshEvent(loadSample('deal-active'), { id })),
 			concurrency: 4,
@@ -104,11 +104,13 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 		});
 		console.log(
 			`retry on failure: sent ${report.sent}, acknowledged ${report.delivered}, answers ${JSON.stringify(report.statuses)}, ` +
-				`executions ${executions.length}, billed ${billing.received.length}`,
+				`executions ${executions.length}, billing calls ${billing.received.length}, charged ${billing.charged.size}`,
 		);
 		expect(report.statuses['500']).toBe(15);
 		expect(report.delivered).toBe(ids.length);
 		expect([...billing.charged].sort()).toEqual(ids.map((id) => `deal-active:id:${id}`).sort());
-		expect(billing.received).toHaveLength(ids.length);
+		// Every event charged once, after the 15 calls billing refused.
+		expect(billing.received).toHaveLength(ids.length + 15);
+		expect(billing.repeatedKeys).toBe(0);
 	});
 });

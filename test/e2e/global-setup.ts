@@ -17,7 +17,7 @@ import { TARBALL_NOTE } from './tarball';
 
 type Need = N8nVersion | 'queue servers';
 
-/** What each end-to-end file starts. A file missing here gets everything. */
+/** What each end-to-end file starts; a file missing here stops the run until it is added. */
 const NEEDS: Record<string, Need[]> = {
 	bench: ['2.41.1'],
 	editor: ['2.41.1'],
@@ -32,8 +32,8 @@ const NEEDS: Record<string, Need[]> = {
 	'n8n-1': ['1.123.81'],
 	'n8n-2': ['2.41.1'],
 	queue: ['2.41.1', 'queue servers'],
+	'schema-preview': ['2.41.1', '1.123.81'],
 };
-const EVERYTHING: Need[] = ['2.41.1', '1.123.81', 'queue servers'];
 
 /** The needs of the files Jest will run: the patterns on its command line are regular expressions over file paths. */
 function selectedNeeds(patterns: readonly string[]): Set<Need> {
@@ -45,9 +45,13 @@ function selectedNeeds(patterns: readonly string[]): Set<Need> {
 			? files
 			: files.filter((file) => patterns.some((pattern) => new RegExp(pattern, 'i').test(file)));
 	return new Set(
-		selected.flatMap(
-			(file) => NEEDS[file.slice(__dirname.length + 1, -'.e2e.test.ts'.length)] ?? EVERYTHING,
-		),
+		selected.flatMap((file) => {
+			const name = file.slice(__dirname.length + 1, -'.e2e.test.ts'.length);
+			const needs = NEEDS[name];
+			if (needs === undefined)
+				throw new Error(`Say in NEEDS (test/e2e/global-setup.ts) what ${name}.e2e.test.ts starts`);
+			return needs;
+		}),
 	);
 }
 

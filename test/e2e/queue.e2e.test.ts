@@ -14,7 +14,7 @@ import { randomUUID } from 'crypto';
 import { startN8nQueue, type N8nQueue, type QueueProcess } from '../../tools/n8n/queue';
 import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
-import { BillingStub } from '../support/billing-stub';
+import { BillingStub } from '../support/services/billing';
 import { TEST_KEY } from '../support/fixtures';
 import {
 	chain,
@@ -140,14 +140,14 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 	let credential: { id: string; name: string };
 
 	beforeAll(async () => {
-		await billing.start();
+		await billing.serve();
 		credential = await (
 			await sharedQueue()
 		).createCredential('RevOps faults', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
 	});
 
 	afterAll(async () => {
-		await billing.stop();
+		await billing.close();
 	});
 
 	async function run(

@@ -11,7 +11,7 @@ import { groupResidentMiB } from '../../tools/load/memory';
 import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
 import { REJECTION_LOG_BURST } from '../../nodes/RevOpsTrigger/rejection-log';
 import { deliver, sendOnce } from '../../tools/revops/sender';
-import { BillingStub } from '../support/billing-stub';
+import { BillingStub } from '../support/services/billing';
 import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
 import { fixtureBytes, jsonBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
@@ -106,7 +106,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 		}
 
 		beforeAll(async () => {
-			await billing.start();
+			await billing.serve();
 			n8n = await target.acquire();
 			credential = await n8n.createCredential('RevOps test webhook', 'revOpsWebhookApi', {
 				verificationSecret: TEST_KEY,
@@ -115,7 +115,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 
 		afterAll(async () => {
 			if (n8n) await target.release(n8n);
-			await billing.stop();
+			await billing.close();
 		});
 
 		printLogTailOnFailure(() => n8n);
@@ -671,10 +671,17 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			const answer = await signedPost(workflow.url, 'deal-signed-jpy-body-wrapped.json');
 			expect([answer.status, answer.body]).toEqual([200, ACK]);
 			await triggerItems(workflow, 1);
-			expect(billing.received).toEqual([
+			const calls = billing.received.map(({ method, path, headers, body }) => ({
+				method,
+				path,
+				idempotencyKey: headers['idempotency-key'],
+				body,
+			}));
+			expect(calls).toEqual([
 				{
 					method: 'POST',
 					path: '/customers',
+					idempotencyKey: 'deal-signed:id:7184d3fa-cd47-4327-9cac-2f12984bf25f',
 					body: {
 						dedupeKey: 'deal-signed:id:7184d3fa-cd47-4327-9cac-2f12984bf25f',
 						customer: 'Sakura Logistics K.K.',
@@ -717,7 +724,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				postToBilling(billing.url),
 				acknowledgeToRevOps(),
 			);
-			billing.failNext(1);
+			billing.failNextCalls(1);
 			const report = await deliver(fixtureBytes('deal-signed.json'), {
 				url: workflow.url,
 				key: TEST_KEY,
@@ -729,9 +736,12 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				[200, true],
 			]);
 			expect(JSON.parse(report.attempts[1].body)).toEqual({ message: ACK });
+			// The call billing refused, then the one it charged.
 			expect(billing.received.map((request) => request.body.dedupeKey)).toEqual([
 				'deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd',
+				'deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd',
 			]);
+			expect([...billing.charged]).toEqual(['deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd']);
 			const executions = await n8n.executions(workflow.id, { expected: 2, timeoutMs: 60_000 });
 			expect(executions.map((execution) => execution.status).sort()).toEqual(['error', 'success']);
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { signBody } from '../../tools/revops/sign';
 import { fixtureBytes, SIGNATURE_VECTORS } from '../support/fixtures';
-import { ACK, useRecordingServers } from './support/recordingServer';
+import { ACK, useRecordingServers } from '../support/recording-server';
 
 jest.setTimeout(60_000);
 

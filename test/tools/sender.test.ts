@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
+import { freePort } from '../../tools/n8n/ports';
 import {
 	AttemptResult,
 	deliver,
@@ -10,7 +11,7 @@ import {
 } from '../../tools/revops/sender';
 import { signBody } from '../../tools/revops/sign';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
-import { ACK, closedPort, Responder, useRecordingServers } from './support/recordingServer';
+import { ACK, Responder, useRecordingServers } from '../support/recording-server';
 
 const failWith500: Responder = () => ({ status: 500, body: 'Internal Server Error' });
 
@@ -302,7 +303,8 @@ describe('timeouts and network failures', () => {
 	});
 
 	it('a refused connection is a failed attempt, not an exception', async () => {
-		const port = await closedPort();
+		// Just free, so nothing listens there: the connection is refused.
+		const port = await freePort();
 		const report = await deliver(Buffer.from('{}'), {
 			url: `http://127.0.0.1:${port}/h`,
 			retries: 1,

@@ -2,9 +2,6 @@
  * The HubSpot stand-in the CRM example's end-to-end test calls refuses what HubSpot refuses:
  * checked here request by request, since the example itself only sends valid ones.
  */
-// The stub's rules need no proxy; mockttp ships ES modules the unit project does not compile.
-jest.mock('mockttp', () => ({}));
-
 import { HUBSPOT_TOKEN, HubSpotStub } from '../support/services/hubspot';
 import type { StubAnswer } from '../support/services/service';
 

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'fs';
-import { dirname, join, relative, resolve } from 'path';
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import { basename, dirname, join, relative, resolve } from 'path';
 
 import { README_PATH, readmeWithTable } from '../../tools/docs/events-table';
 import { RevOpsWebhookApi } from '../../credentials/RevOpsWebhookApi.credentials';
@@ -17,6 +17,9 @@ const PAGES = [
 	'docs/reliability.md',
 	'docs/benchmarks.md',
 	'docs/revops-webhooks.md',
+	'docs/output-schema.md',
+	'examples/README.md',
+	'tools/n8n/README.md',
 ];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
@@ -41,6 +44,26 @@ function localLinks(markdown: string): string[] {
 		...[...markdown.matchAll(/<img src="([^"]+)"/g)].map((match) => match[1]),
 	];
 	return targets.filter((target) => !/^[a-z]+:/i.test(target));
+}
+
+/**
+ * Paths from the repository's root named in the text, such as `tools/n8n/process.ts` or
+ * `test/e2e/example-*.e2e.test.ts` (dist/ is built, so not named here).
+ */
+function repositoryPaths(markdown: string): string[] {
+	return [
+		...markdown.matchAll(
+			/(?<![\w./-])(?:nodes|credentials|test|tools|docs|examples)\/[\w./*-]*[\w*]/g,
+		),
+	].map((match) => match[0]);
+}
+
+/** Whether a path, or a file name pattern with `*` in its last part, names something here. */
+function existsInRepository(named: string): boolean {
+	const path = join(REPO_ROOT, named);
+	if (!named.includes('*')) return existsSync(path);
+	const pattern = new RegExp(`^${basename(named).replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+	return existsSync(dirname(path)) && readdirSync(dirname(path)).some((name) => pattern.test(name));
 }
 
 /** The field names in the first column of the README's item table. */
@@ -98,5 +121,10 @@ describe.each(PAGES)('%s', (page) => {
 			if (fragment !== undefined && target.endsWith('.md'))
 				expect(anchorsOf(readFileSync(target, 'utf8'))).toContain(fragment);
 		}
+	});
+
+	it('names only paths that exist in the repository', () => {
+		const missing = repositoryPaths(markdown).filter((named) => !existsInRepository(named));
+		expect(missing).toEqual([]);
 	});
 });

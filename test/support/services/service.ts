@@ -1,16 +1,17 @@
 /**
- * The third-party services the example workflows call, answered on 127.0.0.1 under their real
- * hostnames. n8n is started with HTTPS_PROXY pointing at an intercepting proxy (mockttp) whose
- * certificate authority it trusts through NODE_EXTRA_CA_CERTS, so n8n's own app nodes (Stripe,
- * HubSpot, Slack, Asana) call api.stripe.com and friends exactly as in production, and the
- * proxy hands each request to the stub registered for that host. A host with no stub is
- * refused and remembered, so a test can assert that nothing tried to leave the machine.
+ * The one recording HTTP stub of the end-to-end tests. A StubService stands in for one
+ * service: it records every request and answers it by its rules. n8n reaches it in one of two
+ * ways: under the service's real hostname through the intercepting proxy (proxy.ts), as the
+ * example workflows call Stripe, HubSpot, Slack and Asana; or directly over plain HTTP on
+ * 127.0.0.1 (`serve`), as the HTTP Request node of the trigger, fault and queue tests calls
+ * the billing stub (billing.ts).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-
-import { generateCACertificate, getLocal, type CompletedRequest } from 'mockttp';
+import {
+	startRecordingServer,
+	type RecordedRequest,
+	type RecordingServer,
+	type StatusAnswer,
+} from '../recording-server';
 
 export interface StubRequest {
 	method: string;
@@ -36,6 +37,52 @@ export interface StubAnswer {
 /** Decides what the service does with one request; `received` already holds it. */
 export type ServiceHandler = (request: StubRequest) => StubAnswer;
 
+function parseBody(contentType: string, text: string): Record<string, unknown> {
+	if (text === '') return {};
+	if (contentType.startsWith('application/x-www-form-urlencoded'))
+		return Object.fromEntries(new URLSearchParams(text));
+	return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** A request as the stubs read it, from what either transport received. */
+export function stubRequest(
+	method: string,
+	url: URL,
+	headers: Record<string, string | string[] | undefined>,
+	rawBody: string,
+): StubRequest {
+	const flat = Object.fromEntries(
+		Object.entries(headers).map(([name, value]) => [name, String(value)]),
+	);
+	return {
+		method,
+		host: url.hostname,
+		path: url.pathname,
+		query: Object.fromEntries(url.searchParams),
+		headers: flat,
+		body: parseBody(flat['content-type'] ?? '', rawBody),
+		rawBody,
+	};
+}
+
+/** A stub's answer as it goes on the wire: a string body as plain text, anything else as JSON. */
+export function wireAnswer(answer: StubAnswer): Required<Omit<StatusAnswer, 'delayMs'>> {
+	const text = typeof answer.body === 'string' ? answer.body : undefined;
+	return {
+		status: answer.status ?? 200,
+		headers: {
+			'content-type': text === undefined ? 'application/json' : 'text/plain; charset=utf-8',
+			...answer.headers,
+		},
+		body: text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)),
+	};
+}
+
+function fromRecorded(request: RecordedRequest): StubRequest {
+	const url = new URL(request.url, `http://${request.headers.host ?? '127.0.0.1'}`);
+	return stubRequest(request.method, url, request.headers, request.body.toString('utf8'));
+}
+
 /**
  * One stand-in service: records every request and answers it with the handler, except that
  * answers queued with `failNext` are used first (a 500, a 429, a slow answer), as a real
@@ -43,8 +90,10 @@ export type ServiceHandler = (request: StubRequest) => StubAnswer;
  * a status is the usual answer, sent late.
  */
 export class StubService {
+	/** Every request, the ones a queued failure answered included. */
 	readonly received: StubRequest[] = [];
 	private readonly queued: StubAnswer[] = [];
+	private server: RecordingServer | undefined;
 
 	constructor(
 		readonly host: string,
@@ -55,93 +104,31 @@ export class StubService {
 		this.queued.push(...answers);
 	}
 
-	/** Requests other than the ones a failure answered. */
+	/** Records the request and answers it: with the next queued answer if any, else by the rules. */
 	answer(request: StubRequest): StubAnswer {
 		this.received.push(request);
 		const queued = this.queued.shift();
 		if (queued === undefined) return this.handle(request);
 		return queued.status === undefined ? { ...this.handle(request), ...queued } : queued;
 	}
-}
 
-function parseBody(contentType: string, text: string): Record<string, unknown> {
-	if (text === '') return {};
-	if (contentType.startsWith('application/x-www-form-urlencoded'))
-		return Object.fromEntries(new URLSearchParams(text));
-	return JSON.parse(text) as Record<string, unknown>;
-}
-
-async function toStubRequest(request: CompletedRequest): Promise<StubRequest> {
-	const url = new URL(request.url);
-	const headers = Object.fromEntries(
-		Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
-	);
-	const rawBody = (await request.body.getText()) ?? '';
-	return {
-		method: request.method,
-		host: url.hostname,
-		path: url.pathname,
-		query: Object.fromEntries(url.searchParams),
-		headers,
-		body: parseBody(headers['content-type'] ?? '', rawBody),
-		rawBody,
-	};
-}
-
-export interface ServiceProxy {
-	/** What n8n's environment needs to send every outside request through the proxy. */
-	env: Record<string, string>;
-	/** `METHOD https://host/path` of every request to a host without a stub. */
-	refused: string[];
-	stop(): Promise<void>;
-}
-
-/** A proxy answering each service's host from its stub and refusing every other host. */
-export async function startServiceProxy(services: StubService[]): Promise<ServiceProxy> {
-	const authority = await generateCACertificate({
-		subject: { commonName: 'n8n-nodes-revops test proxy' },
-	});
-	const folder = mkdtempSync(path.join(tmpdir(), 'revops-proxy-'));
-	const caFile = path.join(folder, 'ca.pem');
-	writeFileSync(caFile, authority.cert);
-	const proxy = getLocal({ https: { key: authority.key, cert: authority.cert } });
-	await proxy.start({ startPort: 20_000, endPort: 60_000 });
-	const refused: string[] = [];
-	for (const service of services) {
-		await proxy
-			.forAnyRequest()
-			.forHostname(service.host)
-			.thenCallback(async (request) => {
-				const answer = service.answer(await toStubRequest(request));
-				if (answer.delayMs !== undefined)
-					await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-				const text = typeof answer.body === 'string' ? answer.body : undefined;
-				return {
-					statusCode: answer.status ?? 200,
-					headers: {
-						'content-type': text === undefined ? 'application/json' : 'text/plain; charset=utf-8',
-						...answer.headers,
-					},
-					body: text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)),
-				};
-			});
+	/** Forgets the requests received and the failures queued. */
+	reset(): void {
+		this.received.length = 0;
+		this.queued.length = 0;
 	}
-	await proxy.forUnmatchedRequest().thenCallback((request) => {
-		refused.push(`${request.method} ${request.url}`);
-		return { statusCode: 502, body: 'No stub answers this host: the tests never leave 127.0.0.1' };
-	});
-	return {
-		env: {
-			HTTPS_PROXY: proxy.url,
-			HTTP_PROXY: proxy.url,
-			// n8n's own REST calls, task broker and the trigger's URL stay direct.
-			NO_PROXY: '127.0.0.1,localhost',
-			NODE_EXTRA_CA_CERTS: caFile,
-		},
-		refused,
-		stop: async () => {
-			await proxy.stop();
-			rmSync(folder, { recursive: true, force: true });
-		},
-	};
+
+	/** Serves the stub directly over plain HTTP on 127.0.0.1; its origin, http://127.0.0.1:<port>. */
+	async serve(): Promise<string> {
+		this.server = await startRecordingServer((_index, request) => {
+			const answer = this.answer(fromRecorded(request));
+			return { ...wireAnswer(answer), delayMs: answer.delayMs };
+		});
+		return this.server.origin;
+	}
+
+	async close(): Promise<void> {
+		await this.server?.close();
+		this.server = undefined;
+	}
 }

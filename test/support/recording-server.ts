@@ -1,12 +1,17 @@
 /**
- * A real HTTP server on 127.0.0.1 (port chosen by the OS) that records every request with
- * its raw body and answers as the test says, including not at all ('hang').
+ * A plain HTTP server on 127.0.0.1 (port chosen by the OS) that records every request as it
+ * arrived (raw headers, raw body, arrival time) and answers as the test says: with a status
+ * and body, late, not at all ('hang'), or with the head and part of the body and then a stall
+ * ('stall') or a hang-up ('cut'). The sender tests use it as it is; a stub service served
+ * directly answers through it (StubService.serve in services/service.ts).
  */
-import { createServer, IncomingHttpHeaders } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
-export const ACK = 'RevOps API Event Received';
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
+
+export const ACK = ACKNOWLEDGEMENT_TEXT;
 
 export interface RecordedRequest {
 	method: string;
@@ -20,15 +25,20 @@ export interface RecordedRequest {
 	receivedAt: number;
 }
 
+/** An answer with a status; text/plain unless `headers` say otherwise (names in lower case). */
+export interface StatusAnswer {
+	status: number;
+	body: string;
+	headers?: Record<string, string>;
+	/** Answer only after this long. */
+	delayMs?: number;
+}
+
 /**
  * What to do with the request at `index` (0-based): answer it, never answer it, or answer
  * the head and part of the body and then stall ('stall') or hang up ('cut').
  */
-export type Answer =
-	| { status: number; body: string }
-	| { hang: true }
-	| { stall: string }
-	| { cut: string };
+export type Answer = StatusAnswer | { hang: true } | { stall: string } | { cut: string };
 export type Responder = (index: number, request: RecordedRequest) => Answer;
 
 export const acknowledge: Responder = () => ({ status: 200, body: ACK });
@@ -39,6 +49,27 @@ export interface RecordingServer {
 	port: number;
 	requests: RecordedRequest[];
 	close(): Promise<void>;
+}
+
+function send(response: ServerResponse, answer: Answer): void {
+	if ('hang' in answer) return;
+	if ('stall' in answer || 'cut' in answer) {
+		response.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+		if ('stall' in answer) response.write(answer.stall);
+		else response.write(answer.cut, () => response.socket?.destroy());
+		return;
+	}
+	response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
+	response.end(answer.body);
+}
+
+/** A responder that throws is answered 500 with its error, so a broken stub fails the test, not Jest. */
+function answerTo(respond: Responder, index: number, request: RecordedRequest): Answer {
+	try {
+		return respond(index, request);
+	} catch (error) {
+		return { status: 500, body: `The stub failed: ${String(error)}` };
+	}
 }
 
 export async function startRecordingServer(
@@ -58,20 +89,10 @@ export async function startRecordingServer(
 				body: Buffer.concat(chunks),
 				receivedAt,
 			};
-			const index = requests.push(recorded) - 1;
-			const answer = respond(index, recorded);
-			if ('hang' in answer) return;
-			if ('stall' in answer || 'cut' in answer) {
-				response.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '1000' });
-				if ('stall' in answer) {
-					response.write(answer.stall);
-				} else {
-					response.write(answer.cut, () => response.socket?.destroy());
-				}
-				return;
-			}
-			response.writeHead(answer.status, { 'Content-Type': 'text/plain' });
-			response.end(answer.body);
+			const answer = answerTo(respond, requests.push(recorded) - 1, recorded);
+			const delayMs = 'status' in answer ? answer.delayMs : undefined;
+			if (delayMs === undefined) send(response, answer);
+			else setTimeout(() => send(response, answer), delayMs);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,20 +103,11 @@ export async function startRecordingServer(
 		requests,
 		close: () =>
 			new Promise<void>((resolve, reject) => {
-				// Hung and stalled requests keep their sockets; close them so jest can exit.
+				// Hung, stalled and late requests keep their sockets; close them so Jest can exit.
 				server.closeAllConnections();
 				server.close((error) => (error ? reject(error) : resolve()));
 			}),
 	};
-}
-
-/** A port on 127.0.0.1 that was just free and has nothing listening (connection refused). */
-export async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
 }
 
 /**
