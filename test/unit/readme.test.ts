@@ -17,6 +17,8 @@ const PAGES = [
 	'docs/reliability.md',
 	'docs/benchmarks.md',
 	'docs/revops-webhooks.md',
+	'docs/output-schema.md',
+	'examples/README.md',
 ];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
