@@ -7,7 +7,7 @@
  * this, the page must change with it. A failing check leaves a screenshot and the page's text in
  * test-results/schema-preview/.
  */
-import { mkdirSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 
@@ -24,6 +24,8 @@ jest.setTimeout(300_000);
 
 const ARTIFACTS_DIR = path.join(__dirname, '..', '..', 'test-results', 'schema-preview');
 const NEXT = 'After Trigger';
+/** The item the README offers to paste as mock data (checked against the node by a unit test). */
+const SAMPLE_ITEM = path.join(__dirname, '..', '..', 'docs', 'sample-item.json');
 /** n8n's Set node, "Edit Fields (Set)" in the node panel. */
 const SET_TYPE = 'n8n-nodes-base.set';
 
@@ -134,15 +136,14 @@ describe.each(N8N_VERSIONS)("the output schema in n8n %s's editor", (version) =>
 		);
 		await editor.openWorkflow(id);
 		// 1.x previews the schema. 2.x previews no trigger, so a 2.x user first gives the trigger
-		// mock data (docs/output-schema.md): the item of a sample deal-signed event, pasted into the
-		// trigger's output panel. That item has every field with a value, so 2.x lists money's
-		// fields; 1.x's preview shows netPrice, which may be null, as an object without fields.
+		// mock data, as the README says: docs/sample-item.json pasted into the trigger's output
+		// panel. That item has every field with a value, so 2.x lists money's fields; 1.x's preview
+		// shows netPrice, which may be null, as an object without fields.
 		const preview = version.startsWith('1.');
 		if (!preview) {
-			const item = await emittedItem(deliver(postRequest(fixtureBytes('deal-signed'))));
 			await leavingArtifacts('mock-data', async () => {
 				await editor.openNode('RevOps Trigger');
-				await editor.setMockData([item]);
+				await editor.setMockData(JSON.parse(readFileSync(SAMPLE_ITEM, 'utf8')) as unknown[]);
 				await editor.closeNdv();
 			});
 		}
