@@ -1,3 +1,6 @@
+import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+
 import { EXPECTED_ITEMS } from '../support/expected-items';
 import { fixtureBytes, fixtureNames, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { itemChecker, ownFields } from '../support/output-schema';
@@ -17,16 +20,23 @@ beforeAll(() => {
 
 const itemOf = async (name: string) => await emittedItem(deliver(postRequest(fixtureBytes(name))));
 
+/** What the README offers to paste as mock data: the signed deal-signed item, as n8n shows it. */
+const SAMPLE_ITEM_PATH = join(__dirname, '..', '..', 'docs', 'sample-item.json');
+
+async function signedItemOf(name: string): Promise<Record<string, unknown>> {
+	const request = postRequest(fixtureBytes(name), { signature: SIGNATURE_VECTORS[name] });
+	return await emittedItem(
+		deliver(request, { events: ['*'], authentication: 'verificationKey' }, TEST_KEY),
+	);
+}
+
 describe('the output schema', () => {
 	it.each(fixtureNames())('matches the item of %s', async (name) => {
 		expect(check(await itemOf(name))).toEqual([]);
 	});
 
 	it.each(Object.keys(SIGNATURE_VECTORS))('matches the signed item of %s', async (name) => {
-		const request = postRequest(fixtureBytes(name), { signature: SIGNATURE_VECTORS[name] });
-		const item = await emittedItem(
-			deliver(request, { events: ['*'], authentication: 'verificationKey' }, TEST_KEY),
-		);
+		const item = await signedItemOf(name);
 		expect(item.verifiedWithKey).toBe(1);
 		expect(check(item)).toEqual([]);
 	});
@@ -72,5 +82,13 @@ describe('the output schema', () => {
 		for (const field of [...Object.values(properties), ...Object.values(money)]) {
 			expect(typeof field.description).toBe('string');
 		}
+	});
+
+	// After a change to the item: UPDATE_SAMPLE_ITEM=1 npx jest --selectProjects unit -t 'sample-item'
+	it('docs/sample-item.json is the signed deal-signed item, field for field and in order', async () => {
+		const expected = `${JSON.stringify([await signedItemOf('deal-signed.json')], null, 2)}\n`;
+		if (process.env.UPDATE_SAMPLE_ITEM === '1') writeFileSync(SAMPLE_ITEM_PATH, expected);
+		expect(existsSync(SAMPLE_ITEM_PATH) && readFileSync(SAMPLE_ITEM_PATH, 'utf8')).toBe(expected);
+		expect(check((JSON.parse(expected) as unknown[])[0])).toEqual([]);
 	});
 });

@@ -149,9 +149,71 @@ export class Editor {
 		await this.outputPanel().getByRole('radio', { name: mode }).click();
 	}
 
+	/** n8n 2.x closes the panel with an ×, 1.x with "Back to canvas". */
 	async closeNdv(): Promise<void> {
-		await this.page.getByTestId('ndv-close-button').click();
+		await this.page
+			.getByTestId('ndv-close-button')
+			.or(this.page.getByTestId('back-to-canvas'))
+			.click();
 		await this.ndv().waitFor({ state: 'hidden' });
+	}
+
+	/** Double-clicks a node on the canvas and waits for its panel. */
+	async openNode(name: string): Promise<void> {
+		await this.page.getByTestId('canvas-node').filter({ hasText: name }).dblclick();
+		await this.ndv().waitFor();
+	}
+
+	/**
+	 * Adds a node after the workflow's only open output (the + at the end of its last node), from
+	 * the node panel's search; n8n gives it the node type's current version and opens its panel.
+	 */
+	async addNodeAfterLast(search: string, item: string): Promise<void> {
+		await this.page.getByTestId('canvas-handle-plus').click();
+		await this.page.getByTestId('node-creator-search-bar').fill(search);
+		await this.nodeCreatorItem(item).first().click();
+		await this.ndv().waitFor();
+	}
+
+	/**
+	 * "Set mock data" in the open node's output panel: pastes the items into the JSON editor and
+	 * saves them, which pins them to the node (used by manual runs and the editor only).
+	 */
+	async setMockData(items: unknown[]): Promise<void> {
+		await this.outputPanel().getByText('set mock data').click();
+		const editor = this.outputPanel().locator('[contenteditable="true"]');
+		await editor.click();
+		await editor.fill(JSON.stringify(items, null, 2));
+		await this.page
+			.getByTestId('run-data-pane-header')
+			.locator('button:visible')
+			.filter({ hasText: 'Save' })
+			.click();
+		await textMatching(this.outputPanel(), /This data is pinned/);
+	}
+
+	inputPanel(): Locator {
+		return this.page.getByTestId('ndv-input-panel');
+	}
+
+	/**
+	 * A field of the input panel's Schema view that can be dragged into a parameter, by its path
+	 * from the item's root (`.netPrice.minorUnits`); n8n writes the path into `data-path`.
+	 */
+	inputField(path: string): Locator {
+		return this.inputPanel().locator(`[data-target="mappable"][data-path="${path}"]`);
+	}
+
+	/** The paths of the fields the input panel's Schema view has rendered (the rows in view). */
+	async inputFieldPaths(): Promise<string[]> {
+		return await this.inputPanel()
+			.locator('[data-target="mappable"][data-path]')
+			.evaluateAll((fields) => fields.map((field) => field.getAttribute('data-path') ?? ''));
+	}
+
+	/** Saves the workflow with the keyboard shortcut, as in both n8n 1.x and 2.x. */
+	async saveWorkflow(): Promise<void> {
+		await this.page.keyboard.press('ControlOrMeta+s');
 	}
 
 	async publish(): Promise<void> {
