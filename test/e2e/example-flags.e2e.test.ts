@@ -5,11 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { PRODUCT_API_TOKEN, ProductStub } from '../support/services/product';
 import type { N8nVersion } from '../../tools/n8n/install';
-import { EXAMPLE_VERSIONS, useExample } from './example-harness';
+import { EXAMPLE_VERSIONS, useExample, expectAcknowledged, expectRetried } from './example-harness';
 
 jest.setTimeout(300_000);
 
@@ -43,19 +42,11 @@ function suite(version: N8nVersion): void {
 		}
 
 		async function expectApplied(body: Buffer): Promise<void> {
-			const delivery = await example.deliver(body);
-			expect([delivery.execution.status, delivery.execution.error]).toEqual(['success', undefined]);
-			expect([delivery.status, delivery.body]).toEqual([
-				200,
-				expect.stringContaining(ACKNOWLEDGEMENT_TEXT),
-			]);
+			expectAcknowledged(await example.deliver(body));
 		}
 
 		async function expectStopped(body: Buffer, reason: RegExp): Promise<void> {
-			const delivery = await example.deliver(body);
-			expect(delivery.execution.status).toBe('error');
-			expect(delivery.execution.error).toMatch(reason);
-			expect(delivery.status).not.toBe(200);
+			expectRetried(await example.deliver(body), reason);
 		}
 
 		afterEach(() => expect(example.refusedHosts()).toEqual([]));

@@ -141,6 +141,21 @@ export function useExample(
 	};
 }
 
+/** The run succeeded and RevOps was answered 200 with the acknowledgement: it will not deliver again. */
+export function expectAcknowledged(delivery: Delivery): void {
+	expect([delivery.execution.status, delivery.execution.error]).toEqual(['success', undefined]);
+	expect(delivery.status).toBe(200);
+	expect(delivery.body).toContain(ACKNOWLEDGEMENT_TEXT);
+}
+
+/** The run failed (with `reason`, when given) and RevOps was answered with an error: it delivers again. */
+export function expectRetried(delivery: Delivery, reason?: RegExp): void {
+	expect(delivery.execution.status).toBe('error');
+	if (reason !== undefined) expect(delivery.execution.error).toMatch(reason);
+	expect(delivery.status).not.toBe(200);
+	expect(delivery.body).not.toContain(ACKNOWLEDGEMENT_TEXT);
+}
+
 /**
  * RevOps reporting a signed deal again later: an update in the body-wrapped shape with no
  * event.type, which the trigger infers as deal-signed with a new event id and dedupeKey.

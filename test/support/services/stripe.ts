@@ -48,6 +48,9 @@ function searchClause(query: string | undefined): { key: string; value: string }
 	return match === null ? undefined : { key: match[1]!, value: match[2]!.replace(/\\(.)/g, '$1') };
 }
 
+/** The test-mode secret key the stub accepts; the billing test gives it to n8n's Stripe credential. */
+export const STRIPE_SECRET_KEY = 'sk_test_revops_example';
+
 export class StripeStub extends StubService {
 	readonly customers: StripeObject[] = [];
 	readonly subscriptions: StripeObject[] = [];
@@ -75,7 +78,7 @@ export class StripeStub extends StubService {
 	}
 
 	private route(request: StubRequest): StubAnswer {
-		if (request.headers.authorization !== 'Bearer sk_test_revops_example')
+		if (request.headers.authorization !== `Bearer ${STRIPE_SECRET_KEY}`)
 			return invalid('Invalid API Key provided', undefined, 401);
 		const key = request.headers['idempotency-key'];
 		if (request.method === 'POST' && key !== undefined) {
