@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { launchChromium } from '../../tools/browser/browser';
 import { Editor, textMatching } from '../../tools/browser/editor';
 import { isDone } from '../../tools/n8n/executions';
@@ -19,7 +20,6 @@ import { packedTarball } from './tarball';
 
 jest.setTimeout(300_000);
 
-const ACK = 'RevOps API Event Received';
 const ARTIFACTS_DIR = path.join(__dirname, '..', '..', 'test-results', 'editor');
 const CREDENTIAL_NAME = 'RevOps Webhook account';
 const signed = EXPECTED_ITEMS['deal-signed'] as {
@@ -191,7 +191,7 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 				key: TEST_KEY,
 				timeoutMs: 30_000,
 			});
-			expect([answer.status, answer.body]).toEqual([200, ACK]);
+			expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 
 			await editor.showOutputAs('JSON');
 			// The JSON view marks indentation with "·" and breaks lines between key and value.
@@ -243,7 +243,7 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 				key: TEST_KEY,
 				timeoutMs: 30_000,
 			});
-			expect([answer.status, answer.body]).toEqual([200, ACK]);
+			expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 			const production = await productionExecution(state.workflowId ?? '');
 			expect(production.status).toBe('success');
 

@@ -8,6 +8,7 @@ import { createHmac, randomUUID } from 'crypto';
 import { startN8n, type N8nInstance, type N8nVersion } from '../../tools/n8n/instance';
 import { sleep } from '../../tools/n8n/process';
 import { groupResidentMiB } from '../../tools/load/memory';
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
 import { REJECTION_LOG_BURST } from '../../nodes/RevOpsTrigger/rejection-log';
 import { deliver, sendOnce } from '../../tools/revops/sender';
@@ -33,7 +34,6 @@ import {
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
-const ACK = 'RevOps API Event Received';
 const FIXTURES = Object.keys(EXPECTED_ITEMS);
 const SIGNATURE_ERROR = {
 	code: 401,
@@ -140,7 +140,11 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			const workflow = await publish('Every event', revOpsTrigger({ credential }), noOp());
 			for (const name of FIXTURES) {
 				const answer = await signedPost(workflow.url, name);
-				expect({ name, status: answer.status, ack: answer.body.includes(ACK) }).toEqual({
+				expect({
+					name,
+					status: answer.status,
+					ack: answer.body.includes(ACKNOWLEDGEMENT_TEXT),
+				}).toEqual({
 					name,
 					status: 200,
 					ack: true,
@@ -159,7 +163,11 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 					key: TEST_KEY,
 					method: 'GET',
 				});
-				expect({ name, status: answer.status, ack: answer.body.includes(ACK) }).toEqual({
+				expect({
+					name,
+					status: answer.status,
+					ack: answer.body.includes(ACKNOWLEDGEMENT_TEXT),
+				}).toEqual({
 					name,
 					status: 200,
 					ack: true,
@@ -183,7 +191,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				expect({ contentType, status: answer.status, body: answer.body }).toEqual({
 					contentType,
 					status: 200,
-					body: ACK,
+					body: ACKNOWLEDGEMENT_TEXT,
 				});
 			}
 			const items = await triggerItems(workflow, 2);
@@ -209,7 +217,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				expect({ name, status: answer.status, body: answer.body }).toEqual({
 					name,
 					status: 200,
-					body: ACK,
+					body: ACKNOWLEDGEMENT_TEXT,
 				});
 			}
 			const items = await triggerItems(workflow, 1);
@@ -239,7 +247,12 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				'X-RevOps-Content-Hmac': SIGNATURE_VECTORS[file].toUpperCase(),
 			});
 			const good = await signedPost(workflow.url, file);
-			expect([upper.status, upper.body, good.status, good.body]).toEqual([200, ACK, 200, ACK]);
+			expect([upper.status, upper.body, good.status, good.body]).toEqual([
+				200,
+				ACKNOWLEDGEMENT_TEXT,
+				200,
+				ACKNOWLEDGEMENT_TEXT,
+			]);
 			const items = await triggerItems(workflow, 2);
 			expect(items.map((item) => item.signatureVerified)).toEqual([true, true]);
 		});
@@ -402,7 +415,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				'bracketed query keys are accepted only with Authentication set to None',
 			);
 			const viaPayload = await sendOnce(body, { url: workflow.url, key: TEST_KEY, method: 'GET' });
-			expect([viaPayload.status, viaPayload.body]).toEqual([200, ACK]);
+			expect([viaPayload.status, viaPayload.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 			const items = await triggerItems(workflow, 1);
 			expect(items.map((item) => [item.eventType, item.accountName])).toEqual([
 				['account-updated', 'x&event[type]=deal-signed&deal[id]=free'],
@@ -472,7 +485,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 						deal: { id: `d-${index}`, ...deal },
 					}),
 				});
-				expect([answer.status, answer.body]).toEqual([200, ACK]);
+				expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 			}
 			const items = await triggerItems(workflow, deals.length);
 			expect(items.map((item) => [item.netPrice, item.warnings])).toEqual(
@@ -495,7 +508,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 					headers: { 'content-type': 'application/json' },
 					body,
 				});
-				expect([answer.status, answer.body]).toEqual([200, ACK]);
+				expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 			}
 			const items = await triggerItems(workflow, ids.length);
 			expect(
@@ -550,7 +563,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				timeoutMs: 30_000,
 			});
 			const answeredMs = Date.now() - started;
-			expect([answer.status, answer.body]).toEqual([200, ACK]);
+			expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 			const [item] = await triggerItems(workflow, 1);
 			const after = groupResidentMiB(n8n.pid);
 			process.stdout.write(
@@ -641,13 +654,13 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				headers: json,
 				body: '{"event":{"type":7},"deal":{"status":"signed","net_price":"lots"}}',
 			});
-			expect([lenient.status, lenient.body]).toEqual([200, ACK]);
+			expect([lenient.status, lenient.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 			// A valid delivery afterwards proves n8n is up; these two are the only executions.
 			const valid = await rawRequest(workflow.url, {
 				headers: json,
 				body: fixtureBytes('deal-signed'),
 			});
-			expect([valid.status, valid.body]).toEqual([200, ACK]);
+			expect([valid.status, valid.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 			const items = await triggerItems(workflow, 2);
 			expect(items[0]).toMatchObject({
 				eventType: 'deal-signed',
@@ -669,7 +682,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				postToBilling(billing.url),
 			);
 			const answer = await signedPost(workflow.url, 'deal-signed-jpy-body-wrapped.json');
-			expect([answer.status, answer.body]).toEqual([200, ACK]);
+			expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 			await triggerItems(workflow, 1);
 			const calls = billing.received.map(({ method, path, headers, body }) => ({
 				method,
@@ -735,7 +748,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				[500, false],
 				[200, true],
 			]);
-			expect(JSON.parse(report.attempts[1].body)).toEqual({ message: ACK });
+			expect(JSON.parse(report.attempts[1].body)).toEqual({ message: ACKNOWLEDGEMENT_TEXT });
 			// The call billing refused, then the one it charged.
 			expect(billing.received.map((request) => request.body.dedupeKey)).toEqual([
 				'deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd',
@@ -747,7 +760,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 
 			// A filtered event is still acknowledged at once, with no execution.
 			const filtered = await signedPost(workflow.url, 'account-created.json');
-			expect([filtered.status, filtered.body]).toEqual([200, ACK]);
+			expect([filtered.status, filtered.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
 		});
 
 		it('with When Workflow Succeeds, acknowledges a run that skips billing when every branch ends in the acknowledgement', async () => {
@@ -784,8 +797,14 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 
 			const unpriced = await signedPost(everyBranch, 'deal-created-unset-fields.json');
 			const priced = await signedPost(everyBranch, 'deal-signed.json');
-			expect([unpriced.status, JSON.parse(unpriced.body)]).toEqual([200, { message: ACK }]);
-			expect([priced.status, JSON.parse(priced.body)]).toEqual([200, { message: ACK }]);
+			expect([unpriced.status, JSON.parse(unpriced.body)]).toEqual([
+				200,
+				{ message: ACKNOWLEDGEMENT_TEXT },
+			]);
+			expect([priced.status, JSON.parse(priced.body)]).toEqual([
+				200,
+				{ message: ACKNOWLEDGEMENT_TEXT },
+			]);
 			expect(billing.received.map((request) => request.body.dedupeKey)).toEqual([
 				'deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd',
 			]);

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'crypto';
 
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { ACKNOWLEDGE_MODES } from '../../nodes/RevOpsTrigger/description';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import { name as PACKAGE_NAME } from '../../package.json';
@@ -111,7 +112,7 @@ export function acknowledgeToRevOps(name = 'Acknowledge to RevOps'): N8nNode {
 		mode: 'manual',
 		assignments: {
 			assignments: [
-				{ id: randomUUID(), name: 'message', value: 'RevOps API Event Received', type: 'string' },
+				{ id: randomUUID(), name: 'message', value: ACKNOWLEDGEMENT_TEXT, type: 'string' },
 			],
 		},
 		options: {},
