@@ -6,6 +6,7 @@ import {
 	type IDataObject,
 	type IHookFunctions,
 	type INodeCredentialTestResult,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -13,22 +14,25 @@ import {
 } from 'n8n-workflow';
 
 import { ACKNOWLEDGEMENT_TEXT, handleDelivery } from './delivery';
-import { parseIpAllowlist } from './ip-allowlist';
 import type { DeliveryRequest } from './reader';
 import { logOtherKey, logRefusal } from './rejection-log';
 import {
 	acknowledgeNotice,
 	acknowledgeProperty,
-	AUTHENTICATION,
 	authenticationProperty,
 	CREDENTIAL_TYPE,
 	eventsProperty,
 	optionsProperty,
 	setupNotice,
 	subtitle,
-	type TriggerOptions,
 	unsignedWarning,
 } from './description';
+import {
+	AUTHENTICATION,
+	checkSettings,
+	UnresolvedParameter,
+	type NodeParameters,
+} from './settings';
 import { SIGNATURE_HEADER } from './signature';
 import {
 	checkCredentialKeys,
@@ -63,6 +67,28 @@ async function readBody(
 			unreadableBody: (error as { status?: unknown }).status === 413 ? 413 : 400,
 		};
 	}
+}
+
+/**
+ * The parameters the trigger reads, as n8n resolves them now; one missing from the saved node
+ * (n8n fills in defaults, so only a hand-made workflow lacks one) reads as the property's default.
+ * n8n throws for an expression it cannot resolve; that becomes a value the settings check names,
+ * instead of a 500.
+ */
+function nodeParameters(context: IHookFunctions | IWebhookFunctions): NodeParameters {
+	const resolve = (property: INodeProperties): unknown => {
+		try {
+			return context.getNodeParameter(property.name, property.default);
+		} catch (error) {
+			return new UnresolvedParameter(error instanceof Error ? error.message : String(error));
+		}
+	};
+	return {
+		events: resolve(eventsProperty),
+		authentication: resolve(authenticationProperty),
+		acknowledge: resolve(acknowledgeProperty),
+		options: resolve(optionsProperty),
+	};
 }
 
 export class RevOpsTrigger implements INodeType {
@@ -124,36 +150,13 @@ export class RevOpsTrigger implements INodeType {
 				return false;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const options = this.getNodeParameter('options', {}) as TriggerOptions;
-				const { invalid } = parseIpAllowlist(options.ipAllowlist ?? '');
-				if (invalid.length > 0) {
-					throw new NodeOperationError(
-						this.getNode(),
-						`'${invalid[0]}' in 'IP(s) Allowlist' is not an IP address or range`,
-						{
-							description:
-								'Use addresses such as 203.0.113.7 or ranges such as 198.51.100.0/24 or 2001:db8::/32, separated by commas.',
-						},
-					);
+				const checked = checkSettings(nodeParameters(this));
+				if (!checked.ok) {
+					throw new NodeOperationError(this.getNode(), checked.problem.problem, {
+						description: checked.problem.advice,
+					});
 				}
-				const authentication = this.getNodeParameter(
-					'authentication',
-					AUTHENTICATION.verificationKey,
-				);
-				if (
-					authentication !== AUTHENTICATION.none &&
-					authentication !== AUTHENTICATION.verificationKey
-				) {
-					throw new NodeOperationError(
-						this.getNode(),
-						`'Authentication' is set to ${JSON.stringify(authentication).slice(0, 40)}, which is not one of its options`,
-						{
-							description:
-								"Choose 'Verification Key' (or 'None' for trying things out). Until then the trigger checks every delivery's signature.",
-						},
-					);
-				}
-				if (authentication === AUTHENTICATION.verificationKey) {
+				if (checked.settings.authentication === AUTHENTICATION.verificationKey) {
 					const keys = verificationKeys(
 						await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE),
 					);
@@ -179,7 +182,6 @@ export class RevOpsTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const httpRequest = this.getRequestObject();
-		const options = this.getNodeParameter('options', {}) as TriggerOptions;
 		const contentType = httpRequest.headers['content-type']?.split(';')[0].trim().toLowerCase();
 		const request: DeliveryRequest = {
 			method: httpRequest.method,
@@ -191,18 +193,8 @@ export class RevOpsTrigger implements INodeType {
 			clientIp: httpRequest.ip,
 			receivedAt: Date.now(),
 		};
-		const outcome = await handleDelivery(
-			request,
-			{
-				events: this.getNodeParameter('events', []) as string[],
-				authentication: String(
-					this.getNodeParameter('authentication', AUTHENTICATION.verificationKey),
-				),
-				ipAllowlist: options.ipAllowlist,
-				maxEventAgeMinutes: options.maxEventAgeMinutes,
-			},
-			async () =>
-				verificationKeys(await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE)),
+		const outcome = await handleDelivery(request, nodeParameters(this), async () =>
+			verificationKeys(await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE)),
 		);
 
 		const verifiedWithKey =

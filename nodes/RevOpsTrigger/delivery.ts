@@ -1,11 +1,10 @@
 /**
- * One RevOps delivery from request to outcome, with no n8n in sight: verify who sent which
- * bytes, then receive the event they carry. Every refusal is the reader's (reader.ts); this
- * file puts its steps in order, acknowledges events the user does not listen to, and turns a
- * refusal into the answer the sender gets. The node's webhook() and the unit tests both run
- * `handleDelivery`.
+ * One RevOps delivery from request to outcome, with no n8n in sight: check the node's settings,
+ * verify who sent which bytes, then receive the event they carry. Every refusal of a delivery is
+ * the reader's (reader.ts) and every refusal of a setting is settings.ts's; this file puts the
+ * steps in order, acknowledges events the user does not listen to, and turns a refusal into the
+ * answer the sender gets. The node's webhook() and the unit tests both run `handleDelivery`.
  */
-import type { TriggerSettings } from './description';
 import { ALL_EVENTS } from './events';
 import { toItem } from './normalise';
 import {
@@ -17,6 +16,7 @@ import {
 	type LoadVerificationKeys,
 	type VerifiedDelivery,
 } from './reader';
+import { checkSettings, type NodeParameters, type TriggerSettings } from './settings';
 import type { RevOpsItem } from './types';
 
 export const ACKNOWLEDGEMENT_TEXT = 'RevOps API Event Received';
@@ -48,11 +48,30 @@ function receive(
 	return { kind: 'emit', item: toItem(envelope, carrier, verifiedWithKey) };
 }
 
+/**
+ * A delivery the trigger cannot judge because a setting is unusable: not 200, which would promise
+ * a run that the setting cannot give, and not a 5xx; 409 says the trigger is in a state that
+ * conflicts with the request, and RevOps delivers it again once an hour, five times. The sender
+ * learns which setting, not its value; n8n's log gets the whole problem.
+ */
+export const UNUSABLE_SETTING_STATUS = 409;
+
 export async function handleDelivery(
 	request: DeliveryRequest,
-	settings: TriggerSettings,
+	parameters: NodeParameters,
 	loadKeys: LoadVerificationKeys,
 ): Promise<DeliveryOutcome> {
+	const checked = checkSettings(parameters);
+	if (!checked.ok) {
+		const { setting, problem, advice } = checked.problem;
+		return {
+			kind: 'reject',
+			status: UNUSABLE_SETTING_STATUS,
+			message: `The trigger's '${setting}' setting is not usable, so it accepts no delivery until the setting is fixed`,
+			operatorWarning: `RevOps Trigger: ${problem}. ${advice} Deliveries are refused with ${UNUSABLE_SETTING_STATUS} until then, and RevOps delivers them again.`,
+		};
+	}
+	const { settings } = checked;
 	try {
 		const verified = await verifyDelivery(request, settings, loadKeys);
 		return receive(verified, settings, request.receivedAt);

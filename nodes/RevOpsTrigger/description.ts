@@ -1,15 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ALL_EVENTS, REVOPS_EVENTS } from './events';
+import { ACKNOWLEDGE_MODES, AUTHENTICATION } from './settings';
 
 export const CREDENTIAL_TYPE = 'revOpsWebhookApi';
-
-export const AUTHENTICATION = { verificationKey: 'verificationKey', none: 'none' } as const;
-
-export const ACKNOWLEDGE_MODES = {
-	whenReceived: 'whenReceived',
-	whenWorkflowSucceeds: 'whenWorkflowSucceeds',
-} as const;
 
 export const acknowledgeProperty: INodeProperties = {
 	displayName: 'Acknowledge',
@@ -107,25 +101,6 @@ const EVENT_LABELS = Object.fromEntries(REVOPS_EVENTS.map((event) => [event.type
 
 /** The canvas subtitle, in Title Case like the options: "All Events" or "Deal Signed, Deal Updated". */
 export const subtitle = `={{$parameter["events"].includes("${ALL_EVENTS}") ? "All Events" : $parameter["events"].map((type) => (${JSON.stringify(EVENT_LABELS)})[type] || type).join(", ")}}`;
-
-/** The 'Options' collection, as n8n hands it to the node. */
-export interface TriggerOptions {
-	/** Comma-separated addresses and CIDR ranges allowed to deliver; no entry allows any. */
-	ipAllowlist?: string;
-	/** Refuse events whose `event.time` is older than this; 0 or undefined turns the check off. */
-	maxEventAgeMinutes?: number;
-}
-
-/** The node's settings, one type for every parameter the delivery pipeline reads: the same for every request. */
-export interface TriggerSettings extends TriggerOptions {
-	/** Selected event types; `*` selects every event. */
-	events: string[];
-	/**
-	 * Only exactly `none` accepts unsigned deliveries. Any other value, `verificationKey` or a
-	 * typo or an expression that resolved to something else, checks every signature: fail closed.
-	 */
-	authentication: string;
-}
 
 export const optionsProperty: INodeProperties = {
 	displayName: 'Options',

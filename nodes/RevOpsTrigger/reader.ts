@@ -7,10 +7,10 @@
  * never refuses: the event filter acknowledges, and the item builder turns what it cannot read
  * into warnings.
  */
-import { AUTHENTICATION, type TriggerSettings } from './description';
 import { eventBlockOf, eventTimeOf, inferEventType, unwrapBody } from './envelope';
 import { REVOPS_EVENTS, type RevOpsObjectType } from './events';
 import { isIpAllowed, parseIpAllowlist } from './ip-allowlist';
+import { AUTHENTICATION, type TriggerSettings } from './settings';
 import { verifyingKeyPosition } from './signature';
 import type { RevOpsEnvelope } from './types';
 import { isRecord, nestsDeeperThan } from './values';

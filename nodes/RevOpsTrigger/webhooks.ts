@@ -1,7 +1,7 @@
 import type { INodeParameters, IWebhookDescription } from 'n8n-workflow';
 
 import { ACKNOWLEDGEMENT_TEXT } from './delivery';
-import { ACKNOWLEDGE_MODES } from './description';
+import { ACKNOWLEDGE_MODES } from './settings';
 
 /**
  * n8n 2.41 resolves a webhook description's expression fields without its expression engine

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { CREDENTIAL_TYPE } from '../../nodes/RevOpsTrigger/description';
 import { credentialsNamed, importAndPublish, readExample } from '../../tools/n8n/examples';
-import type { ExecutionSummary } from '../../tools/n8n/executions';
+import { EXECUTION_QUIET_MS, type ExecutionSummary } from '../../tools/n8n/executions';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { sendOnce } from '../../tools/revops/sender';
@@ -41,10 +41,10 @@ export interface ExampleUnderTest {
 	/** Sends one body as RevOps does, signed, and returns the answer without waiting for an execution. */
 	send(body: Buffer): Promise<Omit<Delivery, 'execution'>>;
 	/**
-	 * Sends a delivery of an event the example does not listen to: RevOps must get its 200
-	 * and the acknowledgement, and no execution may start.
+	 * Sends deliveries of events the example does not listen to: RevOps must get its 200 and
+	 * the acknowledgement for each, and no execution may start within the quiet period after.
 	 */
-	expectIgnored(body: Buffer): Promise<void>;
+	expectIgnored(...bodies: Buffer[]): Promise<void>;
 	/** `expectIgnored` for every fixture in test/fixtures/ but the named ones; returns how many. */
 	expectFixturesIgnoredExcept(selected: string[]): Promise<number>;
 	/**
@@ -114,17 +114,20 @@ export function useExample(
 		n8n: running,
 		refusedHosts: () =>
 			(proxy?.refused ?? []).filter((request) => !request.includes('://api.n8n.io/')),
-		async expectIgnored(body) {
+		async expectIgnored(...bodies) {
 			const before = (await running().executions(workflow.id)).length;
-			const answer = await send(body);
-			expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
-			expect(await running().executions(workflow.id)).toHaveLength(before);
+			for (const body of bodies) {
+				const answer = await send(body);
+				expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
+			}
+			// Throws if a run appears within the quiet period.
+			await running().executions(workflow.id, { expected: before, quietMs: EXECUTION_QUIET_MS });
 		},
 		async expectFixturesIgnoredExcept(selected) {
 			const others = fixtureNames().filter(
 				(name) => !selected.includes(name.replace(/\.json$/, '')),
 			);
-			for (const name of others) await this.expectIgnored(fixtureBytes(name));
+			await this.expectIgnored(...others.map((name) => fixtureBytes(name)));
 			return others.length;
 		},
 		send,

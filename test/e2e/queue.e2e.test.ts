@@ -27,7 +27,7 @@ import { runFaultScenario } from './fault-run';
 import { loadEvents, loadTrigger, queueMemory } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
-import { triggerSuite } from './trigger-suite';
+import { SUITE_N8N_ENV, triggerSuite } from './trigger-suite';
 
 jest.setTimeout(900_000);
 
@@ -45,7 +45,11 @@ let starting: Promise<N8nQueue> | undefined;
 async function sharedQueue(): Promise<N8nQueue> {
 	starting ??= packedTarball().then(
 		async (tarball) =>
-			await startN8nQueue({ tarball, log: (line) => process.stdout.write(`  [queue] ${line}\n`) }),
+			await startN8nQueue({
+				tarball,
+				env: SUITE_N8N_ENV,
+				log: (line) => process.stdout.write(`  [queue] ${line}\n`),
+			}),
 	);
 	queue = await starting;
 	return queue;
@@ -61,6 +65,7 @@ for (const nodeVersion of NODE_VERSIONS) {
 	triggerSuite(
 		{
 			label: 'n8n 2.41.1 queue mode (webhook process, 2 workers, PostgreSQL 17, Redis)',
+			clientAddress: '127.0.0.1',
 			acquire: sharedQueue,
 			release: async () => undefined,
 		},

@@ -7,6 +7,7 @@ import { createHmac, randomUUID } from 'crypto';
 
 import { startN8n, type N8nInstance, type N8nVersion } from '../../tools/n8n/instance';
 import { sleep } from '../../tools/n8n/process';
+import { EXECUTION_LAG_BOUND_MS, EXECUTION_QUIET_MS } from '../../tools/n8n/executions';
 import { groupResidentMiB } from '../../tools/load/memory';
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
 import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
@@ -29,7 +30,7 @@ import {
 	revOpsTrigger as buildTrigger,
 	type N8nNode,
 	type NodeVersion,
-	type TriggerOptions,
+	type TriggerNodeSpec,
 } from '../../tools/n8n/workflows';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
@@ -48,17 +49,36 @@ interface Published {
 /** Starting n8n takes seconds and reading executions back polls: generous, bounded limits. */
 const TEST_TIMEOUT_MS = 300_000;
 
+/**
+ * n8n trusts one proxy hop in every topology the suite runs, so a test can stand in for the
+ * reverse proxy that sets X-Forwarded-For; a request without that header is unaffected.
+ */
+export const SUITE_N8N_ENV = { N8N_PROXY_HOPS: '1' };
+
 /** Where the suite runs: by default one n8n of its own; queue mode passes its shared set. */
 export interface SuiteTarget {
 	label: string;
+	/**
+	 * The address n8n reports (`req.ip`) for a client on 127.0.0.1: `127.0.0.1` on an IPv4
+	 * socket, `::ffff:127.0.0.1` on an IPv6 one.
+	 */
+	clientAddress: string;
 	acquire: () => Promise<N8nInstance>;
 	release: (n8n: N8nInstance) => Promise<void>;
 }
 
-export function singleN8n(version: N8nVersion): SuiteTarget {
+/** One n8n; on an IPv6 socket (bound to the IPv4-mapped loopback), it reports IPv4 clients in IPv6 spelling. */
+export function singleN8n(version: N8nVersion, socket: 'IPv4' | 'IPv6' = 'IPv4'): SuiteTarget {
+	const ipv6 = socket === 'IPv6';
 	return {
-		label: `n8n ${version}`,
-		acquire: async () => await startN8n({ version, tarball: await packedTarball() }),
+		label: `n8n ${version}${ipv6 ? ' on an IPv6 socket' : ''}`,
+		clientAddress: ipv6 ? '::ffff:127.0.0.1' : '127.0.0.1',
+		acquire: async () =>
+			await startN8n({
+				version,
+				tarball: await packedTarball(),
+				env: { ...SUITE_N8N_ENV, ...(ipv6 ? { N8N_LISTEN_ADDRESS: '::ffff:127.0.0.1' } : {}) },
+			}),
 		release: async (n8n) => await n8n.stop(),
 	};
 }
@@ -66,8 +86,8 @@ export function singleN8n(version: N8nVersion): SuiteTarget {
 /** The whole suite against one version of the node; each supported version runs it. */
 export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): void {
 	jest.setTimeout(TEST_TIMEOUT_MS);
-	const revOpsTrigger = (options: TriggerOptions) =>
-		buildTrigger({ ...options, typeVersion: nodeVersion });
+	const revOpsTrigger = (spec: TriggerNodeSpec) =>
+		buildTrigger({ ...spec, typeVersion: nodeVersion });
 	describe(`RevOps Trigger ${nodeVersion === 1 ? '1.0' : nodeVersion} in ${target.label}`, () => {
 		let n8n: N8nInstance;
 		let credential: { id: string; name: string };
@@ -82,9 +102,16 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 		const signedPost = (url: string, file: string, headers: Record<string, string> = {}) =>
 			sendOnce(fixtureBytes(file), { url, key: TEST_KEY, headers, timeoutMs: 30_000 });
 
-		/** Items the trigger emitted, oldest execution first. */
-		async function triggerItems(workflow: Published, expected: number) {
-			const executions = await n8n.executions(workflow.id, { expected, timeoutMs: 60_000 });
+		/**
+		 * Items the trigger emitted, oldest execution first. A test that also sent deliveries that
+		 * must start nothing passes `quiet`, so a late run of one of them is seen.
+		 */
+		async function triggerItems(workflow: Published, expected: number, quiet?: 'quiet') {
+			const executions = await n8n.executions(workflow.id, {
+				expected,
+				timeoutMs: 60_000,
+				quietMs: quiet ? EXECUTION_QUIET_MS : 0,
+			});
 			expect(executions).toHaveLength(expected);
 			for (const execution of executions) expect(execution.status).toBe('success');
 			return executions
@@ -220,7 +247,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 					body: ACKNOWLEDGEMENT_TEXT,
 				});
 			}
-			const items = await triggerItems(workflow, 1);
+			const items = await triggerItems(workflow, 1, 'quiet');
 			expect(items.map((item) => item.eventType)).toEqual(['deal-signed']);
 		});
 
@@ -253,7 +280,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				200,
 				ACKNOWLEDGEMENT_TEXT,
 			]);
-			const items = await triggerItems(workflow, 2);
+			const items = await triggerItems(workflow, 2, 'quiet');
 			expect(items.map((item) => item.signatureVerified)).toEqual([true, true]);
 		});
 
@@ -395,7 +422,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			expect(n8n.logTail(200_000)).toContain(
 				'the RevOps Webhook API credential holds no Verification Key',
 			);
-			expect(await n8n.executions(workflow.id, { expected: 0, timeoutMs: 2_000 })).toEqual([]);
+			expect(await n8n.executions(workflow.id, { expected: 0 })).toEqual([]);
 		});
 
 		it('refuses a signed GET with bracketed query keys, so a signed body cannot be replayed as a query', async () => {
@@ -416,7 +443,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			);
 			const viaPayload = await sendOnce(body, { url: workflow.url, key: TEST_KEY, method: 'GET' });
 			expect([viaPayload.status, viaPayload.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
-			const items = await triggerItems(workflow, 1);
+			const items = await triggerItems(workflow, 1, 'quiet');
 			expect(items.map((item) => [item.eventType, item.accountName])).toEqual([
 				['account-updated', 'x&event[type]=deal-signed&deal[id]=free'],
 			]);
@@ -522,22 +549,151 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			).toEqual(ids.map((id) => [id, id, id, `deal-signed:id:${id}`, []]));
 		});
 
-		it('refuses to activate with an Authentication that is neither option, so nothing unsigned gets in', async () => {
-			for (const authentication of ['verificationkey', '={{ "" }}']) {
-				const trigger = revOpsTrigger({ credential, authentication });
-				const id = await n8n.createWorkflow(
-					chain(`Authentication ${authentication}`, [trigger, noOp()]),
-				);
-				await expect(n8n.activate(id)).rejects.toThrow("'Authentication' is set to");
-				const unsigned = await rawRequest(n8n.webhookUrl(trigger.webhookId as string), {
-					headers: { 'content-type': 'application/json' },
-					body: fixtureBytes('deal-signed.json'),
-				});
-				expect({ authentication, status: unsigned.status }).toEqual({
-					authentication,
-					status: 404,
-				});
+		it('refuses to publish a trigger whose settings it cannot use, so no event is acknowledged and dropped', async () => {
+			// n8n 2.x itself refuses to publish a required list left empty, with its own message.
+			const emptyListRefusal = n8n.version.startsWith('2.')
+				? 'Missing or invalid required parameters: events'
+				: "'Trigger On' is an empty list";
+			const unusable: Array<[TriggerNodeSpec, string]> = [
+				[{ events: [] }, emptyListRefusal],
+				[{ events: '={{ "deal" }}' }, "'Trigger On' is the text 'deal'"],
+				[
+					{ options: { maxEventAgeMinutes: "={{ 'half an hour' }}" } },
+					"'Reject Events Older Than (Minutes)' is the text 'half an hour'",
+				],
+				[{ options: { ipAllowlist: '={{ 127 }}' } }, "'IP(s) Allowlist' is the number 127"],
+				[{ authentication: 'verificationkey' }, "'Authentication' is the text 'verificationkey'"],
+			];
+			// Created one after the other: n8n 1.x on SQLite fails concurrent creations (and every
+			// later query). n8n 2.41.1 takes about 15 s to report a failed publication, so there the
+			// cases are published side by side; 1.x activates synchronously, one at a time.
+			const workflows: Array<{ id: string; trigger: N8nNode; message: string }> = [];
+			for (const [spec, message] of unusable) {
+				const trigger = revOpsTrigger({ credential, ...spec });
+				const id = await n8n.createWorkflow(chain(`Unusable: ${message}`, [trigger, noOp()]));
+				workflows.push({ id, trigger, message });
 			}
+			const refusePublishing = async ({ id, message }: (typeof workflows)[number]) =>
+				await expect(n8n.activate(id)).rejects.toThrow(message);
+			if (n8n.version.startsWith('2.')) await Promise.all(workflows.map(refusePublishing));
+			else for (const workflow of workflows) await refusePublishing(workflow);
+			for (const { trigger, message } of workflows) {
+				// Not registered, so n8n itself answers 404 and RevOps delivers again.
+				const url = n8n.webhookUrl(trigger.webhookId as string);
+				const answer = await signedPost(url, 'deal-signed.json');
+				expect({ message, status: answer.status }).toEqual({ message, status: 404 });
+			}
+			// Their quiet periods run side by side: each delivery was sent before they began.
+			const executions = await Promise.all(
+				workflows.map(async ({ id }) => await n8n.executions(id, { expected: 0 })),
+			);
+			expect(executions.flat()).toEqual([]);
+		});
+
+		it(`lists a run within ${EXECUTION_LAG_BOUND_MS} ms of the answer, which is what a quiet period of ${EXECUTION_QUIET_MS} ms relies on`, async () => {
+			const workflow = await publish('Run lag', revOpsTrigger({ credential }), noOp());
+			const lags: number[] = [];
+			for (let index = 0; index < 10; index++) {
+				const answer = await signedPost(workflow.url, 'deal-signed.json');
+				expect(answer.status).toBe(200);
+				const answeredAt = Date.now();
+				while ((await n8n.executions(workflow.id)).length <= index) {
+					if (Date.now() - answeredAt > 10 * EXECUTION_LAG_BOUND_MS) break;
+					await sleep(20);
+				}
+				lags.push(Date.now() - answeredAt);
+			}
+			const sorted = [...lags].sort((x, y) => x - y);
+			console.log(
+				`${target.label}: a run is listed ${sorted[0]}–${sorted.at(-1)} ms after the answer (median ${sorted[5]} ms); quiet period ${EXECUTION_QUIET_MS} ms`,
+			);
+			expect(Math.max(...lags)).toBeLessThan(EXECUTION_LAG_BOUND_MS);
+		});
+
+		it('checks the IP allowlist against the address n8n reports, IPv4 or IPv4-mapped IPv6, and behind one proxy hop against X-Forwarded-For', async () => {
+			const loopback = await publish(
+				'Allowlist: loopback',
+				revOpsTrigger({ credential, options: { ipAllowlist: '127.0.0.1' } }),
+				noOp(),
+			);
+			const mapped = await publish(
+				'Allowlist: mapped loopback',
+				revOpsTrigger({ credential, options: { ipAllowlist: '::ffff:127.0.0.0/104' } }),
+				noOp(),
+			);
+			const office = await publish(
+				'Allowlist: office range',
+				revOpsTrigger({ credential, options: { ipAllowlist: '203.0.113.0/24' } }),
+				noOp(),
+			);
+			const statuses = {
+				loopback: (await signedPost(loopback.url, 'deal-signed.json')).status,
+				mapped: (await signedPost(mapped.url, 'deal-signed.json')).status,
+				officeDirect: (await signedPost(office.url, 'deal-signed.json')).status,
+				officeViaProxy: (
+					await signedPost(office.url, 'deal-signed.json', { 'X-Forwarded-For': '203.0.113.9' })
+				).status,
+				// With one trusted hop, only the address the proxy appended counts, not what the client wrote.
+				spoofedViaProxy: (
+					await signedPost(office.url, 'deal-signed.json', {
+						'X-Forwarded-For': '203.0.113.9, 198.51.100.1',
+					})
+				).status,
+			};
+			expect(statuses).toEqual({
+				loopback: 200,
+				mapped: 200,
+				officeDirect: 403,
+				officeViaProxy: 200,
+				spoofedViaProxy: 403,
+			});
+			await triggerItems(office, 1, 'quiet');
+			const refusals = n8n
+				.logTail(100_000)
+				.split('\n')
+				.filter((line) => line.includes(`(workflow ${office.id}) refused a delivery`));
+			expect(refusals).toEqual([
+				expect.stringContaining(`from ${target.clientAddress} (claims event deal-signed) with 403`),
+				expect.stringContaining('from 198.51.100.1 (claims event deal-signed) with 403'),
+			]);
+		});
+
+		it('refuses events older than the maximum age, and events without a time, in a real n8n', async () => {
+			const workflow = await publish(
+				'Maximum age',
+				revOpsTrigger({ credential, options: { maxEventAgeMinutes: 60 } }),
+				noOp(),
+			);
+			// RevOps writes event.time in Unix seconds.
+			const at = (time: number | undefined) =>
+				jsonBytes({
+					event: {
+						id: `age-${time}`,
+						type: 'deal-updated',
+						...(time === undefined ? {} : { time }),
+					},
+					deal: { id: 'd-age' },
+				});
+			const send = async (body: Buffer) => {
+				const answer = await sendOnce(body, { url: workflow.url, key: TEST_KEY });
+				return [
+					answer.status,
+					answer.status === 200 ? answer.body : JSON.parse(answer.body).message,
+				];
+			};
+			expect(await send(at(Math.floor(Date.now() / 1000) - 59 * 60))).toEqual([
+				200,
+				ACKNOWLEDGEMENT_TEXT,
+			]);
+			expect(await send(at(Math.floor(Date.now() / 1000) - 61 * 60))).toEqual([
+				403,
+				'The event is older than the 60 minutes this trigger accepts',
+			]);
+			expect(await send(at(undefined))).toEqual([
+				403,
+				'The event has no usable "event.time", so its age cannot be checked',
+			]);
+			await triggerItems(workflow, 1, 'quiet');
 		});
 
 		it("answers a 16 MiB body of unreadable flags and terms within RevOps' 30 s, with a bounded item, and saves the execution", async () => {
@@ -661,7 +817,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 				body: fixtureBytes('deal-signed'),
 			});
 			expect([valid.status, valid.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
-			const items = await triggerItems(workflow, 2);
+			const items = await triggerItems(workflow, 2, 'quiet');
 			expect(items[0]).toMatchObject({
 				eventType: 'deal-signed',
 				eventTypeInferred: true,
@@ -838,7 +994,7 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			const lines = refusals();
 			expect(lines).toHaveLength(REJECTION_LOG_BURST);
 			expect(lines[0]).toContain(
-				`from 127.0.0.1 (claims event deal-signed) with 401: ${SIGNATURE_ERROR.message}`,
+				`from ${target.clientAddress} (claims event deal-signed) with 401: ${SIGNATURE_ERROR.message}`,
 			);
 			expect(lines[1]).toContain('(claims event account-created) with 401');
 			expect(lines.at(-1)).toContain('counted, not logged');

@@ -1,5 +1,5 @@
 import { handleDelivery, type DeliveryOutcome } from '../../nodes/RevOpsTrigger/delivery';
-import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
+import type { NodeParameters, TriggerSettings } from '../../nodes/RevOpsTrigger/settings';
 import type { DeliveryRequest } from '../../nodes/RevOpsTrigger/reader';
 import {
 	verificationKeys,
@@ -46,17 +46,27 @@ export function getRequest(
 /** Every event, no signature: what most parsing tests need. */
 export const UNSIGNED_ALL: TriggerSettings = { events: ['*'], authentication: 'none' };
 
+/** Settings as a test writes them: the two options beside the rest, any value, checked or not. */
+export type SettingsAsWritten = { [Key in keyof TriggerSettings]?: unknown };
+
 /**
  * The production pipeline with the credential at hand: a string is its 'Verification Key', an
- * object its fields; undefined is a credential without any key.
+ * object its fields; undefined is a credential without any key. The settings reach it as the
+ * node's parameters, the two options inside 'Options', so they pass the same check.
  */
 export function deliver(
 	request: DeliveryRequest,
-	settings: TriggerSettings = UNSIGNED_ALL,
+	settings: SettingsAsWritten = UNSIGNED_ALL,
 	credential: string | VerificationKeyCredential = {},
 ): Promise<DeliveryOutcome> {
 	const fields = typeof credential === 'string' ? { verificationSecret: credential } : credential;
-	return handleDelivery(request, settings, async () => verificationKeys(fields));
+	return handleDelivery(request, asNodeParameters(settings), async () => verificationKeys(fields));
+}
+
+/** The node's parameters that hold these settings: the two options inside 'Options'. */
+export function asNodeParameters(settings: SettingsAsWritten): NodeParameters {
+	const { events, authentication, ...options } = settings;
+	return { events, authentication, options };
 }
 
 export async function emittedItem(

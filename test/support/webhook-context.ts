@@ -1,6 +1,6 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
+import type { TriggerSettings } from '../../nodes/RevOpsTrigger/settings';
 import { recordingResponse, type WebhookRequest } from '../../tools/n8n-core/http';
 
 /** The request, and the node's settings as saved (all events and 'Verification Key' unless given). */

@@ -30,7 +30,7 @@ const node = new RevOpsTrigger();
 const run = async (options: ContextOptions) => {
 	const hook = await coreWebhook({
 		parameters: {
-			events: options.events ?? ['*'],
+			events: [...(options.events ?? ['*'])],
 			authentication: options.authentication ?? 'verificationKey',
 			options: (options.options ?? {}) as INodeParameters,
 		},
@@ -334,11 +334,10 @@ describe('RevOps Trigger parameters and answers as n8n resolves them', () => {
 		});
 	});
 
-	it('filters everything when no event type is selected (the default)', async () => {
+	it('refuses with 409, never acknowledges, when no event type is selected (the default)', async () => {
 		const hook = await coreWebhook(withKey);
-		expect((await hook.call(signedRequest('deal-signed.json'))).result).toEqual({
-			webhookResponse: 'RevOps API Event Received',
-		});
+		const { result, response } = await hook.call(signedRequest('deal-signed.json'));
+		expect([result, response.status]).toEqual([{ noWebhookResponse: true }, 409]);
 	});
 
 	it('evaluates an events expression the way n8n does', async () => {
@@ -505,32 +504,163 @@ describe("RevOps Trigger activation, in n8n-core's HookContext", () => {
 		expect(warnings).toEqual([]);
 	});
 
-	it.each([
-		['an unknown literal', 'verificationkey', '"verificationkey"'],
-		['an expression that resolves to an empty string', '={{ "" }}', '""'],
-	])(
-		'refuses to activate with an Authentication that is %s, and the delivery path still verifies',
-		async (_label, authentication, shown) => {
-			const hook = await coreWebhook({
-				parameters: { events: ['*'], authentication, options: {} },
-				credential: { verificationSecret: TEST_KEY },
+	/**
+	 * Every value the settings check refuses, each as a user could save it (a literal in an
+	 * imported workflow) and as an expression resolving to it, with the setting it names and
+	 * what publishing answers. ('Options' set to anything but a collection never reaches the
+	 * node: n8n replaces it with the empty collection when it loads the workflow.)
+	 */
+	const REFUSED: Array<[string, INodeParameters, INodeParameters, string, string]> = [
+		// label, the parameters as a literal, the same as an expression, setting, message
+		[
+			'an empty Trigger On',
+			{ events: [] },
+			{ events: '={{ [] }}' },
+			'Trigger On',
+			"'Trigger On' is an empty list",
+		],
+		[
+			'a Trigger On that is text',
+			{ events: 'deal' },
+			{ events: '={{ "deal" }}' },
+			'Trigger On',
+			"'Trigger On' is the text 'deal'",
+		],
+		[
+			'a Trigger On that is a number',
+			{ events: 7 },
+			{ events: '={{ 7 }}' },
+			'Trigger On',
+			"'Trigger On' is the number 7",
+		],
+		[
+			'a Trigger On that is an object',
+			{ events: { type: 'deal-signed' } },
+			{ events: '={{ { type: "deal-signed" } }}' },
+			'Trigger On',
+			"'Trigger On' is an object",
+		],
+		[
+			'a Trigger On with an unknown event',
+			{ events: ['deal-signed', 'deal-sined'] },
+			{ events: '={{ ["deal-signed", "deal-sined"] }}' },
+			'Trigger On',
+			"'Trigger On' lists the text 'deal-sined', which is not a RevOps event",
+		],
+		[
+			'an age that is text',
+			{ options: { maxEventAgeMinutes: 'half an hour' } },
+			{ options: { maxEventAgeMinutes: "={{ 'half an hour' }}" } },
+			'Reject Events Older Than (Minutes)',
+			"is the text 'half an hour', not a whole number of minutes",
+		],
+		[
+			'a negative age',
+			{ options: { maxEventAgeMinutes: -5 } },
+			{ options: { maxEventAgeMinutes: '={{ -5 }}' } },
+			'Reject Events Older Than (Minutes)',
+			'is the number -5, not a whole number of minutes',
+		],
+		[
+			'a fractional age',
+			{ options: { maxEventAgeMinutes: 2.5 } },
+			{ options: { maxEventAgeMinutes: '={{ 2.5 }}' } },
+			'Reject Events Older Than (Minutes)',
+			'is the number 2.5, not a whole number of minutes',
+		],
+		[
+			'an allowlist that is a number',
+			{ options: { ipAllowlist: 127 } },
+			{ options: { ipAllowlist: '={{ 127 }}' } },
+			'IP(s) Allowlist',
+			"'IP(s) Allowlist' is the number 127, not a comma-separated list",
+		],
+		[
+			'an allowlist entry that is not an address',
+			{ options: { ipAllowlist: '203.0.113.7, office' } },
+			{ options: { ipAllowlist: '={{ "203.0.113.7, office" }}' } },
+			'IP(s) Allowlist',
+			"'office' in 'IP(s) Allowlist' is not an IP address or range",
+		],
+		[
+			'an unknown Authentication',
+			{ authentication: 'verificationkey' },
+			{ authentication: '={{ "" }}' },
+			'Authentication',
+			'which is not one of its options',
+		],
+		[
+			'an unknown Acknowledge',
+			{ acknowledge: 'whenDone' },
+			{ acknowledge: '={{ "later" }}' },
+			'Acknowledge',
+			'which is not one of its options',
+		],
+		[
+			'a Trigger On whose expression fails',
+			{ events: '={{ $("No Such Node").item.json.types }}' },
+			{ events: '={{ $("No Such Node").item.json.types }}' },
+			'Trigger On',
+			"'Trigger On' is a value n8n could not resolve",
+		],
+	];
+
+	describe.each(REFUSED)('%s', (_label, literal, expression, setting, message) => {
+		describe.each([
+			['as a literal', literal],
+			['as an expression', expression],
+		])('%s', (_form, parameters) => {
+			const setup = async () =>
+				await coreWebhook({
+					parameters: { events: ['*'], options: {}, ...parameters },
+					credential: { verificationSecret: TEST_KEY },
+				});
+
+			it(`refuses to publish, naming '${setting}'`, async () => {
+				const hook = await setup();
+				const { context } = hook.activation('https://n8n.example.com/webhook');
+				await expect(hooks.create.call(context as IHookFunctions)).rejects.toThrow(message);
 			});
+
+			it('refuses a signed delivery with 409 and one line naming the setting, never 200 or 5xx', async () => {
+				const hook = await setup();
+				const { result, response, warnings } = await hook.call({
+					rawBody: fixtureBytes('deal-signed.json'),
+					headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] },
+				});
+				expect(result).toEqual({ noWebhookResponse: true });
+				expect(response).toEqual({
+					status: 409,
+					json: {
+						code: 409,
+						message: `The trigger's '${setting}' setting is not usable, so it accepts no delivery until the setting is fixed`,
+					},
+				});
+				expect(warnings).toEqual([
+					expect.stringContaining(`with 409: The trigger's '${setting}' setting is not usable`),
+					expect.stringContaining(message),
+				]);
+			});
+		});
+	});
+
+	it('publishes with every event selected, an age of 0 and an empty allowlist, given as literals or expressions', async () => {
+		for (const parameters of [
+			{ events: ['*'], options: { maxEventAgeMinutes: 0, ipAllowlist: '' } },
+			{
+				events: '={{ ["*"] }}',
+				options: { maxEventAgeMinutes: '={{ 0 }}', ipAllowlist: '={{ "" }}' },
+			},
+			{
+				events: '={{ ["deal-signed", "account-created"] }}',
+				options: { maxEventAgeMinutes: '={{ 30 }}' },
+			},
+		]) {
+			const hook = await coreWebhook({ parameters, credential: { verificationSecret: TEST_KEY } });
 			const { context } = hook.activation('https://n8n.example.com/webhook');
-			await expect(hooks.create.call(context as IHookFunctions)).rejects.toThrow(
-				`'Authentication' is set to ${shown}, which is not one of its options`,
-			);
-			const unsigned = await hook.call({ rawBody: fixtureBytes('deal-signed.json') });
-			expect(unsigned.response.status).toBe(401);
-			const signed = await hook.call({
-				rawBody: fixtureBytes('deal-signed.json'),
-				headers: { 'x-revops-content-hmac': SIGNATURE_VECTORS['deal-signed.json'] },
-			});
-			expect(
-				(signed.result.workflowData?.[0][0].json as { signatureVerified?: boolean })
-					.signatureVerified,
-			).toBe(true);
-		},
-	);
+			expect(await hooks.create.call(context as IHookFunctions)).toBe(true);
+		}
+	});
 
 	it('activates with a list of only separators in the allowlist, which allows any address as at delivery time', async () => {
 		const { context } = await activation(
@@ -538,16 +668,6 @@ describe("RevOps Trigger activation, in n8n-core's HookContext", () => {
 			'https://n8n.example.com/webhook',
 		);
 		expect(await hooks.create.call(context)).toBe(true);
-	});
-
-	it('refuses to activate with an allowlist entry that is not an address', async () => {
-		const { context } = await activation(
-			{ ipAllowlist: '203.0.113.7, office' },
-			'https://n8n.example.com/webhook',
-		);
-		await expect(hooks.create.call(context)).rejects.toThrow(
-			"'office' in 'IP(s) Allowlist' is not an IP address or range",
-		);
 	});
 
 	it('warns at activation when the Verification Key is empty', async () => {

@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 
-import { handleDelivery } from '../../nodes/RevOpsTrigger/delivery';
+import { handleDelivery, UNUSABLE_SETTING_STATUS } from '../../nodes/RevOpsTrigger/delivery';
 import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
-import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
+import type { TriggerSettings } from '../../nodes/RevOpsTrigger/settings';
 import * as normalise from '../../nodes/RevOpsTrigger/normalise';
 import { MAX_SUMMARY_ENTRIES } from '../../nodes/RevOpsTrigger/normalise';
 import { MAX_LISTED_WARNINGS } from '../../nodes/RevOpsTrigger/reading';
@@ -10,7 +10,14 @@ import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
 import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
 import { fixtureBytes, jsonBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
-import { deliver, emittedItem, getRequest, postRequest, UNSIGNED_ALL } from '../support/requests';
+import {
+	asNodeParameters,
+	deliver,
+	emittedItem,
+	getRequest,
+	postRequest,
+	UNSIGNED_ALL,
+} from '../support/requests';
 
 const SIGNED_ALL: TriggerSettings = { events: ['*'], authentication: 'verificationKey' };
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -80,27 +87,38 @@ describe('the signature check', () => {
 
 	it('follows the Authentication setting, not whether a key happens to load', async () => {
 		let loads = 0;
-		const outcome = await handleDelivery(postRequest(body), UNSIGNED_ALL, async () => {
-			loads += 1;
-			return [{ position: 1, key: TEST_KEY }];
-		});
+		const outcome = await handleDelivery(
+			postRequest(body),
+			asNodeParameters(UNSIGNED_ALL),
+			async () => {
+				loads += 1;
+				return [{ position: 1, key: TEST_KEY }];
+			},
+		);
 		expect(outcome.kind === 'emit' && outcome.item.signatureVerified).toBe(false);
 		expect(loads).toBe(0);
 	});
 
-	// An imported workflow with a typo, or an expression that resolved to something else: only exactly "none" is off.
+	// An imported workflow with a typo, or an expression that resolved to something else: only
+	// exactly "none" is off, and anything but the two options refuses every delivery, signed or
+	// not, with an answer RevOps retries.
 	it.each(['verificationkey', '', 'None', 'off', 'false'])(
-		'verifies with any Authentication value but exactly "none", such as %p',
+		'never accepts an unsigned delivery with an Authentication of %p, and refuses a signed one with 409',
 		async (authentication) => {
+			const unusable = {
+				kind: 'reject',
+				status: UNUSABLE_SETTING_STATUS,
+				message: expect.stringContaining("'Authentication' setting is not usable"),
+			};
 			expect(await deliver(postRequest(body), { events: ['*'], authentication }, TEST_KEY)).toEqual(
-				{ kind: 'reject', status: 401, message: SIGNATURE_MISMATCH },
+				expect.objectContaining(unusable),
 			);
 			const signed = await deliver(
 				postRequest(body, { signature: SIGNATURE_VECTORS['deal-signed.json'] }),
 				{ events: ['*'], authentication },
 				TEST_KEY,
 			);
-			expect(signed.kind === 'emit' && signed.item.signatureVerified).toBe(true);
+			expect(signed).toEqual(expect.objectContaining(unusable));
 		},
 	);
 
@@ -169,7 +187,7 @@ describe('the signature check', () => {
 	it("reports a key that cannot be loaded as a fault of the trigger, not as the sender's", async () => {
 		const outcome = await handleDelivery(
 			postRequest(body, { signature: SIGNATURE_VECTORS['deal-signed.json'] }),
-			SIGNED_ALL,
+			asNodeParameters(SIGNED_ALL),
 			async () => {
 				throw new Error('Node does not have any credentials set');
 			},
@@ -288,11 +306,20 @@ describe('the event filter', () => {
 		}
 	});
 
-	it('starts nothing when no event is selected', async () => {
+	it('refuses with 409, never acknowledges, when no event is selected', async () => {
 		expect(
-			(await deliver(postRequest(fixtureBytes('deal-signed')), { ...UNSIGNED_ALL, events: [] }))
-				.kind,
-		).toBe('ignore');
+			await deliver(postRequest(fixtureBytes('deal-signed')), { ...UNSIGNED_ALL, events: [] }),
+		).toMatchObject({ kind: 'reject', status: UNUSABLE_SETTING_STATUS });
+	});
+
+	it.each([
+		['a part of an event name, as text', 'deal'],
+		['an event name as text rather than a list', 'deal-signed'],
+		['a list with a part of an event name', ['deal']],
+	])('matches whole names only: %s is refused, not matched', async (_label, events) => {
+		expect(
+			await deliver(postRequest(fixtureBytes('deal-signed')), { ...UNSIGNED_ALL, events }),
+		).toMatchObject({ kind: 'reject', status: UNUSABLE_SETTING_STATUS });
 	});
 
 	it('runs after the signature check, so only a signed delivery of an unselected type is acknowledged (SECURITY.md)', async () => {
@@ -654,7 +681,7 @@ describe('sender checks', () => {
 		let loads = 0;
 		const outcome = await handleDelivery(
 			postRequest(Buffer.from('not even json'), { clientIp: '198.51.100.4' }),
-			{ ...allowlist, authentication: 'verificationKey' },
+			asNodeParameters({ ...allowlist, authentication: 'verificationKey' }),
 			async () => {
 				loads += 1;
 				return [{ position: 1, key: TEST_KEY }];
@@ -686,13 +713,20 @@ describe('sender checks', () => {
 		},
 	);
 
-	it('refuses every address when every entry is invalid', async () => {
-		expect(
-			await deliver(postRequest(body, { clientIp: '198.51.100.4' }), {
-				...UNSIGNED_ALL,
-				ipAllowlist: 'office, home',
-			}),
-		).toMatchObject({ kind: 'reject', status: 403 });
+	it('refuses every delivery with 409 when an entry is invalid, naming the entry only in the log', async () => {
+		const outcome = await deliver(postRequest(body, { clientIp: '203.0.113.9' }), {
+			...UNSIGNED_ALL,
+			ipAllowlist: '203.0.113.0/24, office',
+		});
+		expect(outcome).toEqual({
+			kind: 'reject',
+			status: UNUSABLE_SETTING_STATUS,
+			message:
+				"The trigger's 'IP(s) Allowlist' setting is not usable, so it accepts no delivery until the setting is fixed",
+			operatorWarning: expect.stringContaining(
+				"RevOps Trigger: 'office' in 'IP(s) Allowlist' is not an IP address or range.",
+			),
+		});
 	});
 
 	it('matches a client address with an IPv6 zone', async () => {

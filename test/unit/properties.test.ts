@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 import type { DeliveryOutcome } from '../../nodes/RevOpsTrigger/delivery';
-import { AUTHENTICATION } from '../../nodes/RevOpsTrigger/description';
+import { AUTHENTICATION } from '../../nodes/RevOpsTrigger/settings';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
 import { outputSchema } from '../../tools/schema/output-schema';

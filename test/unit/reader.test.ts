@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 
-import type { TriggerSettings } from '../../nodes/RevOpsTrigger/description';
+import type { TriggerSettings } from '../../nodes/RevOpsTrigger/settings';
 import {
 	checkAge,
 	DeliveryRejection,

@@ -58,7 +58,7 @@ async function measureDeal(
 	const signature = signBody(BENCH_KEY, body);
 	const headers = { 'content-type': 'application/json', 'x-revops-content-hmac': signature };
 	const request = { rawBody: body, headers };
-	const settings = { events: [SELECTED_EVENT], authentication: 'verificationKey' as const };
+	const parameters = { events: [SELECTED_EVENT], authentication: 'verificationKey', options: {} };
 	const deliveryRequest = {
 		method: 'POST',
 		contentType: 'application/json',
@@ -80,7 +80,7 @@ async function measureDeal(
 	const calls = Math.max(3, Math.round(50_000 / (await timePerCall(() => hook.call(request), 3))));
 	const variants = {
 		floorUs: () => floorOutcome(BENCH_KEY, body, signature),
-		pipelineUs: () => handleDelivery(deliveryRequest, settings, loadKey),
+		pipelineUs: () => handleDelivery(deliveryRequest, parameters, loadKey),
 		webhookUs: () => hook.call(request),
 		// What n8n-core does for getCredentials(): decrypt the stored credential and apply its defaults.
 		credentialUs: () => hook.prepare(request).context.getCredentials('revOpsWebhookApi'),

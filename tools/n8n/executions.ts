@@ -1,4 +1,5 @@
 import type { PublicApi } from './http';
+import { sleep } from './process';
 
 export interface ExecutionSummary {
 	id: string;
@@ -90,4 +91,66 @@ export async function listExecutions(
 		cursor = page.nextCursor ?? undefined;
 	} while (cursor !== undefined);
 	return summaries;
+}
+
+const DEFAULT_EXECUTIONS_TIMEOUT_MS = 30_000;
+const POLL_MS = 100;
+
+/**
+ * How long a test waits to see that no (further) run starts. n8n lists a run as soon as it has
+ * ended: on this 2-core machine, within EXECUTION_LAG_BOUND_MS of the answer in every topology
+ * the trigger suite runs (its "lists a run within…" test measures that lag each time and fails
+ * if it exceeds the bound), so a quiet period of twice the bound leaves room for a slow moment.
+ */
+export const EXECUTION_LAG_BOUND_MS = 1_500;
+export const EXECUTION_QUIET_MS = 2 * EXECUTION_LAG_BOUND_MS;
+
+type ListExecutions = () => Promise<ExecutionSummary[]>;
+
+/** Polls until at least `expected` executions exist and all have ended; throws with the counts after `timeoutMs`. */
+export async function waitForExecutions(
+	list: ListExecutions,
+	expected: number,
+	timeoutMs = DEFAULT_EXECUTIONS_TIMEOUT_MS,
+	failure: (found: string) => string,
+): Promise<ExecutionSummary[]> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const executions = await list();
+		const done = executions.filter(isDone).length;
+		if (executions.length >= expected && done === executions.length) return executions;
+		if (Date.now() > deadline) {
+			throw new Error(
+				failure(
+					`expected ${expected} finished executions within ${timeoutMs} ms, found ${executions.length} (${done} finished)`,
+				),
+			);
+		}
+		await sleep(POLL_MS);
+	}
+}
+
+/**
+ * Keeps polling for `quietMs` and throws as soon as there are more executions than `seen`, so a
+ * test that asserts "exactly these runs" or "no run" gives a late run the time to appear.
+ */
+export async function staysQuiet(
+	list: ListExecutions,
+	seen: ExecutionSummary[],
+	quietMs: number,
+	failure: (found: string) => string,
+): Promise<ExecutionSummary[]> {
+	const until = Date.now() + quietMs;
+	while (Date.now() < until) {
+		await sleep(POLL_MS);
+		const executions = await list();
+		if (executions.length > seen.length) {
+			throw new Error(
+				failure(
+					`expected no more than ${seen.length} executions, but ${executions.length} appeared within a ${quietMs} ms quiet period`,
+				),
+			);
+		}
+	}
+	return seen;
 }

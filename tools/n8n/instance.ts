@@ -10,12 +10,18 @@ import {
 	writeHarnessState,
 	type Owner,
 } from './accounts';
-import { isDone, listExecutions, type ExecutionSummary } from './executions';
+import {
+	EXECUTION_QUIET_MS,
+	listExecutions,
+	staysQuiet,
+	waitForExecutions,
+	type ExecutionSummary,
+} from './executions';
 import { N8nHttpError, PublicApi, RestSession } from './http';
 import { ensureN8n, type N8nInstall, type N8nVersion } from './install';
 import { installPackageInto } from './package';
 import { freePort, isPortInUse } from './ports';
-import { ManagedProcess, sleep } from './process';
+import { ManagedProcess } from './process';
 import { publishWorkflow, unpublishWorkflow } from './publishing';
 import { reaper } from './reaper';
 import { runCommand } from './run';
@@ -89,11 +95,13 @@ export interface N8nInstance {
 	nodeTypes(): Promise<string[]>;
 	/**
 	 * Executions of a workflow with their data, newest first. With `expected`, polls until at
-	 * least that many exist and all have ended (default timeout 30 s), else throws with counts.
+	 * least that many exist and all have ended (default timeout 30 s), else throws with counts;
+	 * then, for `quietMs` (by default EXECUTION_QUIET_MS when `expected` is 0, else none), keeps
+	 * polling and throws if any more appear, so "exactly N" and "none" give a late run time to show.
 	 */
 	executions(
 		workflowId: string,
-		opts?: { expected?: number; timeoutMs?: number },
+		opts?: { expected?: number; timeoutMs?: number; quietMs?: number },
 	): Promise<ExecutionSummary[]>;
 	/** Escape hatches for anything not wrapped here. */
 	publicApi<T>(method: string, apiPath: string, body?: unknown): Promise<T>;
@@ -107,7 +115,6 @@ export interface N8nInstance {
 
 const DEFAULT_OWNER_EMAIL = 'owner@revops.test';
 const DEFAULT_READY_TIMEOUT_MS = 120_000;
-const DEFAULT_EXECUTIONS_TIMEOUT_MS = 30_000;
 const PUBLICATION_TIMEOUT_MS = 30_000;
 
 /** What stopAll() and the exit handlers stop: single instances and queue-mode sets. */
@@ -259,24 +266,16 @@ class RunningN8n implements N8nInstance {
 
 	async executions(
 		workflowId: string,
-		opts: { expected?: number; timeoutMs?: number } = {},
+		opts: { expected?: number; timeoutMs?: number; quietMs?: number } = {},
 	): Promise<ExecutionSummary[]> {
 		const { expected } = opts;
 		if (expected === undefined) return await listExecutions(this.publicApiClient(), workflowId);
-		const timeoutMs = opts.timeoutMs ?? DEFAULT_EXECUTIONS_TIMEOUT_MS;
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const executions = await listExecutions(this.publicApiClient(), workflowId);
-			const done = executions.filter(isDone).length;
-			if (executions.length >= expected && done === executions.length) return executions;
-			if (Date.now() > deadline) {
-				throw new Error(
-					`Workflow ${workflowId}: expected ${expected} finished executions within ${timeoutMs} ms, ` +
-						`found ${executions.length} (${done} finished). Last log lines:\n${this.logTail(30)}`,
-				);
-			}
-			await sleep(100);
-		}
+		const list = async () => await listExecutions(this.publicApiClient(), workflowId);
+		const failure = (found: string) =>
+			`Workflow ${workflowId}: ${found}. Last log lines:\n${this.logTail(30)}`;
+		const executions = await waitForExecutions(list, expected, opts.timeoutMs, failure);
+		const quietMs = opts.quietMs ?? (expected === 0 ? EXECUTION_QUIET_MS : 0);
+		return await staysQuiet(list, executions, quietMs, failure);
 	}
 
 	async publicApi<T>(method: string, apiPath: string, body?: unknown): Promise<T> {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'crypto';
 
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
-import { ACKNOWLEDGE_MODES } from '../../nodes/RevOpsTrigger/description';
+import type { AcknowledgeMode } from '../../nodes/RevOpsTrigger/settings';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import { name as PACKAGE_NAME } from '../../package.json';
 import type { WorkflowNode, WorkflowSpec } from './instance';
@@ -15,7 +15,7 @@ const { name: NODE_NAME, version, defaultVersion } = new RevOpsTrigger().descrip
 /** The type n8n gives the node: the package's name and the node's own name. */
 export const TRIGGER_TYPE = `${PACKAGE_NAME}.${NODE_NAME}`;
 
-export type AcknowledgeMode = (typeof ACKNOWLEDGE_MODES)[keyof typeof ACKNOWLEDGE_MODES];
+export type { AcknowledgeMode };
 
 /** Every version of the node, oldest first: saved workflows keep theirs. */
 export const NODE_VERSIONS = (Array.isArray(version) ? version : [version]) as readonly number[];
@@ -28,13 +28,17 @@ const TRIGGER_NAME = 'RevOps Trigger';
 /** A node that always has an id (the trigger's webhookId is what its URL is made of). */
 export type N8nNode = WorkflowNode & { id: string };
 
-export interface TriggerOptions {
-	events?: string[];
+/** What a workflow's RevOps Trigger node is saved with; unset fields get the editor's defaults. */
+export interface TriggerNodeSpec {
+	/** A list of event types, or an expression (`={{ … }}`) as a user may type one. */
+	events?: string[] | string;
 	/** 'verificationKey' or 'none'; any other text is what a typo in an imported workflow would save. */
 	authentication?: string;
 	credential?: { id: string; name: string };
 	/** An option value of the node's, so a value the node does not offer is a type error. */
 	acknowledge?: AcknowledgeMode;
+	/** The node's Options collection (`ipAllowlist`, `maxEventAgeMinutes`), values or expressions. */
+	options?: Record<string, unknown>;
 	/** The node version the workflow saves; the one n8n gives new workflows unless set. */
 	typeVersion?: NodeVersion;
 }
@@ -49,18 +53,19 @@ function n8nNode(
 	return { id: randomUUID(), name, type, typeVersion, position: [0, 0], parameters };
 }
 
-export function revOpsTrigger(options: TriggerOptions): N8nNode {
-	const authentication = options.authentication ?? 'verificationKey';
+export function revOpsTrigger(spec: TriggerNodeSpec): N8nNode {
+	const authentication = spec.authentication ?? 'verificationKey';
 	return {
-		...n8nNode(TRIGGER_NAME, TRIGGER_TYPE, options.typeVersion ?? LATEST_NODE_VERSION, {
-			events: options.events ?? ['*'],
+		...n8nNode(TRIGGER_NAME, TRIGGER_TYPE, spec.typeVersion ?? LATEST_NODE_VERSION, {
+			events: spec.events ?? ['*'],
 			authentication,
-			...(options.acknowledge === undefined ? {} : { acknowledge: options.acknowledge }),
+			...(spec.acknowledge === undefined ? {} : { acknowledge: spec.acknowledge }),
+			...(spec.options === undefined ? {} : { options: spec.options }),
 		}),
 		webhookId: randomUUID(),
 		// Every Authentication but None verifies, and so carries the credential.
-		...(authentication !== 'none' && options.credential
-			? { credentials: { revOpsWebhookApi: options.credential } }
+		...(authentication !== 'none' && spec.credential
+			? { credentials: { revOpsWebhookApi: spec.credential } }
 			: {}),
 	};
 }
