@@ -13,10 +13,9 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { ACKNOWLEDGEMENT_TEXT, handleDelivery } from './delivery';
-import type { DeliveryRequest } from './reader';
-import { logOtherKey, logRefusal } from './rejection-log';
+import { handleDelivery } from './delivery';
 import {
+	ACKNOWLEDGEMENT_TEXT,
 	acknowledgeNotice,
 	acknowledgeProperty,
 	authenticationProperty,
@@ -26,20 +25,23 @@ import {
 	setupNotice,
 	subtitle,
 	unsignedWarning,
+	WEBHOOKS,
 } from './description';
+import { logOtherKey, logRefusal } from './rejection-log';
 import {
 	AUTHENTICATION,
 	checkSettings,
 	UnresolvedParameter,
 	type NodeParameters,
 } from './settings';
-import { SIGNATURE_HEADER } from './signature';
 import {
 	checkCredentialKeys,
+	NO_KEY_WARNING,
+	SIGNATURE_HEADER,
 	verificationKeys,
+	type DeliveryRequest,
 	type VerificationKeyCredential,
-} from './verification-keys';
-import { WEBHOOKS } from './webhooks';
+} from './verify';
 
 /**
  * The body's exact bytes. n8n reads every body (but multipart, which it turns into form fields)
@@ -160,11 +162,7 @@ export class RevOpsTrigger implements INodeType {
 					const keys = verificationKeys(
 						await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE),
 					);
-					if (keys.length === 0) {
-						this.logger.warn(
-							'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery will be refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
-						);
-					}
+					if (keys.length === 0) this.logger.warn(NO_KEY_WARNING);
 				}
 				const url = this.getNodeWebhookUrl('default') ?? '';
 				if (!url.startsWith('https://')) {
@@ -197,14 +195,11 @@ export class RevOpsTrigger implements INodeType {
 			verificationKeys(await this.getCredentials<VerificationKeyCredential>(CREDENTIAL_TYPE)),
 		);
 
-		const verifiedWithKey =
-			outcome.kind === 'emit'
-				? outcome.item.verifiedWithKey
-				: outcome.kind === 'ignore'
-					? outcome.verifiedWithKey
-					: null;
-		if (verifiedWithKey !== null && verifiedWithKey !== 1)
-			logOtherKey(this, verifiedWithKey, request.receivedAt);
+		if (outcome.kind === 'emit' || outcome.kind === 'ignore') {
+			const { verifiedWithKey } = outcome;
+			if (verifiedWithKey !== null && verifiedWithKey !== 1)
+				logOtherKey(this, verifiedWithKey, request.receivedAt);
+		}
 
 		if (outcome.kind === 'emit') {
 			return {

@@ -1,9 +1,16 @@
-import type { INodeProperties } from 'n8n-workflow';
+/**
+ * What n8n shows and registers for the node: its properties as the editor lays them out, the
+ * webhook descriptions, the text RevOps needs in an acknowledgement, and the credential's name.
+ */
+import type { INodeParameters, INodeProperties, IWebhookDescription } from 'n8n-workflow';
 
 import { ALL_EVENTS, REVOPS_EVENTS } from './events';
 import { ACKNOWLEDGE_MODES, AUTHENTICATION } from './settings';
 
 export const CREDENTIAL_TYPE = 'revOpsWebhookApi';
+
+/** RevOps counts a delivery as received only if the answer is 200 and its body contains this. */
+export const ACKNOWLEDGEMENT_TEXT = 'RevOps API Event Received';
 
 export const acknowledgeProperty: INodeProperties = {
 	displayName: 'Acknowledge',
@@ -28,8 +35,7 @@ export const acknowledgeProperty: INodeProperties = {
 };
 
 export const acknowledgeNotice: INodeProperties = {
-	displayName:
-		'n8n answers RevOps with the output of the last node that ran, and RevOps counts the delivery only if that answer contains "RevOps API Event Received": end the workflow with an Edit Fields node that sets a field to that text, and connect every branch (both outputs of an IF, for example) to it. A run that ends with no item, such as a Filter that lets nothing through, is answered with an error. The workflow must finish within RevOps\' 30 second timeout. If it fails, RevOps delivers the event again, up to 5 times, an hour apart.',
+	displayName: `n8n answers RevOps with the output of the last node that ran, and RevOps counts the delivery only if that answer contains "${ACKNOWLEDGEMENT_TEXT}": end the workflow with an Edit Fields node that sets a field to that text, and connect every branch (both outputs of an IF, for example) to it. A run that ends with no item, such as a Filter that lets nothing through, is answered with an error. The workflow must finish within RevOps' 30 second timeout. If it fails, RevOps delivers the event again, up to 5 times, an hour apart.`,
 	name: 'acknowledgeNotice',
 	type: 'notice',
 	default: '',
@@ -129,3 +135,41 @@ export const optionsProperty: INodeProperties = {
 		},
 	],
 };
+
+/**
+ * n8n 2.41 resolves a webhook description's expression fields without its expression engine
+ * (no V8 isolate) when the description carries a resolver for each of them under this
+ * registry symbol (n8n-workflow's WEBHOOK_RESOLVERS) and the node's parameters hold no
+ * expressions; n8n 1.x ignores it. Looked up with Symbol.for rather than imported, because
+ * n8n-workflow 1.x does not export it and the node must load there too.
+ */
+const WEBHOOK_RESOLVERS = Symbol.for('n8n.webhookDescriptionResolvers');
+
+const WEBHOOK_PATH = 'webhook';
+
+/** One value, two spellings that cannot drift: the editor's expression and n8n's native resolver. */
+function byAcknowledge(whenWorkflowSucceeds: string, whenReceived: string) {
+	return {
+		template: `={{$parameter["acknowledge"] === "${ACKNOWLEDGE_MODES.whenWorkflowSucceeds}" ? "${whenWorkflowSucceeds}" : "${whenReceived}"}}`,
+		resolve: (parameters: INodeParameters) =>
+			parameters.acknowledge === ACKNOWLEDGE_MODES.whenWorkflowSucceeds
+				? whenWorkflowSucceeds
+				: whenReceived,
+	};
+}
+
+const resolvers = {
+	responseMode: byAcknowledge('lastNode', 'onReceived'),
+	// On receipt RevOps needs this text in the body; after the workflow, the last node's item is the answer.
+	responseData: byAcknowledge('firstEntryJson', ACKNOWLEDGEMENT_TEXT),
+};
+
+/** RevOps lets each webhook choose POST or GET; both are served on one URL. */
+export const WEBHOOKS: IWebhookDescription[] = ['POST', 'GET'].map((httpMethod) => ({
+	name: 'default',
+	httpMethod,
+	path: WEBHOOK_PATH,
+	responseMode: resolvers.responseMode.template,
+	responseData: resolvers.responseData.template,
+	[WEBHOOK_RESOLVERS]: resolvers,
+}));

@@ -6,11 +6,10 @@
  * refusals of a window one by one and only counts the rest; the count goes out with the first
  * refusal after the window, so a sustained flood costs a few lines a minute.
  */
-import { REVOPS_EVENTS } from './events';
-import { keyLabel } from './verification-keys';
 import { eventBlockOf, unwrapBody } from './envelope';
-import { findCarrier, type DeliveryRequest } from './reader';
-import { isRecord } from './values';
+import { REVOPS_EVENTS } from './events';
+import { isRecord } from './json-values';
+import { findCarrier, keyLabel, type DeliveryRequest } from './verify';
 
 export const REJECTION_LOG_WINDOW_MS = 60_000;
 /** Refusals per trigger and window logged one by one; the rest are counted. */
@@ -44,8 +43,8 @@ export interface RejectionWarning {
 }
 
 /**
- * Counts refusals per trigger. One lives per n8n HTTP server (see the node's glue for where),
- * never in module memory; it holds no delivery data, only counters and times.
+ * Counts refusals per trigger. One lives per n8n HTTP server, in its Express app (`admitOnServer`
+ * below), never in module memory; it holds no delivery data, only counters and times.
  */
 export class RejectionLogLimiter {
 	private readonly windows = new Map<string, Window>();

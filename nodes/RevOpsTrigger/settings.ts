@@ -9,7 +9,7 @@
  */
 import { ALL_EVENTS, REVOPS_EVENTS } from './events';
 import { parseIpAllowlist } from './ip-allowlist';
-import { isRecord } from './values';
+import { isRecord } from './json-values';
 
 export const AUTHENTICATION = { verificationKey: 'verificationKey', none: 'none' } as const;
 export type Authentication = (typeof AUTHENTICATION)[keyof typeof AUTHENTICATION];

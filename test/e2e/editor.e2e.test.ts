@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import path from 'path';
 import type { Browser, Page } from 'playwright-core';
 
-import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
 import { launchChromium } from '../../tools/browser/browser';
 import { Editor, textMatching } from '../../tools/browser/editor';
 import { isDone } from '../../tools/n8n/executions';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
 import { CREDENTIAL_TYPE } from '../../nodes/RevOpsTrigger/description';
 import { credentialsNamed, importAndPublish, readExample } from '../../tools/n8n/examples';
 import { EXECUTION_QUIET_MS, type ExecutionSummary } from '../../tools/n8n/executions';

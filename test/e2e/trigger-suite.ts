@@ -9,8 +9,8 @@ import { startN8n, type N8nInstance, type N8nVersion } from '../../tools/n8n/ins
 import { sleep } from '../../tools/n8n/process';
 import { EXECUTION_LAG_BOUND_MS, EXECUTION_QUIET_MS } from '../../tools/n8n/executions';
 import { groupResidentMiB } from '../../tools/load/memory';
-import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
-import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
+import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/verify';
 import { REJECTION_LOG_BURST } from '../../nodes/RevOpsTrigger/rejection-log';
 import { deliver, sendOnce } from '../../tools/revops/sender';
 import { BillingStub } from '../support/services/billing';

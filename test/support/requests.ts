@@ -1,10 +1,7 @@
 import { handleDelivery, type DeliveryOutcome } from '../../nodes/RevOpsTrigger/delivery';
 import type { NodeParameters, TriggerSettings } from '../../nodes/RevOpsTrigger/settings';
-import type { DeliveryRequest } from '../../nodes/RevOpsTrigger/reader';
-import {
-	verificationKeys,
-	type VerificationKeyCredential,
-} from '../../nodes/RevOpsTrigger/verification-keys';
+import type { DeliveryRequest, VerificationKeyCredential } from '../../nodes/RevOpsTrigger/verify';
+import { verificationKeys } from '../../nodes/RevOpsTrigger/verify';
 
 type RequestFacts = Partial<
 	Pick<DeliveryRequest, 'signature' | 'clientIp' | 'receivedAt' | 'contentType'>

@@ -11,17 +11,29 @@ import {
 } from 'n8n-workflow';
 
 import { RevOpsWebhookApi } from '../../credentials/RevOpsWebhookApi.credentials';
-import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
+import {
+	NO_KEY_WARNING,
+	SIGNATURE_MISMATCH,
+	signDelivery,
+	keyLabel,
+	VERIFICATION_KEY_FIELDS,
+} from '../../nodes/RevOpsTrigger/verify';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
-import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
-import { keyLabel, VERIFICATION_KEY_FIELDS } from '../../nodes/RevOpsTrigger/verification-keys';
 import { expectedItem } from '../support/expected-items';
 import { fixtureBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import { coreWebhook } from '../../tools/n8n-core/webhook';
-import type { ContextOptions } from '../support/webhook-context';
+import type { WebhookRequest } from '../../tools/n8n-core/http';
 
 const node = new RevOpsTrigger();
+
+/** A request, and the node's settings as saved (all events and 'Verification Key' unless given). */
+interface ContextOptions extends WebhookRequest {
+	events?: string[];
+	authentication?: string;
+	verificationKey?: string;
+	options?: Record<string, unknown>;
+}
 
 /**
  * webhook() in n8n-core's own WebhookContext, the node saved in a real Workflow with these
@@ -673,9 +685,7 @@ describe("RevOps Trigger activation, in n8n-core's HookContext", () => {
 	it('warns at activation when the Verification Key is empty', async () => {
 		const { context, warnings } = await activation({}, 'https://n8n.example.com/webhook', '');
 		expect(await hooks.create.call(context)).toBe(true);
-		expect(warnings).toEqual([
-			'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery will be refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
-		]);
+		expect(warnings).toEqual([NO_KEY_WARNING]);
 	});
 
 	it('warns with the URL n8n built when it is not https, which RevOps refuses', async () => {

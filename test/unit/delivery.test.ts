@@ -1,14 +1,16 @@
 import { createHash } from 'crypto';
 
-import { handleDelivery, UNUSABLE_SETTING_STATUS } from '../../nodes/RevOpsTrigger/delivery';
-import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
+import {
+	checkAge,
+	handleDelivery,
+	UNUSABLE_SETTING_STATUS,
+} from '../../nodes/RevOpsTrigger/delivery';
 import type { TriggerSettings } from '../../nodes/RevOpsTrigger/settings';
-import * as normalise from '../../nodes/RevOpsTrigger/normalise';
-import { MAX_SUMMARY_ENTRIES } from '../../nodes/RevOpsTrigger/normalise';
-import { MAX_LISTED_WARNINGS } from '../../nodes/RevOpsTrigger/reading';
+import * as item from '../../nodes/RevOpsTrigger/item';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
-import { signDelivery } from '../../nodes/RevOpsTrigger/signature';
+import { SIGNATURE_MISMATCH, signDelivery } from '../../nodes/RevOpsTrigger/verify';
 import { EXPECTED_ITEMS, expectedItem } from '../support/expected-items';
+import { refusal } from '../support/refusal';
 import { fixtureBytes, jsonBytes, SIGNATURE_VECTORS, TEST_KEY } from '../support/fixtures';
 import {
 	asNodeParameters,
@@ -290,7 +292,7 @@ describe('the event filter', () => {
 	});
 
 	it('filters before the item is built, so an event nobody listens to costs no summary', async () => {
-		const build = jest.spyOn(normalise, 'toItem');
+		const build = jest.spyOn(item, 'toItem');
 		try {
 			const body = fixtureBytes('deal-signed');
 			expect(
@@ -442,153 +444,6 @@ describe('envelope quirks from the contract', () => {
 			objectType: 'account',
 			accountId: 'a',
 		});
-	});
-});
-
-describe('de-duplication keys', () => {
-	// One fixture per catalogued event, each named after its type.
-	const bodies = REVOPS_EVENTS.map((event) => event.type);
-
-	it('is the same for identical bodies (retries) and differs between events', async () => {
-		const keys = await Promise.all(
-			bodies.map(
-				async (name) => (await emittedItem(deliver(postRequest(fixtureBytes(name))))).dedupeKey,
-			),
-		);
-		expect(new Set(keys).size).toBe(bodies.length);
-		const again = await Promise.all(
-			bodies.map(
-				async (name) => (await emittedItem(deliver(postRequest(fixtureBytes(name))))).dedupeKey,
-			),
-		);
-		expect(again).toEqual(keys);
-	});
-
-	it('keeps events that share an id apart by their type', async () => {
-		const updated = jsonBytes({ event: { id: 'same', type: 'deal-updated' }, deal: { id: 'd' } });
-		const signed = jsonBytes({ event: { id: 'same', type: 'deal-signed' }, deal: { id: 'd' } });
-		expect((await emittedItem(deliver(postRequest(updated)))).dedupeKey).not.toBe(
-			(await emittedItem(deliver(postRequest(signed)))).dedupeKey,
-		);
-	});
-
-	it('ignores event.hash, so two events that share one but differ in time keep apart', async () => {
-		const at = (time: number) =>
-			jsonBytes({
-				event: { type: 'account-updated', time, hash: 'a'.repeat(64) },
-				account: { account_id: 'a' },
-			});
-		const first = await emittedItem(deliver(postRequest(at(1715703605))));
-		const second = await emittedItem(deliver(postRequest(at(1715703999))));
-		expect(first.dedupeKey).toBe(`account-updated:sha256:${sha256(at(1715703605))}`);
-		expect(second.dedupeKey).not.toBe(first.dedupeKey);
-	});
-
-	it('reads a numeric event.id as its text', async () => {
-		const body = jsonBytes({ event: { id: 42, type: 'deal-updated' }, deal: { id: 'd' } });
-		expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({
-			eventId: '42',
-			dedupeKey: 'deal-updated:id:42',
-			warnings: [],
-		});
-	});
-
-	// JSON.parse reads all three as 9007199254740992: the ids stay as they were sent.
-	it.each(['9007199254740991', '9007199254740992', '9007199254740993', '18446744073709551617'])(
-		'keeps the digits of numeric event.id %s, on either side of 2^53',
-		async (id) => {
-			const body = Buffer.from(
-				`{"event":{"id":${id},"type":"deal-updated"},"deal":{"id":"d","account_id":${id}}}`,
-			);
-			expect(await emittedItem(deliver(postRequest(body)))).toMatchObject({
-				eventId: id,
-				accountId: id,
-				dedupeKey: `deal-updated:id:${id}`,
-				warnings: [],
-			});
-		},
-	);
-
-	it('gives events whose numeric ids differ only past 2^53 different keys', async () => {
-		const keyOf = async (id: string) =>
-			(
-				await emittedItem(
-					deliver(
-						postRequest(Buffer.from(`{"event":{"id":${id},"type":"deal-signed"},"deal":{}}`)),
-					),
-				)
-			).dedupeKey;
-		expect(await keyOf('9007199254740993')).not.toBe(await keyOf('9007199254740992'));
-	});
-
-	it('falls back to the body hash, with a warning, when the body does not say which digits an id had', async () => {
-		// Two different numbers that parse to one double: the id cannot be told from the other one.
-		const body = Buffer.from(
-			'{"event":{"id":9007199254740993,"type":"deal-signed"},"deal":{"terms":[{"friendly_name":"PO","value":9007199254740992}]}}',
-		);
-		const item = await emittedItem(deliver(postRequest(body)));
-		expect(item).toMatchObject({
-			eventId: null,
-			dedupeKey: `deal-signed:sha256:${sha256(body)}`,
-			terms: { PO: null },
-		});
-		expect(item.warnings).toEqual([
-			'event.id: the JSON number has more digits than can be read exactly; RevOps should send it as text',
-			'deal.terms[0].value: the JSON number has more digits than can be read exactly; RevOps should send it as text',
-		]);
-	});
-
-	it("keeps an unknown event type from forging another event's key through the separator", async () => {
-		const keyOf = async (type: string, id: string) =>
-			(await emittedItem(deliver(postRequest(jsonBytes({ event: { id, type }, deal: {} })))))
-				.dedupeKey;
-		expect(await keyOf('x:id:1', '2')).toBe('x%3Aid%3A1:id:2');
-		expect(await keyOf('x', '1:id:2')).toBe('x:id:1:id:2');
-	});
-});
-
-describe('bounded items', () => {
-	it(`lists the first ${MAX_LISTED_WARNINGS} warnings and counts the rest`, async () => {
-		const flags = Array.from({ length: 5000 }, () => ({ enabled: 'maybe' }));
-		const item = await emittedItem(
-			deliver(
-				postRequest(jsonBytes({ event: { type: 'deal-signed' }, deal: { feature_flags: flags } })),
-			),
-		);
-		const warnings = item.warnings as string[];
-		expect(warnings).toHaveLength(MAX_LISTED_WARNINGS + 1);
-		expect(warnings[0]).toBe(
-			'deal.feature_flags[0].enabled: expected true or false, got text in another format; read as off',
-		);
-		expect(warnings[MAX_LISTED_WARNINGS]).toBe(
-			`... and ${5000 - MAX_LISTED_WARNINGS} more warnings like these, not listed`,
-		);
-	});
-
-	it(`keeps the first ${MAX_SUMMARY_ENTRIES} enabled flags and terms, and says so`, async () => {
-		const count = MAX_SUMMARY_ENTRIES + 5;
-		const deal = {
-			feature_flags: Array.from({ length: count }, (_, index) => ({
-				name: `f${index}`,
-				enabled: true,
-			})),
-			terms: Array.from({ length: count }, (_, index) => ({
-				friendly_name: `t${index}`,
-				value: 'v',
-			})),
-		};
-		const item = await emittedItem(
-			deliver(postRequest(jsonBytes({ event: { type: 'deal-signed' }, deal }))),
-		);
-		expect(item.enabledFeatureFlags).toEqual(
-			deal.feature_flags.slice(0, MAX_SUMMARY_ENTRIES).map((flag) => flag.name),
-		);
-		expect(Object.keys(item.terms as object)).toHaveLength(MAX_SUMMARY_ENTRIES);
-		expect(item.warnings).toEqual([
-			`deal.feature_flags: ${count} enabled flags; enabledFeatureFlags lists the first ${MAX_SUMMARY_ENTRIES}`,
-			`deal.terms: ${count} named terms; terms holds the first ${MAX_SUMMARY_ENTRIES} names`,
-		]);
-		expect((item.deal as typeof deal).feature_flags).toHaveLength(count);
 	});
 });
 
@@ -755,7 +610,7 @@ describe('sender checks', () => {
 	});
 
 	it('refuses an old event before the item is built, so a replay costs no summary', async () => {
-		const build = jest.spyOn(normalise, 'toItem');
+		const build = jest.spyOn(item, 'toItem');
 		try {
 			const old = postRequest(body, { receivedAt: signedAt + 600 * 60_000 });
 			expect((await deliver(old, { ...UNSIGNED_ALL, maxEventAgeMinutes: 60 })).kind).toBe('reject');
@@ -787,6 +642,40 @@ describe('sender checks', () => {
 			}),
 		).toEqual({
 			kind: 'reject',
+			status: 403,
+			message: 'The event has no usable "event.time", so its age cannot be checked',
+		});
+	});
+});
+
+describe('checkAge', () => {
+	const receivedAt = Date.parse('2024-05-14T17:20:05.000Z');
+	const anHourBefore = '2024-05-14T16:20:05.000Z';
+
+	it.each([0, undefined])('checks nothing with a limit of %p, not even a missing time', (limit) => {
+		expect(() =>
+			checkAge(null, { ...UNSIGNED_ALL, maxEventAgeMinutes: limit }, receivedAt),
+		).not.toThrow();
+	});
+
+	it('accepts an event exactly as old as the limit and refuses one a minute older', async () => {
+		expect(() =>
+			checkAge(anHourBefore, { ...UNSIGNED_ALL, maxEventAgeMinutes: 60 }, receivedAt),
+		).not.toThrow();
+		expect(
+			await refusal(() =>
+				checkAge(anHourBefore, { ...UNSIGNED_ALL, maxEventAgeMinutes: 59 }, receivedAt),
+			),
+		).toEqual({
+			status: 403,
+			message: 'The event is older than the 59 minutes this trigger accepts',
+		});
+	});
+
+	it('refuses an event without a usable time when a limit is set', async () => {
+		expect(
+			await refusal(() => checkAge(null, { ...UNSIGNED_ALL, maxEventAgeMinutes: 60 }, receivedAt)),
+		).toEqual({
 			status: 403,
 			message: 'The event has no usable "event.time", so its age cannot be checked',
 		});

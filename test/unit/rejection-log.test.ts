@@ -1,5 +1,4 @@
-import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/reader';
-import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
+import { SIGNATURE_MISMATCH } from '../../nodes/RevOpsTrigger/verify';
 import {
 	claimedEventType,
 	logRefusal,
@@ -11,7 +10,7 @@ import {
 } from '../../nodes/RevOpsTrigger/rejection-log';
 import { fixtureBytes, TEST_KEY } from '../support/fixtures';
 import { getRequest, postRequest } from '../support/requests';
-import { webhookContext } from '../support/webhook-context';
+import { coreWebhook } from '../../tools/n8n-core/webhook';
 
 const refused = {
 	status: 401,
@@ -161,17 +160,16 @@ describe('rejectionWarning', () => {
 });
 
 describe('RevOps Trigger logs refusals', () => {
-	const node = new RevOpsTrigger();
-
 	it('warns with reason, sender and claimed event type, without the body or the key', async () => {
-		const body = fixtureBytes('deal-signed');
-		const { context, response, warnings } = webhookContext({
-			rawBody: body,
+		const hook = await coreWebhook({
+			parameters: { events: ['*'] },
+			credential: { verificationSecret: TEST_KEY },
+		});
+		const { response, warnings } = await hook.call({
+			rawBody: fixtureBytes('deal-signed'),
 			headers: { 'content-type': 'application/json', 'x-revops-content-hmac': 'deadbeef' },
-			verificationKey: TEST_KEY,
 			ip: '198.51.100.4',
 		});
-		await node.webhook.call(context);
 		expect(response.status).toBe(401);
 		expect(warnings).toHaveLength(1);
 		expect(warnings[0]).toContain('from 198.51.100.4 (claims event deal-signed) with 401');
@@ -181,12 +179,12 @@ describe('RevOps Trigger logs refusals', () => {
 	});
 
 	it('logs nothing for an accepted delivery', async () => {
-		const { context, warnings } = webhookContext({
+		const hook = await coreWebhook({ parameters: { events: ['*'], authentication: 'none' } });
+		const { result, warnings } = await hook.call({
 			rawBody: fixtureBytes('deal-signed'),
 			headers: { 'content-type': 'application/json' },
-			authentication: 'none',
 		});
-		await node.webhook.call(context);
+		expect(result.workflowData).toHaveLength(1);
 		expect(warnings).toEqual([]);
 	});
 

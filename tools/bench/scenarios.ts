@@ -2,7 +2,7 @@
  * What the bench sends and what every answer must be. One signed fixture per scenario, the
  * same bytes to every target, so the targets differ only in what runs on the server.
  */
-import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
 import { loadSample } from '../revops/samples';
 import { signBody } from '../revops/sign';
 

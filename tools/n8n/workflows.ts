@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'crypto';
 
-import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/delivery';
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
 import type { AcknowledgeMode } from '../../nodes/RevOpsTrigger/settings';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
 import { name as PACKAGE_NAME } from '../../package.json';

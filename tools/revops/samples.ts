@@ -7,9 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
-import { unwrapBody } from '../../nodes/RevOpsTrigger/envelope';
-import { DeliveryRejection, readEnvelope } from '../../nodes/RevOpsTrigger/reader';
-import { isRecord as isObject } from '../../nodes/RevOpsTrigger/values';
+import { unwrapBody, readEnvelope } from '../../nodes/RevOpsTrigger/envelope';
+import { DeliveryRejection } from '../../nodes/RevOpsTrigger/verify';
+import { isRecord as isObject } from '../../nodes/RevOpsTrigger/json-values';
 
 /** Resolved from this file, not the working directory, so `npm run revops` works from anywhere. */
 export const FIXTURES_DIR = resolve(__dirname, '../../test/fixtures');

@@ -1,4 +1,4 @@
-import { nestsDeeperThan } from '../../nodes/RevOpsTrigger/values';
+import { nestsDeeperThan } from '../../nodes/RevOpsTrigger/json-values';
 
 /** `depth` levels of objects and lists in turn: `{}` is one level, `{"a":[]}` two. */
 function nested(depth: number): unknown {

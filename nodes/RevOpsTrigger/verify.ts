@@ -1,25 +1,21 @@
 /**
- * The reader of deliveries, and the one module that refuses one. It reads a request cheapest
- * check first: who sent it, which bytes carry it, whether the signature holds, whether those
- * bytes hold an envelope the trigger can use, and how old the event is. The first check that
- * fails throws a DeliveryRejection with the status and message the sender gets, which
- * delivery.ts turns into a 4xx answer, so a sender never sees a 5xx. What comes after reading
- * never refuses: the event filter acknowledges, and the item builder turns what it cannot read
- * into warnings.
+ * The first step of a delivery: who sent it, which bytes carry it, and whether one of the
+ * credential's Verification Keys signed those bytes, all before any of them is parsed. Each
+ * check that fails throws a DeliveryRejection with the 4xx status and message the sender gets.
+ * Also here: the keys a RevOps Webhook API credential holds, and RevOps' signature scheme.
  */
-import { eventBlockOf, eventTimeOf, inferEventType, unwrapBody } from './envelope';
-import { REVOPS_EVENTS, type RevOpsObjectType } from './events';
+import { createHmac, timingSafeEqual } from 'crypto';
+
 import { isIpAllowed, parseIpAllowlist } from './ip-allowlist';
 import { AUTHENTICATION, type TriggerSettings } from './settings';
-import { verifyingKeyPosition } from './signature';
-import type { RevOpsEnvelope } from './types';
-import { isRecord, nestsDeeperThan } from './values';
-import type { VerificationKey } from './verification-keys';
 
-/** A delivery the trigger refuses: thrown only in this module. */
+/**
+ * A delivery the trigger refuses, with the 4xx status and message the sender gets. Thrown by the
+ * checks here and in envelope.ts; delivery.ts turns it into the answer.
+ */
 export class DeliveryRejection extends Error {
 	constructor(
-		readonly status: 400 | 401 | 403 | 413 | 415,
+		readonly status: 400 | 401 | 403 | 409 | 413 | 415,
 		message: string,
 		/** For n8n's log, when the cause is the node's own settings rather than the delivery. */
 		readonly details: { operatorWarning?: string } = {},
@@ -29,8 +25,111 @@ export class DeliveryRejection extends Error {
 	}
 }
 
-function rejectInput(message: string): never {
+export function rejectInput(message: string): never {
 	throw new DeliveryRejection(400, message);
+}
+
+/**
+ * The Verification Keys a RevOps Webhook API credential holds: the current key first, then the
+ * previous key during a rotation or the keys of further RevOps webhooks that deliver to the same
+ * workflow. Five is enough for a rotation across a few webhooks, and bounds the HMACs a forged
+ * request costs. The names contain "secret" so n8n's lint sees them as secrets; the credential
+ * file writes them out literally (a unit test keeps the two lists equal).
+ */
+export const VERIFICATION_KEY_FIELDS = [
+	'verificationSecret',
+	'verificationSecret2',
+	'verificationSecret3',
+	'verificationSecret4',
+	'verificationSecret5',
+] as const;
+
+export type VerificationKeyCredential = Partial<
+	Record<(typeof VERIFICATION_KEY_FIELDS)[number], unknown>
+>;
+
+/** A key the credential holds, with its position in the credential (1 = 'Verification Key'). */
+export interface VerificationKey {
+	position: number;
+	key: string;
+}
+
+/** How the credential editor and every message name the key at `position`. */
+export function keyLabel(position: number): string {
+	return position === 1 ? 'Verification Key' : `Verification Key ${position}`;
+}
+
+/** The keys that are set, in order; empty fields are skipped, so an empty list means no key at all. */
+export function verificationKeys(credential: VerificationKeyCredential): VerificationKey[] {
+	return VERIFICATION_KEY_FIELDS.flatMap((field, index) => {
+		const key = credential[field];
+		return typeof key === 'string' && key !== '' ? [{ position: index + 1, key }] : [];
+	});
+}
+
+/**
+ * What the credential test tells the user: the first key that cannot be right (none at all,
+ * surrounding spaces, a repeat), named by its label and never shown; or how many keys are set.
+ */
+export function checkCredentialKeys(credential: VerificationKeyCredential): {
+	ok: boolean;
+	message: string;
+} {
+	const keys = verificationKeys(credential);
+	if (keys.length === 0)
+		return { ok: false, message: "Enter the 'Verification Key' shown for the webhook in RevOps" };
+	for (const [index, { position, key }] of keys.entries()) {
+		if (key.trim() !== key) {
+			return {
+				ok: false,
+				message: `'${keyLabel(position)}' starts or ends with a space: copy it again from RevOps`,
+			};
+		}
+		const earlier = keys.slice(0, index).find((other) => other.key === key);
+		if (earlier) {
+			return {
+				ok: false,
+				message: `'${keyLabel(position)}' is the same as '${keyLabel(earlier.position)}': remove one of them`,
+			};
+		}
+	}
+	const count = keys.length === 1 ? 'The key is set' : `${keys.length} keys are set`;
+	return {
+		ok: true,
+		message: `${count}. RevOps has no API to check keys: send a test event from RevOps to confirm.`,
+	};
+}
+
+export const SIGNATURE_HEADER = 'x-revops-content-hmac';
+
+/** Lowercase hex HMAC-SHA256 of the exact bytes, keyed with the Verification Key (UTF-8). */
+export function signDelivery(verificationKey: string, bytes: Buffer): string {
+	return createHmac('sha256', verificationKey).update(bytes).digest('hex');
+}
+
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * The position of the key whose signature `header` carries for `bytes`, or null when none
+ * does. Accepts upper- or lowercase hex and a `sha256=` prefix; compares each key's signature
+ * in constant time.
+ */
+export function verifyingKeyPosition(
+	keys: readonly VerificationKey[],
+	bytes: Buffer,
+	header: string | string[] | undefined,
+): number | null {
+	if (typeof header !== 'string') return null;
+	const received = header
+		.trim()
+		.toLowerCase()
+		.replace(/^sha256=/, '');
+	if (!HEX_SHA256.test(received)) return null;
+	const actual = Buffer.from(received, 'hex');
+	const match = keys.find(({ key }) =>
+		timingSafeEqual(actual, Buffer.from(signDelivery(key, bytes), 'hex')),
+	);
+	return match?.position ?? null;
 }
 
 export interface DeliveryRequest {
@@ -71,6 +170,10 @@ export interface VerifiedDelivery {
 	/** The position of the credential's key that verified; null when Authentication is None. */
 	verifiedWithKey: number | null;
 }
+
+/** What n8n's log says, at publishing and on each refused delivery, when the credential holds no key. */
+export const NO_KEY_WARNING =
+	'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.';
 
 export const SIGNATURE_MISMATCH =
 	"The X-RevOps-Content-Hmac signature is missing or does not match any of the trigger's Verification Keys";
@@ -145,10 +248,7 @@ async function checkSignature(
 		throw new DeliveryRejection(
 			401,
 			'The trigger has no Verification Key, so it cannot verify any delivery',
-			{
-				operatorWarning:
-					'RevOps Trigger: the RevOps Webhook API credential holds no Verification Key, so every delivery is refused with 401. Copy the key from RevOps > Settings > Webhooks into the credential.',
-			},
+			{ operatorWarning: NO_KEY_WARNING },
 		);
 	}
 	const position = verifyingKeyPosition(keys, carrier.bytes, signature);
@@ -173,96 +273,4 @@ export async function verifyDelivery(
 			? null
 			: await checkSignature(carrier, request.signature, loadKeys);
 	return { carrier, verifiedWithKey };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decodeJson(bytes: Buffer): unknown {
-	let text: string;
-	try {
-		text = utf8.decode(bytes);
-	} catch {
-		return rejectInput('The body is not valid UTF-8');
-	}
-	try {
-		return JSON.parse(text);
-	} catch {
-		return rejectInput('The body is not valid JSON: RevOps sends one JSON object per delivery');
-	}
-}
-
-/** Real RevOps envelopes are about 4 levels deep; n8n's own JSON handling overflows near 10,000. */
-const MAX_NESTING = 64;
-
-/**
- * Refuses only what makes a delivery unusable: not an object, nested too deep, an `event` of
- * the wrong kind, no `deal`/`account` object to be about, or a catalogued event type whose
- * object is missing. It also decides which event this is (`event.type` when it is a non-empty
- * string, otherwise the object present and its status) and when it happened, so nothing after
- * it reads either again. Everything inside the objects is read leniently later, and only for
- * events the user listens to.
- */
-export function readEnvelope(json: unknown): RevOpsEnvelope {
-	if (!isRecord(json)) {
-		return rejectInput(
-			'The delivery must be a JSON object with an "event" and a "deal" or "account"',
-		);
-	}
-	if (nestsDeeperThan(json, MAX_NESTING)) {
-		return rejectInput(`The delivery nests objects deeper than ${MAX_NESTING} levels`);
-	}
-	const envelope = unwrapBody(json);
-	const event =
-		eventBlockOf(envelope.event) ??
-		rejectInput('"event" must be an object, or an event type such as "deal-signed"');
-	const deal = isRecord(envelope.deal) ? envelope.deal : undefined;
-	const account = isRecord(envelope.account) ? envelope.account : undefined;
-	if (!deal && !account) {
-		if (envelope.deal !== undefined) return rejectInput('"deal" must be an object');
-		if (envelope.account !== undefined) return rejectInput('"account" must be an object');
-		return rejectInput('The delivery has neither a "deal" nor an "account" object');
-	}
-	const given = typeof event.type === 'string' && event.type !== '' ? event.type : null;
-	const catalogued = REVOPS_EVENTS.find((known) => known.type === given);
-	if (catalogued && (catalogued.object === 'deal' ? deal : account) === undefined) {
-		return rejectInput(`A "${catalogued.type}" event needs a "${catalogued.object}" object`);
-	}
-	const objectType: RevOpsObjectType = catalogued?.object ?? (deal ? 'deal' : 'account');
-	const status = (objectType === 'deal' ? deal : account)?.status;
-	return {
-		event,
-		deal,
-		account,
-		objectType,
-		eventType: given ?? inferEventType(objectType, status),
-		eventTypeInferred: given === null,
-		eventTime: eventTimeOf(event.time),
-	};
-}
-
-/** The envelope a verified delivery's bytes hold: UTF-8 JSON (a bracketed query is already parsed), then `readEnvelope`. */
-export function readDelivery(carrier: DeliveryCarrier): RevOpsEnvelope {
-	return readEnvelope(carrier.kind === 'query' ? carrier.envelope : decodeJson(carrier.bytes));
-}
-
-/** RevOps' signature has no timestamp: an age limit is the only bound on replaying a capture. */
-export function checkAge(
-	eventTime: string | null,
-	settings: TriggerSettings,
-	receivedAt: number,
-): void {
-	const limit = settings.maxEventAgeMinutes ?? 0;
-	if (limit <= 0) return;
-	if (eventTime === null) {
-		throw new DeliveryRejection(
-			403,
-			'The event has no usable "event.time", so its age cannot be checked',
-		);
-	}
-	if (receivedAt - Date.parse(eventTime) > limit * 60_000) {
-		throw new DeliveryRejection(
-			403,
-			`The event is older than the ${limit} minutes this trigger accepts`,
-		);
-	}
 }

@@ -1,16 +1,15 @@
 /**
- * From a usable RevOps envelope to the item the trigger emits: the event's type and time as
- * the envelope reader decided them, its de-duplication key, plus deal and account fields
- * ready to map.
- * Everything here is a summary of objects the item also carries untouched, so a field that
- * cannot be read becomes null (or empty) with a warning: building the item never refuses.
+ * The last step of a delivery: from a usable RevOps envelope to the item the trigger emits, with
+ * the event's type and time as envelope.ts decided them, its de-duplication key, and deal and
+ * account fields ready to map. Everything here is a summary of objects the item also carries
+ * untouched, so a field that cannot be read becomes null (or empty) with a line in the item's
+ * warnings: building the item never refuses.
  */
 import { createHash } from 'crypto';
 
 import { REVOPS_EVENTS } from './events';
 import { JsonNumbers } from './json-numbers';
 import { readMoney } from './money';
-import type { DeliveryCarrier } from './reader';
 import type {
 	RevOpsAccount,
 	RevOpsAccountItem,
@@ -19,8 +18,39 @@ import type {
 	RevOpsEnvelope,
 	RevOpsItem,
 } from './types';
-import { describeType, isRecord, isUnset } from './values';
-import { Reading } from './reading';
+import { describeType, isRecord, isUnset } from './json-values';
+import type { DeliveryCarrier } from './verify';
+
+/**
+ * What the readers of one delivery share. Warnings travel with the item: a field the trigger
+ * only summarises and could not read is named there instead of making the trigger refuse a
+ * delivery RevOps would then lose. JSON numbers are read as the text they were written as.
+ */
+/** Warning lines an item lists; the rest are counted, so a hostile body cannot grow the item without bound. */
+export const MAX_LISTED_WARNINGS = 20;
+
+export class Reading {
+	private readonly listed: string[] = [];
+	private unlisted = 0;
+
+	constructor(private readonly numbers: JsonNumbers) {}
+
+	warn(line: string): void {
+		if (this.listed.length < MAX_LISTED_WARNINGS) this.listed.push(line);
+		else this.unlisted += 1;
+	}
+
+	/** The item's `warnings`: the first lines as written, then one line counting the rest. */
+	warnings(): string[] {
+		if (this.unlisted === 0) return [...this.listed];
+		return [...this.listed, `... and ${this.unlisted} more warnings like these, not listed`];
+	}
+
+	/** The decimal text a JSON number was written as, or null when the body does not say it exactly. */
+	numberText(value: number): string | null {
+		return this.numbers.textOf(value);
+	}
+}
 
 /**
  * Text as documented; numbers (real payloads send them) as the digits that were sent and
