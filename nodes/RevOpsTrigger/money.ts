@@ -83,7 +83,7 @@ export function readMoney(
 				? `${field}: no currency, so the amount has no minor unit to count in`
 				: `${field}_currency: "${code.slice(0, 12)}" is not an ISO 4217 currency with a minor unit, so the amount is not counted in minor units`,
 		);
-		return { amount: text, currency: code, precision: null, minorUnits: null };
+		return { amount: text, currency: code, minorUnitDigits: null, minorUnits: null };
 	}
 	const [, sign, whole, fraction = ''] = DECIMAL.exec(text) as RegExpExecArray;
 	const significantFraction = fraction.replace(/0+$/, '');
@@ -91,19 +91,19 @@ export function readMoney(
 		reading.warn(
 			`${field}: ${text} has a fraction of the smallest unit of ${code} (${digits} decimal places), so it has no exact minor units`,
 		);
-		return { amount: text, currency: code, precision: digits, minorUnits: null };
+		return { amount: text, currency: code, minorUnitDigits: digits, minorUnits: null };
 	}
 	const paddedFraction = significantFraction.padEnd(digits, '0');
 	const magnitude = BigInt(whole + paddedFraction);
 	if (magnitude > MAX_MINOR_UNITS) {
 		reading.warn(`${field}: ${text} is too large to count in minor units exactly`);
-		return { amount: text, currency: code, precision: digits, minorUnits: null };
+		return { amount: text, currency: code, minorUnitDigits: digits, minorUnits: null };
 	}
 	const negative = sign === '-' && magnitude !== 0n;
 	return {
 		amount: `${negative ? '-' : ''}${BigInt(whole).toString()}${digits > 0 ? `.${paddedFraction}` : ''}`,
 		currency: code,
-		precision: digits,
+		minorUnitDigits: digits,
 		minorUnits: Number(negative ? -magnitude : magnitude),
 	};
 }

@@ -3,7 +3,7 @@
  * Every wire field is optional or nullable because RevOps' own examples leave fields out;
  * unknown fields are passed through untouched, hence the index signatures.
  */
-import type { RevOpsEventType, RevOpsObjectType } from './events';
+import type { RevOpsObjectType } from './events';
 
 type Passthrough = { [field: string]: unknown };
 
@@ -30,8 +30,8 @@ export interface RevOpsContact extends Passthrough {
 
 export interface RevOpsFeatureFlag extends Passthrough {
 	name?: WireText;
-	/** Missing means false. */
-	enabled?: boolean;
+	/** Missing means false; a GET delivery carries it as the text "true" or "false". */
+	enabled?: boolean | 'true' | 'false';
 }
 
 export interface RevOpsSku extends Passthrough {
@@ -112,7 +112,7 @@ export interface RevOpsEnvelope {
 /** An exact amount of money, counted in the currency's ISO 4217 minor unit. */
 export interface RevOpsMoney {
 	/**
-	 * A decimal string with exactly `precision` digits when `minorUnits` is set, otherwise
+	 * A decimal string with exactly `minorUnitDigits` digits when `minorUnits` is set, otherwise
 	 * exactly as RevOps wrote it.
 	 */
 	amount: string;
@@ -123,9 +123,9 @@ export interface RevOpsMoney {
 	 * counts in; null when `currency` is missing or not an ISO code with a minor unit. RevOps'
 	 * `*_precision` (how many digits it wrote) is not used.
 	 */
-	precision: number | null;
+	minorUnitDigits: number | null;
 	/**
-	 * The amount × 10^precision as a whole number (cents for USD, yen for JPY), or null, with a
+	 * The amount × 10^minorUnitDigits as a whole number (cents for USD, yen for JPY), or null, with a
 	 * warning, when that is not exact: unknown currency, a fraction of the smallest unit, or
 	 * beyond 2^53.
 	 */
@@ -133,8 +133,11 @@ export interface RevOpsMoney {
 }
 
 interface RevOpsItemBase {
-	/** The event's wire name; any string when the user listens to all events. */
-	eventType: RevOpsEventType | string;
+	/**
+	 * The event's wire name: one of the catalogue's `RevOpsEventType` values, or, when the user
+	 * listens to All Events, a type RevOps added after this release.
+	 */
+	eventType: string;
 	/** True when the envelope had no `event.type` and the type came from the object's status. */
 	eventTypeInferred: boolean;
 	/** `event.id` as text, or null when the envelope had none. */

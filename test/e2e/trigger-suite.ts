@@ -454,54 +454,54 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 			const deals: Array<[Record<string, unknown>, Record<string, unknown>, string[]?]> = [
 				[
 					{ net_price: '44400', net_price_currency: 'USD' },
-					{ amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 },
+					{ amount: '44400.00', currency: 'USD', minorUnitDigits: 2, minorUnits: 4440000 },
 				],
 				// Precision 4 writes four decimals; the count is still in cents, never 444000000.
 				[
 					{ net_price: '44400.0000', net_price_currency: 'USD', net_price_precision: 4 },
-					{ amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 },
+					{ amount: '44400.00', currency: 'USD', minorUnitDigits: 2, minorUnits: 4440000 },
 				],
 				[
 					{ net_price: '0.125', net_price_currency: 'USD', net_price_precision: 3 },
-					{ amount: '0.125', currency: 'USD', precision: 2, minorUnits: null },
+					{ amount: '0.125', currency: 'USD', minorUnitDigits: 2, minorUnits: null },
 					[
 						'deal.net_price: 0.125 has a fraction of the smallest unit of USD (2 decimal places), so it has no exact minor units',
 					],
 				],
 				[
 					{ net_price: '19.99', net_price_currency: 'XYZ', net_price_precision: 2 },
-					{ amount: '19.99', currency: 'XYZ', precision: null, minorUnits: null },
+					{ amount: '19.99', currency: 'XYZ', minorUnitDigits: null, minorUnits: null },
 					[
 						'deal.net_price_currency: "XYZ" is not an ISO 4217 currency with a minor unit, so the amount is not counted in minor units',
 					],
 				],
 				[
 					{ net_price: 44400.5, net_price_currency: 'USD', net_price_precision: 2 },
-					{ amount: '44400.50', currency: 'USD', precision: 2, minorUnits: 4440050 },
+					{ amount: '44400.50', currency: 'USD', minorUnitDigits: 2, minorUnits: 4440050 },
 				],
 				[
 					{ net_price: '4860000', net_price_currency: 'JPY', net_price_precision: '' },
-					{ amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 },
+					{ amount: '4860000', currency: 'JPY', minorUnitDigits: 0, minorUnits: 4860000 },
 				],
 				[
 					{ net_price: 4860000, net_price_currency: 'JPY', net_price_precision: 0 },
-					{ amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 },
+					{ amount: '4860000', currency: 'JPY', minorUnitDigits: 0, minorUnits: 4860000 },
 				],
 				[
 					{ net_price: '12.345', net_price_currency: 'KWD' },
-					{ amount: '12.345', currency: 'KWD', precision: 3, minorUnits: 12345 },
+					{ amount: '12.345', currency: 'KWD', minorUnitDigits: 3, minorUnits: 12345 },
 				],
 				[
 					{ net_price: 12.345, net_price_currency: 'KWD', net_price_precision: '3' },
-					{ amount: '12.345', currency: 'KWD', precision: 3, minorUnits: 12345 },
+					{ amount: '12.345', currency: 'KWD', minorUnitDigits: 3, minorUnits: 12345 },
 				],
 				[
 					{ net_price: '1.5', net_price_currency: 'CLF' },
-					{ amount: '1.5000', currency: 'CLF', precision: 4, minorUnits: 15000 },
+					{ amount: '1.5000', currency: 'CLF', minorUnitDigits: 4, minorUnits: 15000 },
 				],
 				[
 					{ net_price: 1.5, net_price_currency: 'CLF', net_price_precision: 4 },
-					{ amount: '1.5000', currency: 'CLF', precision: 4, minorUnits: 15000 },
+					{ amount: '1.5000', currency: 'CLF', minorUnitDigits: 4, minorUnits: 15000 },
 				],
 			];
 			for (const [index, [deal]] of deals.entries()) {

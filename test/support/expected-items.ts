@@ -9,7 +9,7 @@ import { fixtureJson } from './fixtures';
 const USD = (amount: string, minorUnits: number) => ({
 	amount,
 	currency: 'USD',
-	precision: 2,
+	minorUnitDigits: 2,
 	minorUnits,
 });
 
@@ -101,8 +101,13 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		dealStatus: 'signed',
 		accountId: 'cust_20917',
 		customerName: 'Sakura Logistics K.K.',
-		netPrice: { amount: '4860000', currency: 'JPY', precision: 0, minorUnits: 4860000 },
-		originalNetPrice: { amount: '5400000', currency: 'JPY', precision: 0, minorUnits: 5400000 },
+		netPrice: { amount: '4860000', currency: 'JPY', minorUnitDigits: 0, minorUnits: 4860000 },
+		originalNetPrice: {
+			amount: '5400000',
+			currency: 'JPY',
+			minorUnitDigits: 0,
+			minorUnits: 5400000,
+		},
 		enabledFeatureFlags: ['sso_saml'],
 		terms: { 'Billing Frequency': 'year', 'Payment Terms': 'Net 45' },
 	},
@@ -136,7 +141,7 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		dealStatus: 'draft',
 		accountId: 'cust_30551',
 		customerName: 'Fjord Freight AS',
-		netPrice: { amount: '12500.00', currency: 'NOK', precision: 2, minorUnits: 1250000 },
+		netPrice: { amount: '12500.00', currency: 'NOK', minorUnitDigits: 2, minorUnits: 1250000 },
 		originalNetPrice: null,
 		enabledFeatureFlags: [],
 		terms: {},

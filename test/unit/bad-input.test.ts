@@ -229,7 +229,7 @@ const LENIENT: Array<[string, Buffer, Record<string, unknown>, string[]]> = [
 			original_net_price_currency: 'USD',
 			original_net_price_precision: 'two',
 		}),
-		{ originalNetPrice: { amount: '1.00', currency: 'USD', precision: 2, minorUnits: 100 } },
+		{ originalNetPrice: { amount: '1.00', currency: 'USD', minorUnitDigits: 2, minorUnits: 100 } },
 		[],
 	],
 	[

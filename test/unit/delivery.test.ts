@@ -501,7 +501,7 @@ describe('GET deliveries', () => {
 			eventId: 'e-9',
 			eventTime: '2024-05-14T16:20:05.000Z',
 			dealId: 'd-9',
-			netPrice: { amount: '44400.00', currency: 'USD', precision: 2, minorUnits: 4440000 },
+			netPrice: { amount: '44400.00', currency: 'USD', minorUnitDigits: 2, minorUnits: 4440000 },
 			enabledFeatureFlags: ['sso'],
 			dedupeKey: 'deal-signed:id:e-9',
 			warnings: [],

@@ -18,12 +18,12 @@ const read = (amount: unknown, currency: unknown) => {
 const money = (
 	amount: string,
 	currency: string | null,
-	precision: number | null,
+	minorUnitDigits: number | null,
 	minorUnits: number | null,
 ) => ({
 	amount,
 	currency,
-	precision,
+	minorUnitDigits,
 	minorUnits,
 });
 
@@ -296,15 +296,15 @@ describe('property: minorUnits, whenever set, is the amount in ISO minor units e
 				const item = await emittedItem(deliver(postRequest(Buffer.from(body))));
 				const netPrice = item.netPrice as {
 					amount: string;
-					precision: number | null;
+					minorUnitDigits: number | null;
 					minorUnits: number | null;
 				} | null;
 				const expected = oracleMinorUnits(text, code === '' ? null : code);
 				if (netPrice !== null && netPrice.minorUnits !== null) {
 					expect(expected).not.toBeNull();
 					expect(BigInt(netPrice.minorUnits)).toBe(expected);
-					expect(netPrice.precision).toBe(currencyCodes.code(code.toUpperCase())?.digits);
-					expect(netPrice.amount.split('.')[1]?.length ?? 0).toBe(netPrice.precision);
+					expect(netPrice.minorUnitDigits).toBe(currencyCodes.code(code.toUpperCase())?.digits);
+					expect(netPrice.amount.split('.')[1]?.length ?? 0).toBe(netPrice.minorUnitDigits);
 				} else {
 					// Null only for a reason the oracle agrees with, or a count beyond 2^53.
 					const tooLarge =
