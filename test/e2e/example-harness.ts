@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
-import { CREDENTIAL_TYPE } from '../../nodes/RevOpsTrigger/description';
+import { ACKNOWLEDGEMENT_TEXT, CREDENTIAL_TYPE } from '../../nodes/RevOpsTrigger/description';
 import { credentialsNamed, importAndPublish, readExample } from '../../tools/n8n/examples';
 import { EXECUTION_QUIET_MS, type ExecutionSummary } from '../../tools/n8n/executions';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';

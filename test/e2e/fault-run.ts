@@ -15,11 +15,11 @@ import type { BillingStub } from '../support/services/billing';
 import { TEST_KEY } from '../support/fixtures';
 import {
 	acknowledgeToRevOps,
-	chain,
 	postToBilling,
 	revOpsTrigger,
 	type AcknowledgeMode,
 } from '../../tools/n8n/workflows';
+import { publish } from './fixture';
 
 export interface FaultScenario {
 	label: string;
@@ -61,12 +61,11 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 		credential: scenario.credential,
 		acknowledge: scenario.acknowledge,
 	});
-	const nodes =
+	const rest =
 		scenario.acknowledge === 'whenWorkflowSucceeds'
-			? [trigger, postToBilling(billing.url), acknowledgeToRevOps()]
-			: [trigger, postToBilling(billing.url)];
-	const workflowId = await n8n.createWorkflow(chain(scenario.label, nodes));
-	await n8n.activate(workflowId);
+			? [postToBilling(billing.url), acknowledgeToRevOps()]
+			: [postToBilling(billing.url)];
+	const { id: workflowId, url } = await publish(n8n, scenario.label, trigger, ...rest);
 
 	const ids = Array.from({ length: scenario.events }, () => randomUUID());
 	let disruption: Promise<void> | undefined;
@@ -74,7 +73,7 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 		events: ids.map((id) => freshEvent(loadSample('deal-signed'), { id })),
 		concurrency: scenario.senders,
 		delivery: {
-			url: n8n.webhookUrl(trigger.webhookId as string),
+			url,
 			key: TEST_KEY,
 			retries: 5,
 			retryIntervalMs: scenario.retryIntervalMs,

@@ -11,15 +11,11 @@ import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { BillingStub } from '../support/services/billing';
 import { TEST_KEY } from '../support/fixtures';
-import {
-	acknowledgeToRevOps,
-	chain,
-	postToBilling,
-	revOpsTrigger,
-} from '../../tools/n8n/workflows';
+import { acknowledgeToRevOps, postToBilling, revOpsTrigger } from '../../tools/n8n/workflows';
 import { runFaultScenario } from './fault-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
+import { publish } from './fixture';
 
 jest.setTimeout(900_000);
 
@@ -77,14 +73,13 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 			verificationSecret: TEST_KEY,
 		});
 		const trigger = revOpsTrigger({ credential, acknowledge: 'whenWorkflowSucceeds' });
-		const workflowId = await n8n.createWorkflow(
-			chain('Bill while billing fails', [
-				trigger,
-				postToBilling(billing.url),
-				acknowledgeToRevOps(),
-			]),
+		const { id: workflowId, url } = await publish(
+			n8n,
+			'Bill while billing fails',
+			trigger,
+			postToBilling(billing.url),
+			acknowledgeToRevOps(),
 		);
-		await n8n.activate(workflowId);
 
 		const ids = Array.from({ length: 20 }, () => randomUUID());
 		billing.failNextCalls(15);
@@ -92,7 +87,7 @@ describe('fault: SIGKILL mid-stream, n8n 2.41.1', () => {
 			events: ids.map((id) => freshEvent(loadSample('deal-active'), { id })),
 			concurrency: 4,
 			delivery: {
-				url: n8n.webhookUrl(trigger.webhookId as string),
+				url,
 				key: TEST_KEY,
 				retries: 5,
 				retryIntervalMs: 300,

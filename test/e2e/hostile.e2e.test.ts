@@ -16,6 +16,7 @@ import { chain, n8nWebhook, noOp, revOpsTrigger } from '../../tools/n8n/workflow
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
+import { publish } from './fixture';
 
 jest.setTimeout(900_000);
 
@@ -336,10 +337,9 @@ describe('hostile input against n8n 2.41.1', () => {
 				authentication: target === 'signed' ? 'verificationKey' : 'none',
 				credential,
 			});
-			const id = await n8n.createWorkflow(chain(`Hostile ${target}`, [trigger, noOp()]));
-			await n8n.activate(id);
+			const { id, url } = await publish(n8n, `Hostile ${target}`, trigger, noOp());
 			workflowIds.push(id);
-			urls[target] = n8n.webhookUrl(trigger.webhookId as string);
+			urls[target] = url;
 		}
 	});
 

@@ -10,11 +10,11 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
-import { sendOnce } from '../../tools/revops/sender';
-import { chain, noOp, revOpsTrigger, TRIGGER_TYPE } from '../../tools/n8n/workflows';
+import { noOp, revOpsTrigger, TRIGGER_TYPE } from '../../tools/n8n/workflows';
 import { name as PACKAGE_NAME, version as PACKAGE_VERSION } from '../../package.json';
-import { fixtureBytes, TEST_KEY } from '../support/fixtures';
+import { TEST_KEY } from '../support/fixtures';
 import { packedTarball } from './tarball';
+import { publish, signedPost } from './fixture';
 
 jest.setTimeout(300_000);
 
@@ -44,16 +44,9 @@ describe('n8n 2.41.1 community-package settings', () => {
 			verificationSecret: TEST_KEY,
 		});
 		const trigger = revOpsTrigger({ credential });
-		const workflowId = await n8n.createWorkflow(
-			chain('Unverified packages off', [trigger, noOp()]),
-		);
-		await n8n.activate(workflowId);
-		const answer = await sendOnce(fixtureBytes('deal-signed.json'), {
-			url: n8n.webhookUrl(trigger.webhookId as string),
-			key: TEST_KEY,
-		});
-		expect(answer.status).toBe(200);
-		const [execution] = await n8n.executions(workflowId, { expected: 1 });
+		const workflow = await publish(n8n, 'Unverified packages off', trigger, noOp());
+		expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
+		const [execution] = await n8n.executions(workflow.id, { expected: 1 });
 		expect(execution.status).toBe('success');
 	});
 

@@ -11,7 +11,8 @@ import { groupResidentMiB } from '../../tools/load/memory';
 import { streamEvents, type StreamReport } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { TEST_KEY } from '../support/fixtures';
-import { chain, noOp, revOpsTrigger } from '../../tools/n8n/workflows';
+import { noOp, revOpsTrigger } from '../../tools/n8n/workflows';
+import { publish } from './fixture';
 
 const SAMPLES = ['deal-signed', 'deal-updated', 'account-updated', 'deal-active'];
 
@@ -64,13 +65,12 @@ export async function loadTrigger(
 		verificationSecret: TEST_KEY,
 	});
 	const trigger = revOpsTrigger({ credential });
-	const workflowId = await n8n.createWorkflow(chain('Load', [trigger, noOp()]));
-	await n8n.activate(workflowId);
+	const { id: workflowId, url } = await publish(n8n, 'Load', trigger, noOp());
 
 	const report = await streamEvents({
 		events,
 		concurrency: senders,
-		delivery: { url: n8n.webhookUrl(trigger.webhookId as string), key: TEST_KEY, retries: 0 },
+		delivery: { url, key: TEST_KEY, retries: 0 },
 	});
 	const executions = await n8n.executions(workflowId, {
 		expected: report.delivered,

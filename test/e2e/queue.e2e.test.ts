@@ -17,7 +17,6 @@ import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { BillingStub } from '../support/services/billing';
 import { TEST_KEY } from '../support/fixtures';
 import {
-	chain,
 	NODE_VERSIONS,
 	noOp,
 	revOpsTrigger,
@@ -28,6 +27,7 @@ import { loadEvents, loadTrigger, queueMemory } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 import { SUITE_N8N_ENV, triggerSuite } from './trigger-suite';
+import { publish } from './fixture';
 
 jest.setTimeout(900_000);
 
@@ -90,9 +90,7 @@ describe('queue mode: the package in every process, executions on workers', () =
 			verificationSecret: TEST_KEY,
 		});
 		const trigger = revOpsTrigger({ credential });
-		const workflowId = await n8n.createWorkflow(chain('On workers', [trigger, noOp()]));
-		await n8n.activate(workflowId);
-		const url = n8n.webhookUrl(trigger.webhookId as string);
+		const { id: workflowId, url } = await publish(n8n, 'On workers', trigger, noOp());
 		expect(url.startsWith(`http://127.0.0.1:${n8n.webhook.port}/webhook/`)).toBe(true);
 
 		const ids = Array.from({ length: 30 }, () => randomUUID());
