@@ -167,7 +167,7 @@ export class RevOpsTrigger implements INodeType {
 				const url = this.getNodeWebhookUrl('default') ?? '';
 				if (!url.startsWith('https://')) {
 					this.logger.warn(
-						`RevOps Trigger: the webhook URL ${url} is not https. RevOps accepts only https URLs: set WEBHOOK_URL to n8n's public https address.`,
+						`RevOps Trigger: the webhook URL ${url} is not https. RevOps accepts only https URLs: set N8N_WEBHOOK_URL (WEBHOOK_URL on n8n 1.x) to n8n's public https address.`,
 					);
 				}
 				return true;

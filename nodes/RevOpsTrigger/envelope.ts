@@ -28,7 +28,7 @@ export function eventBlockOf(event: unknown): RevOpsEventMeta | undefined {
 }
 
 /** The rule for envelopes without `event.type`: the object's status decides. */
-export function inferEventType(objectType: RevOpsObjectType, status: unknown): string {
+function inferEventType(objectType: RevOpsObjectType, status: unknown): string {
 	if (objectType === 'deal') {
 		if (status === 'signed') return 'deal-signed';
 		if (status === 'active') return 'deal-active';

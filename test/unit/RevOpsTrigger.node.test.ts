@@ -692,7 +692,7 @@ describe("RevOps Trigger activation, in n8n-core's HookContext", () => {
 		const { context, warnings, webhookId } = await activation({}, 'http://localhost:5678/webhook');
 		expect(await hooks.create.call(context)).toBe(true);
 		expect(warnings).toEqual([
-			`RevOps Trigger: the webhook URL http://localhost:5678/webhook/${webhookId}/webhook is not https. RevOps accepts only https URLs: set WEBHOOK_URL to n8n's public https address.`,
+			`RevOps Trigger: the webhook URL http://localhost:5678/webhook/${webhookId}/webhook is not https. RevOps accepts only https URLs: set N8N_WEBHOOK_URL (WEBHOOK_URL on n8n 1.x) to n8n's public https address.`,
 		]);
 	});
 });
