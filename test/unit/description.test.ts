@@ -1,0 +1,108 @@
+/**
+ * What n8n shows and registers for the node (description.ts), read through the node class as
+ * n8n loads it.
+ */
+import { Workflow, type INode, type INodeTypes } from 'n8n-workflow';
+
+import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
+import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
+
+const node = new RevOpsTrigger();
+
+describe('RevOps Trigger description', () => {
+	const { description } = node;
+
+	it('serves POST and GET on one URL, answering on receipt or after the workflow as the user chose', () => {
+		const responseMode =
+			'={{$parameter["acknowledge"] === "whenWorkflowSucceeds" ? "lastNode" : "onReceived"}}';
+		const responseData =
+			'={{$parameter["acknowledge"] === "whenWorkflowSucceeds" ? "firstEntryJson" : "RevOps API Event Received"}}';
+		expect(description.webhooks).toMatchObject(
+			['POST', 'GET'].map((httpMethod) => ({
+				name: 'default',
+				httpMethod,
+				path: 'webhook',
+				responseMode,
+				responseData,
+			})),
+		);
+		expect(
+			description.properties.find((property) => property.name === 'acknowledge')?.default,
+		).toBe('whenReceived');
+	});
+
+	it('offers All Events, then every catalogued event in alphabetical order, as Trigger On without a tooltip', () => {
+		const events = description.properties.find((property) => property.name === 'events');
+		expect(events?.type).toBe('multiOptions');
+		expect(events?.displayName).toBe('Trigger On');
+		expect(events?.description).toBeUndefined();
+		expect(events?.options?.map((option) => option.name)).toEqual([
+			'All Events',
+			'Account Created',
+			'Account Deleted',
+			'Account Updated',
+			'Deal Activated',
+			'Deal Created',
+			'Deal Signed',
+			'Deal Updated',
+		]);
+		expect(events?.options).toEqual(
+			expect.arrayContaining([
+				{
+					name: 'All Events',
+					value: '*',
+					description: 'Every event, including types RevOps adds later',
+				},
+				...REVOPS_EVENTS.map((event) => ({
+					name: event.label,
+					value: event.type,
+					description: event.description,
+				})),
+			]),
+		);
+	});
+
+	it('shows the chosen events in Title Case as the subtitle, evaluated by n8n-workflow', () => {
+		const nodeTypes = {
+			getByName: () => node,
+			getByNameAndVersion: () => node,
+			getKnownTypes: () => ({}),
+		} as unknown as INodeTypes;
+		const subtitleFor = (events: string[]) => {
+			const trigger: INode = {
+				id: 'trigger',
+				name: 'RevOps Trigger',
+				type: 'n8n-nodes-revops.revOpsTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { events },
+			};
+			const workflow = new Workflow({
+				nodes: [trigger],
+				connections: {},
+				active: false,
+				nodeTypes,
+			});
+			return workflow.expression.getSimpleParameterValue(
+				trigger,
+				description.subtitle as string,
+				'internal',
+				{},
+			);
+		};
+		expect(subtitleFor(['*'])).toBe('All Events');
+		expect(subtitleFor(['deal-signed', 'deal-updated'])).toBe('Deal Signed, Deal Updated');
+		expect(subtitleFor(['deal-active', 'account-deleted'])).toBe('Deal Activated, Account Deleted');
+	});
+
+	it('asks for the credential with every Authentication but None, since every other value verifies', () => {
+		expect(description.credentials).toEqual([
+			{
+				name: 'revOpsWebhookApi',
+				required: true,
+				testedBy: 'revOpsVerificationKeyTest',
+				displayOptions: { hide: { authentication: ['none'] } },
+			},
+		]);
+	});
+});
