@@ -68,7 +68,7 @@ const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
 /** How a value is quoted in a problem: short, and one line, because it may have come from an expression. */
 function describe(value: unknown): string {
 	if (value instanceof UnresolvedParameter)
-		return `a value n8n could not resolve (${value.reason.slice(0, 120)})`;
+		return `a value n8n could not resolve (${value.reason.replace(/\s+/g, ' ').slice(0, 120)})`;
 	if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
 	// Single quotes, as in the editor's messages; escaped like JSON, so it stays on one line.
 	if (typeof value === 'string')
@@ -91,9 +91,12 @@ function checkEvents(value: unknown): SettingProblem | string[] {
 		return problem(
 			`'Trigger On' is ${describe(value)}, so no event would start the workflow and each would be acknowledged and lost`,
 		);
-	const unknown = value.find((type) => typeof type !== 'string' || !KNOWN_EVENT_TYPES.has(type));
-	if (unknown !== undefined)
-		return problem(`'Trigger On' lists ${describe(unknown)}, which is not a RevOps event`);
+	// By position, not by value: an unknown entry may itself be undefined.
+	const unknown = value.findIndex(
+		(type) => typeof type !== 'string' || !KNOWN_EVENT_TYPES.has(type),
+	);
+	if (unknown >= 0)
+		return problem(`'Trigger On' lists ${describe(value[unknown])}, which is not a RevOps event`);
 	return value as string[];
 }
 

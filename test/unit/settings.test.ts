@@ -79,6 +79,8 @@ describe('checkSettings', () => {
 		);
 		for (const part of ['deal', 'signed', 'deal-', ' deal-signed', 'Deal-Signed', 'All Events'])
 			expect([part, verdict({ events: [part] })]).toEqual([part, 'Trigger On']);
+		// An entry that is undefined (a sparse list, or an expression's [undefined]) is unknown too.
+		expect(verdict({ events: ['deal-signed', undefined] })).toBe('Trigger On');
 	});
 
 	it.each([
@@ -139,7 +141,7 @@ describe('checkSettings', () => {
 	it('names a parameter whose expression n8n could not resolve, with a one-line reason of bounded length', () => {
 		const checked = checkSettings({
 			...usable,
-			events: new UnresolvedParameter(`Referenced node doesn't exist ${'x'.repeat(500)}`),
+			events: new UnresolvedParameter(`Referenced node doesn't exist\n${'x'.repeat(500)}`),
 		});
 		expect(checked.ok).toBe(false);
 		if (checked.ok) return;
@@ -148,6 +150,7 @@ describe('checkSettings', () => {
 			"'Trigger On' is a value n8n could not resolve (Referenced node doesn't exist",
 		);
 		expect(checked.problem.problem.length).toBeLessThan(300);
+		expect(checked.problem.problem).not.toContain('\n');
 	});
 
 	it('quotes at most 60 characters of a value it refuses', () => {
