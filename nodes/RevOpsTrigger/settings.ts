@@ -8,7 +8,7 @@
  * refuses deliveries with an answer RevOps retries instead of acknowledging events it would drop.
  */
 import { ALL_EVENTS, REVOPS_EVENTS } from './events';
-import { parseIpAllowlist } from './ip-allowlist';
+import { parseIpAllowlist, type IpAllowlist } from './ip-allowlist';
 import { isRecord } from './json-values';
 
 export const AUTHENTICATION = { verificationKey: 'verificationKey', none: 'none' } as const;
@@ -35,8 +35,8 @@ export interface TriggerSettings {
 	/** Known event types, or `*` alone for every event; never empty. */
 	events: readonly string[];
 	authentication: Authentication;
-	/** Comma-separated addresses and CIDR ranges allowed to deliver; no entry allows any. */
-	ipAllowlist?: string;
+	/** The addresses and CIDR ranges allowed to deliver, parsed once here rather than per delivery; absent allows any. */
+	ipAllowlist?: IpAllowlist;
 	/** Refuse events whose `event.time` is older than this many minutes; 0 or undefined turns the check off. */
 	maxEventAgeMinutes?: number;
 }
@@ -127,7 +127,7 @@ function checkAcknowledge(value: unknown): SettingProblem | undefined {
 const ALLOWLIST_ADVICE =
 	'Use addresses such as 203.0.113.7 or ranges such as 198.51.100.0/24 or 2001:db8::/32, separated by commas, or leave it empty to allow any address.';
 
-function checkIpAllowlist(value: unknown): SettingProblem | string | undefined {
+function checkIpAllowlist(value: unknown): SettingProblem | IpAllowlist | undefined {
 	const problem = (text: string) => ({
 		setting: 'IP(s) Allowlist',
 		problem: text,
@@ -136,12 +136,12 @@ function checkIpAllowlist(value: unknown): SettingProblem | string | undefined {
 	if (value === undefined) return undefined;
 	if (typeof value !== 'string')
 		return problem(`'IP(s) Allowlist' is ${describe(value)}, not a comma-separated list`);
-	const { invalid } = parseIpAllowlist(value);
-	if (invalid.length > 0)
+	const allowlist = parseIpAllowlist(value);
+	if (allowlist.invalid.length > 0)
 		return problem(
-			`'${invalid[0].slice(0, 60)}' in 'IP(s) Allowlist' is not an IP address or range`,
+			`'${allowlist.invalid[0].slice(0, 60)}' in 'IP(s) Allowlist' is not an IP address or range`,
 		);
-	return value;
+	return allowlist;
 }
 
 function checkMaxEventAge(value: unknown): SettingProblem | number | undefined {
@@ -189,7 +189,7 @@ export function checkSettings(parameters: NodeParameters): SettingsCheck {
 		settings: {
 			events: events as string[],
 			authentication: authentication as Authentication,
-			...(ipAllowlist === undefined ? {} : { ipAllowlist: ipAllowlist as string }),
+			...(ipAllowlist === undefined ? {} : { ipAllowlist: ipAllowlist as IpAllowlist }),
 			...(maxEventAgeMinutes === undefined
 				? {}
 				: { maxEventAgeMinutes: maxEventAgeMinutes as number }),

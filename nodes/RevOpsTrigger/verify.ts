@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 
-import { isIpAllowed, parseIpAllowlist } from './ip-allowlist';
+import { isIpAllowed } from './ip-allowlist';
 import { AUTHENTICATION, type TriggerSettings } from './settings';
 
 /**
@@ -179,8 +179,7 @@ export const SIGNATURE_MISMATCH =
 	"The X-RevOps-Content-Hmac signature is missing or does not match any of the trigger's Verification Keys";
 
 function checkSender(settings: TriggerSettings, clientIp: string | undefined): void {
-	const allowlist = parseIpAllowlist(settings.ipAllowlist ?? '');
-	if (!isIpAllowed(allowlist, clientIp)) {
+	if (settings.ipAllowlist && !isIpAllowed(settings.ipAllowlist, clientIp)) {
 		throw new DeliveryRejection(403, "This address is not in the trigger's IP allowlist");
 	}
 }

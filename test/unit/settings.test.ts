@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
 import { ALL_EVENTS, REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
+import { parseIpAllowlist } from '../../nodes/RevOpsTrigger/ip-allowlist';
 import {
 	checkSettings,
 	UnresolvedParameter,
@@ -38,7 +39,7 @@ describe('checkSettings', () => {
 			settings: {
 				events: ['*', 'account-created'],
 				authentication: 'none',
-				ipAllowlist: '203.0.113.0/24',
+				ipAllowlist: parseIpAllowlist('203.0.113.0/24'),
 				maxEventAgeMinutes: 0,
 			},
 		});

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'crypto';
 
+import { parseIpAllowlist } from '../../nodes/RevOpsTrigger/ip-allowlist';
 import type { TriggerSettings } from '../../nodes/RevOpsTrigger/settings';
 import {
 	SIGNATURE_MISMATCH,
@@ -152,7 +153,7 @@ describe('verifyDelivery', () => {
 	it('checks the sender first: a multipart request from outside the allowlist gets 403, not 415', async () => {
 		const keys = countingKeys();
 		const request = signed({ contentType: 'multipart/form-data', clientIp: '192.0.2.1' });
-		const settings = { ...SIGNED_ALL, ipAllowlist: '203.0.113.0/24' };
+		const settings = { ...SIGNED_ALL, ipAllowlist: parseIpAllowlist('203.0.113.0/24') };
 		expect(await refusal(() => verifyDelivery(request, settings, keys.load))).toEqual({
 			status: 403,
 			message: "This address is not in the trigger's IP allowlist",
