@@ -2,7 +2,8 @@
  * unit: the node's pure modules and glue, in milliseconds.
  * tools: the dev tooling: the RevOps sender against a local HTTP server, the release gate and
  *   actionlint on the GitHub workflows.
- * e2e: the packed package inside real n8n processes on 127.0.0.1 (run with --runInBand).
+ * e2e: the packed package inside real n8n processes on 127.0.0.1, two files at a time
+ *   (`npm run test:e2e`; test/e2e/sequencer.js starts the longest first).
  *
  * TypeScript is compiled by swc (@swc/jest), which strips types without checking them; the type
  * check is `tsc --noEmit -p test/tsconfig.json` in `npm run lint`.
@@ -34,6 +35,7 @@ const swc = (syntax) => [
 const typescript = { '^.+\\.ts$': swc('typescript') };
 
 module.exports = {
+	testSequencer: '<rootDir>/test/e2e/sequencer.js',
 	projects: [
 		{
 			displayName: 'unit',

@@ -67,7 +67,6 @@ for (const nodeVersion of NODE_VERSIONS) {
 			label: 'n8n 2.41.1 queue mode (webhook process, 2 workers, PostgreSQL 17, Redis)',
 			clientAddress: '127.0.0.1',
 			acquire: sharedQueue,
-			release: async () => undefined,
 		},
 		nodeVersion,
 	);

@@ -57,7 +57,10 @@ const TEST_TIMEOUT_MS = 300_000;
  */
 export const SUITE_N8N_ENV = { N8N_PROXY_HOPS: '1' };
 
-/** Where the suite runs: by default one n8n of its own; queue mode passes its shared set. */
+/**
+ * Where the suite runs: one n8n (or queue mode's set) per test file, shared by the suite at
+ * every node version, since each test publishes workflows of its own. The file stops it.
+ */
 export interface SuiteTarget {
 	label: string;
 	/**
@@ -65,23 +68,33 @@ export interface SuiteTarget {
 	 * socket, `::ffff:127.0.0.1` on an IPv6 one.
 	 */
 	clientAddress: string;
+	/** The running n8n, started by the first call. */
 	acquire: () => Promise<N8nInstance>;
-	release: (n8n: N8nInstance) => Promise<void>;
 }
 
-/** One n8n; on an IPv6 socket (bound to the IPv4-mapped loopback), it reports IPv4 clients in IPv6 spelling. */
+/**
+ * One n8n for the calling test file, stopped after its last test (call it at the top level);
+ * on an IPv6 socket (bound to the IPv4-mapped loopback), it reports IPv4 clients in IPv6
+ * spelling.
+ */
 export function singleN8n(version: N8nVersion, socket: 'IPv4' | 'IPv6' = 'IPv4'): SuiteTarget {
 	const ipv6 = socket === 'IPv6';
+	let starting: Promise<N8nInstance> | undefined;
+	afterAll(async () => {
+		await (await starting)?.stop();
+	});
 	return {
 		label: `n8n ${version}${ipv6 ? ' on an IPv6 socket' : ''}`,
 		clientAddress: ipv6 ? '::ffff:127.0.0.1' : '127.0.0.1',
 		acquire: async () =>
-			await startN8n({
-				version,
-				tarball: await packedTarball(),
-				env: { ...SUITE_N8N_ENV, ...(ipv6 ? { N8N_LISTEN_ADDRESS: '::ffff:127.0.0.1' } : {}) },
-			}),
-		release: async (n8n) => await n8n.stop(),
+			await (starting ??= packedTarball().then(
+				async (tarball) =>
+					await startN8n({
+						version,
+						tarball,
+						env: { ...SUITE_N8N_ENV, ...(ipv6 ? { N8N_LISTEN_ADDRESS: '::ffff:127.0.0.1' } : {}) },
+					}),
+			)),
 	};
 }
 
@@ -132,7 +145,6 @@ export function triggerSuite(target: SuiteTarget, nodeVersion: NodeVersion): voi
 		});
 
 		afterAll(async () => {
-			if (n8n) await target.release(n8n);
 			await billing.close();
 		});
 
