@@ -2,10 +2,14 @@
  * What n8n shows and registers for the node (description.ts), read through the node class as
  * n8n loads it.
  */
+import { readdirSync } from 'fs';
+
 import { Workflow, type INode, type INodeTypes } from 'n8n-workflow';
 
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { RevOpsTrigger } from '../../nodes/RevOpsTrigger/RevOpsTrigger.node';
+import { EXAMPLES_DIR, readExample } from '../../tools/n8n/examples';
+import { TRIGGER_TYPE } from '../../tools/n8n/workflows';
 
 const node = new RevOpsTrigger();
 
@@ -104,5 +108,23 @@ describe('RevOps Trigger description', () => {
 				displayOptions: { hide: { authentication: ['none'] } },
 			},
 		]);
+	});
+});
+
+describe('the workflows shipped in examples/', () => {
+	it('use the RevOps Trigger at the version new workflows get, as a user importing them expects', () => {
+		const { defaultVersion } = node.description;
+		// One of them (revops-diy-webhook.json) shows the same job with n8n's own Webhook node.
+		const triggers = readdirSync(EXAMPLES_DIR)
+			.filter((file) => file.endsWith('.json'))
+			.flatMap((file) =>
+				readExample(file)
+					.nodes.filter((found) => found.type === TRIGGER_TYPE)
+					.map((trigger) => `${file}: ${trigger.typeVersion}`),
+			);
+		expect(triggers.length).toBeGreaterThanOrEqual(5);
+		expect(triggers).toEqual(
+			triggers.map((trigger) => trigger.replace(/: .*$/, `: ${defaultVersion}`)),
+		);
 	});
 });

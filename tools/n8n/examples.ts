@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { N8nInstance, WorkflowNode, WorkflowSpec } from './instance';
 import { TRIGGER_TYPE } from './workflows';
 
-const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
+export const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
 
 export interface ExampleWorkflow extends WorkflowSpec {
 	id: string;
