@@ -1,9 +1,11 @@
 /**
  * What the end-to-end files do with a running n8n: publish a workflow that starts with a RevOps
- * Trigger, send it signed fixtures as RevOps would, and read back what the trigger emitted.
+ * Trigger, send it signed fixtures as RevOps would, read back what the trigger emitted, and
+ * measure how long a new publication answers 404.
  */
 import { EXECUTION_QUIET_MS } from '../../tools/n8n/executions';
 import type { N8nInstance } from '../../tools/n8n/instance';
+import { sleep } from '../../tools/n8n/process';
 import { chain, type N8nNode } from '../../tools/n8n/workflows';
 import { sendOnce } from '../../tools/revops/sender';
 import { fixtureBytes, TEST_KEY } from '../support/fixtures';
@@ -50,4 +52,48 @@ export async function triggerItems(
 	return executions
 		.sort((a, b) => Number(a.id) - Number(b.id))
 		.flatMap((execution) => execution.itemsByNode['RevOps Trigger']);
+}
+
+/** What RevOps saw while n8n made a workflow live: every answer until the first 200. */
+export interface PublishWindow {
+	/** When n8n answered the publish (2.x) or activate (1.x) call, from the call. */
+	callAnsweredMs: number;
+	/** When a delivery was first answered 200, from the call. */
+	firstAcceptedMs: number;
+	/** Deliveries answered 404 before that. */
+	notFound: number;
+}
+
+const PUBLISH_WINDOW_LIMIT_MS = 30_000;
+const PUBLISH_WINDOW_POLL_MS = 20;
+
+/**
+ * Creates `trigger` → No Operation and asks n8n to publish it through the public API, as the
+ * editor's button does, while sending signed deliveries to its Production URL back to back.
+ */
+export async function measurePublishWindow(
+	n8n: N8nInstance,
+	trigger: N8nNode,
+	rest: N8nNode,
+): Promise<PublishWindow> {
+	const id = await n8n.createWorkflow(chain('Publish window', [trigger, rest]));
+	const url = n8n.webhookUrl(trigger.webhookId as string);
+	const started = Date.now();
+	let callAnsweredMs: number | undefined;
+	const publishing = n8n
+		.publicApi('POST', `/workflows/${id}/${n8n.version.startsWith('1.') ? 'activate' : 'publish'}`)
+		.then(() => (callAnsweredMs = Date.now() - started));
+	let notFound = 0;
+	for (;;) {
+		const answer = await signedPost(url, 'deal-signed.json');
+		if (answer.status === 200) break;
+		expect(answer.status).toBe(404);
+		notFound += 1;
+		if (Date.now() - started > PUBLISH_WINDOW_LIMIT_MS)
+			throw new Error(`Still 404 ${PUBLISH_WINDOW_LIMIT_MS} ms after publishing`);
+		await sleep(PUBLISH_WINDOW_POLL_MS);
+	}
+	const firstAcceptedMs = Date.now() - started;
+	await publishing;
+	return { callAnsweredMs: callAnsweredMs as number, firstAcceptedMs, notFound };
 }

@@ -9,10 +9,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
+import { N8nHttpError } from '../../tools/n8n/http';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import { noOp, revOpsTrigger, TRIGGER_TYPE } from '../../tools/n8n/workflows';
 import { name as PACKAGE_NAME, version as PACKAGE_VERSION } from '../../package.json';
 import { TEST_KEY } from '../support/fixtures';
+import { expectQuoted } from '../support/troubleshooting';
 import { packedTarball } from './tarball';
 import { publish, signedPost } from './fixture';
 
@@ -37,7 +39,7 @@ describe('n8n 2.41.1 community-package settings', () => {
 	const start = async (env: Record<string, string>) =>
 		await startN8n({ version: '2.41.1', tarball: await packedTarball(), userFolder: folder, env });
 
-	it("with n8n 3.0's default N8N_UNVERIFIED_PACKAGES_ENABLED=false, 2.41.1 still loads the installed package and runs it", async () => {
+	it("with n8n 3.0's default N8N_UNVERIFIED_PACKAGES_ENABLED=false, 2.41.1 still loads the installed package and runs it, but Settings > Community nodes refuses to install it", async () => {
 		n8n = await start({ N8N_UNVERIFIED_PACKAGES_ENABLED: 'false' });
 		expect(await n8n.nodeTypes()).toContain(TRIGGER_TYPE);
 		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', {
@@ -48,6 +50,16 @@ describe('n8n 2.41.1 community-package settings', () => {
 		expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
 		const [execution] = await n8n.executions(workflow.id, { expected: 1 });
 		expect(execution.status).toBe('success');
+
+		// What the editor's Install button sends for a package name without a verified checksum.
+		const refusal = await n8n.rest('POST', '/rest/community-packages', { name: PACKAGE_NAME }).then(
+			() => undefined,
+			(error: unknown) => error,
+		);
+		expect(refusal).toBeInstanceOf(N8nHttpError);
+		const { status, body } = refusal as N8nHttpError;
+		expect(status).toBe(500);
+		expectQuoted((JSON.parse(body) as { message: string }).message);
 	});
 
 	it('declared in N8N_COMMUNITY_PACKAGES with unverified packages off, n8n refuses to start and says why', async () => {

@@ -34,6 +34,7 @@ const NEEDS: Record<string, Need[]> = {
 	'n8n-2': ['2.41.1'],
 	queue: ['2.41.1', 'queue servers'],
 	'schema-preview': ['2.41.1', '1.123.81'],
+	troubleshooting: ['2.41.1', '1.123.81'],
 };
 
 /**

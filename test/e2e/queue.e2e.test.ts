@@ -10,6 +10,10 @@
  * CI's budget; `npm run test:faults:queue` sends 300, the full fault campaign.
  */
 import { randomUUID } from 'crypto';
+import { renameSync } from 'fs';
+import { join } from 'path';
+
+import { name as PACKAGE_NAME } from '../../package.json';
 
 import { startN8nQueue, type N8nQueue, type QueueProcess } from '../../tools/n8n/queue';
 import { streamEvents } from '../../tools/load/stream';
@@ -27,7 +31,8 @@ import { loadEvents, loadTrigger, queueMemory } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 import { SUITE_N8N_ENV, triggerSuite } from './trigger-suite';
-import { publish } from './fixture';
+import { measurePublishWindow, publish, signedPost } from './fixture';
+import { expectQuoted } from '../support/troubleshooting';
 
 jest.setTimeout(900_000);
 
@@ -134,6 +139,83 @@ describe('queue mode under load', () => {
 		await loadTrigger(n8n, 'queue mode', loadEvents(LOAD_EVENTS), LOAD_SENDERS, () =>
 			queueMemory(n8n),
 		);
+	});
+});
+
+describe('queue mode troubleshooting (the README quotes these answers)', () => {
+	it('while n8n publishes, the webhook process answers 404 for a moment, and then 200', async () => {
+		const n8n = await sharedQueue();
+		const credential = await n8n.createCredential('RevOps publishing', 'revOpsWebhookApi', {
+			verificationSecret: TEST_KEY,
+		});
+		const window = await measurePublishWindow(n8n, revOpsTrigger({ credential }), noOp());
+		process.stdout.write(
+			`  [publish window] n8n 2.41.1, queue mode: publish call answered after ${window.callAnsweredMs} ms, ` +
+				`first 200 after ${window.firstAcceptedMs} ms, ${window.notFound} deliveries answered 404 before it\n`,
+		);
+		expect(window.firstAcceptedMs).toBeGreaterThan(0);
+	});
+
+	/**
+	 * Runs `check` while `process` runs without the package: stopped, the package moved out of
+	 * its user folder (as tools/n8n/queue.ts lays them out: <folder>/<role, dashed>), started
+	 * again; then puts the package back and restarts it.
+	 */
+	async function withoutPackage(
+		n8n: N8nQueue,
+		process: QueueProcess,
+		check: () => Promise<void>,
+	): Promise<void> {
+		const nodes = join(n8n.folder, process.role.replace(' ', '-'), '.n8n', 'nodes');
+		const installed = join(nodes, 'node_modules', PACKAGE_NAME);
+		// Outside node_modules: n8n loads every package folder in there, whatever its name.
+		const aside = join(nodes, `${PACKAGE_NAME}-set-aside`);
+		await process.stop();
+		renameSync(installed, aside);
+		try {
+			await process.start();
+			await check();
+		} finally {
+			await process.stop();
+			renameSync(aside, installed);
+			await process.start();
+		}
+	}
+
+	it('a webhook process without the package answers 400 Unrecognized node type and runs nothing; installing it there fixes it', async () => {
+		const n8n = await sharedQueue();
+		const credential = await n8n.createCredential('RevOps missing', 'revOpsWebhookApi', {
+			verificationSecret: TEST_KEY,
+		});
+		const workflow = await publish(n8n, 'Package missing', revOpsTrigger({ credential }), noOp());
+		await withoutPackage(n8n, n8n.webhook, async () => {
+			const answer = await signedPost(workflow.url, 'deal-signed.json');
+			expect(answer.status).toBe(400);
+			expectQuoted((JSON.parse(answer.body) as { message: string }).message);
+			expect(await n8n.executions(workflow.id, { expected: 0 })).toEqual([]);
+		});
+		expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
+		await n8n.executions(workflow.id, { expected: 1 });
+	});
+
+	it('with every worker but one stopped, a worker without the package fails each run it gets, with the same error', async () => {
+		const n8n = await sharedQueue();
+		const credential = await n8n.createCredential('RevOps worker', 'revOpsWebhookApi', {
+			verificationSecret: TEST_KEY,
+		});
+		const workflow = await publish(n8n, 'Worker without it', revOpsTrigger({ credential }), noOp());
+		const [lacking, ...others] = n8n.workers;
+		for (const other of others) await other.stop();
+		try {
+			await withoutPackage(n8n, lacking, async () => {
+				expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
+				const [run] = await n8n.executions(workflow.id, { expected: 1, timeoutMs: 60_000 });
+				expect(run.status).toBe('error');
+				expectQuoted(run.error ?? '');
+			});
+		} finally {
+			for (const other of others) await other.start();
+		}
 	});
 });
 

@@ -23,7 +23,7 @@ export type NodeVersion = (typeof NODE_VERSIONS)[number];
 /** The version n8n gives a RevOps Trigger added to a workflow today. */
 export const LATEST_NODE_VERSION: NodeVersion =
 	defaultVersion ?? NODE_VERSIONS[NODE_VERSIONS.length - 1];
-const TRIGGER_NAME = 'RevOps Trigger';
+export const TRIGGER_NAME = 'RevOps Trigger';
 
 /** A node that always has an id (the trigger's webhookId is what its URL is made of). */
 export type N8nNode = WorkflowNode & { id: string };
