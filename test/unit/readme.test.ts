@@ -3,6 +3,13 @@ import { basename, dirname, join, relative, resolve } from 'path';
 
 import { README_PATH, readmeWithTable } from '../../tools/docs/events-table';
 import { RevOpsWebhookApi } from '../../credentials/RevOpsWebhookApi.credentials';
+import { readEnvelope } from '../../nodes/RevOpsTrigger/envelope';
+import { MAX_LISTED_WARNINGS, MAX_SUMMARY_ENTRIES } from '../../nodes/RevOpsTrigger/item';
+import {
+	REJECTION_LOG_BURST,
+	REJECTION_LOG_WINDOW_MS,
+} from '../../nodes/RevOpsTrigger/rejection-log';
+import { DeliveryRejection, VERIFICATION_KEY_FIELDS } from '../../nodes/RevOpsTrigger/verify';
 import { expectedItem } from '../support/expected-items';
 
 const REPO_ROOT = dirname(README_PATH);
@@ -126,5 +133,54 @@ describe.each(PAGES)('%s', (page) => {
 	it('names only paths that exist in the repository', () => {
 		const missing = repositoryPaths(markdown).filter((named) => !existsInRepository(named));
 		expect(missing).toEqual([]);
+	});
+});
+
+describe("the README's figures", () => {
+	/** Every number the pattern's group matches in the README (with thousands separators removed); at least one. */
+	const quoted = (pattern: RegExp): number[] => {
+		const numbers = [...readme.matchAll(pattern)].map((match) =>
+			Number(match[1].replace(/,/g, '')),
+		);
+		expect(numbers.length).toBeGreaterThan(0);
+		return numbers;
+	};
+
+	it('are the limits in the code: warnings listed, summary entries, keys and refusal log lines', () => {
+		expect(quoted(/At most (\d+) lines are listed/g)).toEqual([MAX_LISTED_WARNINGS]);
+		expect(quoted(/lines are listed; a (\d+)(?:st|nd|rd|th) counts the rest/g)).toEqual([
+			MAX_LISTED_WARNINGS + 1,
+		]);
+		expect(quoted(/[Tt]he first ([\d,]+)(?: names)?, with a warning if there are more/g)).toEqual([
+			MAX_SUMMARY_ENTRIES,
+			MAX_SUMMARY_ENTRIES,
+		]);
+		expect(quoted(/\*\*Verification Key 2\*\* to \*\*(\d+)\*\*/g)).toEqual([
+			VERIFICATION_KEY_FIELDS.length,
+		]);
+		expect(REJECTION_LOG_WINDOW_MS).toBe(60_000);
+		expect(quoted(/(\d+)(?: lines)? per trigger\s+and\s+minute/g)).toEqual([
+			REJECTION_LOG_BURST,
+			REJECTION_LOG_BURST,
+		]);
+	});
+
+	it('give the nesting a delivery may have: exactly that deep is read, one level more is refused with 400', () => {
+		const [levels] = quoted(/nested deeper than (\d+) levels/g);
+		// `levels` objects, one inside the other, the outermost being the envelope.
+		const nested = (depth: number): unknown => {
+			let value: Record<string, unknown> = {};
+			for (let level = 2; level < depth; level += 1) value = { inner: value };
+			return { event: { type: 'deal-updated' }, deal: value };
+		};
+		expect(readEnvelope(nested(levels)).objectType).toBe('deal');
+		let refusal: unknown;
+		try {
+			readEnvelope(nested(levels + 1));
+		} catch (error) {
+			refusal = error;
+		}
+		expect(refusal).toBeInstanceOf(DeliveryRejection);
+		expect((refusal as DeliveryRejection).status).toBe(400);
 	});
 });
