@@ -1,8 +1,9 @@
 /**
  * `npm run docs:screenshots`: regenerates the pictures in docs/images/ from a real n8n with this
  * checkout's package, clicked through in headless Chromium along the same path the browser tests
- * check. In n8n 2.41.1: the node panel, the configured node, the output of a test event, a field
- * mapped into Edit Fields from mock data, and each example workflow on the canvas; in n8n
+ * check. In n8n 2.41.1: the node panel, the configured node, the output of a test event, the
+ * output panel's "set mock data" link, a field mapped into Edit Fields from that mock data, and
+ * each example workflow on the canvas; in n8n
  * 1.123.81: a field mapped from the schema preview (2.41.1 previews no trigger). Each picture
  * is cropped to the part that matters.
  */
@@ -23,6 +24,9 @@ import { sendOnce } from '../revops/sender';
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const IMAGES_DIR = path.join(REPO_ROOT, 'docs', 'images');
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'deal-signed.json');
+/** How much of the empty output panel the "set mock data" picture shows around the link, in pixels. */
+const MOCK_DATA_CROP_ABOVE = 160;
+const MOCK_DATA_CROP_BELOW = 30;
 /** The item the README offers to paste as mock data. */
 const SAMPLE_ITEM = path.join(REPO_ROOT, 'docs', 'sample-item.json');
 const VERIFICATION_KEY = 'revops-docs-verification-key';
@@ -98,9 +102,10 @@ async function nodePictures(editor: Editor, n8n: N8nInstance): Promise<void> {
 	await editor.openNewCredentialDialog();
 	await editor.saveCredential({ verificationSecret: VERIFICATION_KEY });
 	await editor.credentialDialog().waitFor({ state: 'hidden' });
-	const shownUrl = await editor.webhookUrl('test');
+	// The Production URL tab, the one the README's setup step has the user copy.
+	await editor.webhookUrl('production');
 	await picture(editor.parameters(), editor, 'configured-node.png');
-	const testUrl = shownUrl.replace(PUBLIC_URL, `${n8n.baseUrl}/`);
+	const testUrl = (await editor.webhookUrl('test')).replace(PUBLIC_URL, `${n8n.baseUrl}/`);
 
 	await editor.executeStep();
 	await textMatching(editor.ndv(), /Listening for test event/i);
@@ -173,6 +178,15 @@ async function mappingPicture(editor: Editor, n8n: N8nInstance, name: string): P
 	await editor.openWorkflow(workflowId);
 	if (!preview) {
 		await editor.openNode('RevOps Trigger');
+		// Where a 2.x user finds the link before any event has arrived.
+		await textMatching(editor.outputPanel(), /set mock data/);
+		const panel = await editor.outputPanel().boundingBox();
+		const link = await editor.outputPanel().getByText('set mock data').boundingBox();
+		if (panel === null || link === null) throw new Error('The output panel is not on screen');
+		// The empty panel is tall: only its middle, from the lightning icon to the link.
+		const top = link.y - MOCK_DATA_CROP_ABOVE;
+		const height = link.y + link.height + MOCK_DATA_CROP_BELOW - top;
+		await picture({ x: panel.x, y: top, width: panel.width, height }, editor, 'set-mock-data.png');
 		await editor.setMockData(JSON.parse(readFileSync(SAMPLE_ITEM, 'utf8')) as unknown[]);
 		await editor.closeNdv();
 	}
