@@ -5,12 +5,13 @@
  * docs/benchmarks.svg. Takes 20 to 25 minutes on 2 shared cores.
  * Options: --engines=vm,lazy,legacy --rounds=3 --seconds=4 --out=docs --no-write
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { packPackage } from '../n8n/package';
 import { stopAll } from '../n8n/instance';
-import { benchmarksMarkdown } from './document';
+import { benchmarksMarkdown, type BenchSource } from './document';
 import { runMicrobench } from './micro';
 import { problems, ratioChart, RunIndex } from './report';
 import { ENGINES, runBench, type EngineName } from './run';
@@ -20,6 +21,16 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 function option(name: string, fallback: string): string {
 	const prefix = `--${name}=`;
 	return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length) ?? fallback;
+}
+
+/** The commit the bench runs from, read before it starts, so the page can say what it measured. */
+function benchSource(): BenchSource {
+	const git = (...args: string[]) =>
+		execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+	return {
+		commit: git('rev-parse', '--short', 'HEAD'),
+		changed: git('status', '--porcelain') !== '',
+	};
 }
 
 async function main(): Promise<void> {
@@ -34,6 +45,8 @@ async function main(): Promise<void> {
 	};
 	const outDir = path.resolve(REPO_ROOT, option('out', 'docs'));
 
+	const source = benchSource();
+	log(`commit ${source.commit}${source.changed ? ' with uncommitted changes' : ''}`);
 	log('microbenchmark of webhook() in n8n-core');
 	const micro = await runMicrobench({ log });
 	log('packing the package');
@@ -50,7 +63,7 @@ async function main(): Promise<void> {
 	const found = problems(run);
 	for (const problem of found) log(`PROBLEM ${problem}`);
 
-	const markdown = benchmarksMarkdown(run, micro, settings);
+	const markdown = benchmarksMarkdown(run, micro, settings, source);
 	process.stdout.write(`\n${markdown}\n`);
 	if (!process.argv.includes('--no-write')) {
 		mkdirSync(outDir, { recursive: true });

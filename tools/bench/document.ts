@@ -142,10 +142,17 @@ function microTable(micro: MicroResult): string {
 	].join('\n');
 }
 
+/** The checkout a bench ran from: its commit, and whether files differed from it. */
+export interface BenchSource {
+	commit: string;
+	changed: boolean;
+}
+
 export function benchmarksMarkdown(
 	run: BenchRun,
 	micro: MicroResult,
 	settings: { rounds: number; cellSeconds: number },
+	source: BenchSource,
 ): string {
 	const index = new RunIndex(run);
 	const cpu = cpus();
@@ -153,7 +160,7 @@ export function benchmarksMarkdown(
 	return `# Benchmarks
 
 How fast the RevOps Trigger answers RevOps inside n8n, which n8n settings make it faster, and what
-they cost. Written by \`npm run bench\` (tools/bench/) on ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${minutes} minutes.
+they cost. Written by \`npm run bench\` (tools/bench/) on ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${minutes} minutes, at commit ${source.commit}${source.changed ? ' with uncommitted changes' : ''}; every word and figure here comes from that run and tools/bench/, not from an edit by hand.
 Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, shared with other jobs while it ran.
 Versions: n8n 2.41.1 on Node 24.21.0 (SQLite, regular mode, executions saved), n8n-nodes-revops ${version('..')}, autocannon ${version('autocannon')}, n8n-core ${version('n8n-core')}; load generator and microbenchmark on Node ${process.versions.node}.
 
@@ -200,8 +207,6 @@ ${versions(index)}
 ## Two Verification Keys against one
 
 ${twoKeys(index)}
-
-${included('what-n8n-could-change.md')}
 
 ## The node's own cost, inside n8n-core
 

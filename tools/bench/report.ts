@@ -8,6 +8,7 @@ import {
 	SCENARIOS,
 	TARGET_LABELS,
 	TARGETS,
+	VERSION_PROBE,
 	type ScenarioName,
 	type TargetName,
 } from './scenarios';
@@ -143,6 +144,11 @@ const escapeXml = (text: string) =>
  * Horizontal bars of C/A and C/B (1 and 8 clients) per engine and request kind, with the
  * 1× line: right of it the RevOps Trigger is faster than the workflow it is compared with.
  */
+/**
+ * The chart in docs/benchmarks.svg: the RevOps Trigger at node version 1.1, the version new
+ * workflows get (target D), against the DIY workflow (A) and n8n's Webhook → No-Op (B), with
+ * the 1× line where it is as fast as they are.
+ */
 export function ratioChart(index: RunIndex): string {
 	const series = index.connections.flatMap((connections) =>
 		(['A', 'B'] as const).map((bottom) => ({
@@ -160,7 +166,7 @@ export function ratioChart(index: RunIndex): string {
 	);
 	const values = groups.flatMap(({ engine, scenario }) =>
 		series.map(({ bottom, connections }) =>
-			index.ratio(engine, 'C', bottom, scenario, connections),
+			index.ratio(engine, VERSION_PROBE, bottom, scenario, connections),
 		),
 	);
 	const maxValue = Math.max(2, ...values.filter(Number.isFinite).map((value) => Math.ceil(value)));
@@ -172,7 +178,7 @@ export function ratioChart(index: RunIndex): string {
 	const parts: string[] = [
 		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
 		`<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-		`<text x="10" y="18" font-size="13" font-weight="bold">RevOps Trigger (C) throughput relative to the DIY workflow (A) and Webhook → No-Op (B)</text>`,
+		`<text x="10" y="18" font-size="13" font-weight="bold">RevOps Trigger, node version 1.1 (D): throughput relative to the DIY workflow (A) and Webhook → No-Op (B)</text>`,
 	];
 	for (let tick = 0; tick <= maxValue; tick += maxValue > 6 ? 2 : 1) {
 		parts.push(
@@ -180,13 +186,16 @@ export function ratioChart(index: RunIndex): string {
 		);
 		parts.push(`<text x="${x(tick)}" y="${height - 28}" text-anchor="middle">${tick}×</text>`);
 	}
+	parts.push(
+		`<text x="${x(1) + 4}" y="${top - 10}" font-size="10">1× = as fast as A or B; right of it, faster</text>`,
+	);
 	groups.forEach(({ engine, scenario }, groupIndex) => {
 		const y0 = top + groupIndex * groupHeight;
 		parts.push(
 			`<text x="${labelWidth - 8}" y="${y0 + (series.length * barHeight) / 2 + 4}" text-anchor="end">${escapeXml(`${engine}: ${scenario}`)}</text>`,
 		);
 		series.forEach(({ bottom, connections, color }, seriesIndex) => {
-			const value = index.ratio(engine, 'C', bottom, scenario, connections);
+			const value = index.ratio(engine, VERSION_PROBE, bottom, scenario, connections);
 			if (!Number.isFinite(value)) return;
 			const y = y0 + seriesIndex * barHeight;
 			parts.push(
@@ -202,7 +211,7 @@ export function ratioChart(index: RunIndex): string {
 		const lx = 10 + seriesIndex * 170;
 		parts.push(`<rect x="${lx}" y="${legendY - 9}" width="10" height="10" fill="${color}"/>`);
 		parts.push(
-			`<text x="${lx + 14}" y="${legendY}">C/${bottom}, ${connections} client${connections === 1 ? '' : 's'}</text>`,
+			`<text x="${lx + 14}" y="${legendY}">${VERSION_PROBE}/${bottom}, ${connections} client${connections === 1 ? '' : 's'}</text>`,
 		);
 	});
 	parts.push('</svg>');
