@@ -14,7 +14,6 @@ import { renameSync } from 'fs';
 import { join } from 'path';
 
 import { name as PACKAGE_NAME } from '../../package.json';
-
 import { startN8nQueue, type N8nQueue, type QueueProcess } from '../../tools/n8n/queue';
 import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
@@ -153,32 +152,32 @@ describe('queue mode troubleshooting (the README quotes these answers)', () => {
 			`  [publish window] n8n 2.41.1, queue mode: publish call answered after ${window.callAnsweredMs} ms, ` +
 				`first 200 after ${window.firstAcceptedMs} ms, ${window.notFound} deliveries answered 404 before it\n`,
 		);
-		expect(window.firstAcceptedMs).toBeGreaterThan(0);
+		// measurePublishWindow fails on any answer but 404 before the first 200, or on no 200 within 30 s.
 	});
 
 	/**
-	 * Runs `check` while `process` runs without the package: stopped, the package moved out of
+	 * Runs `check` while `queueProcess` runs without the package: stopped, the package moved out of
 	 * its user folder (as tools/n8n/queue.ts lays them out: <folder>/<role, dashed>), started
 	 * again; then puts the package back and restarts it.
 	 */
 	async function withoutPackage(
 		n8n: N8nQueue,
-		process: QueueProcess,
+		queueProcess: QueueProcess,
 		check: () => Promise<void>,
 	): Promise<void> {
-		const nodes = join(n8n.folder, process.role.replace(' ', '-'), '.n8n', 'nodes');
+		const nodes = join(n8n.folder, queueProcess.role.replace(' ', '-'), '.n8n', 'nodes');
 		const installed = join(nodes, 'node_modules', PACKAGE_NAME);
 		// Outside node_modules: n8n loads every package folder in there, whatever its name.
 		const aside = join(nodes, `${PACKAGE_NAME}-set-aside`);
-		await process.stop();
+		await queueProcess.stop();
 		renameSync(installed, aside);
 		try {
-			await process.start();
+			await queueProcess.start();
 			await check();
 		} finally {
-			await process.stop();
+			await queueProcess.stop();
 			renameSync(aside, installed);
-			await process.start();
+			await queueProcess.start();
 		}
 	}
 

@@ -8,8 +8,7 @@ import { join } from 'path';
 
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const START = README.indexOf('\n## Troubleshooting\n');
-export const TROUBLESHOOTING =
-	START < 0 ? '' : README.slice(START, README.indexOf('\n## ', START + 1));
+const TROUBLESHOOTING = START < 0 ? '' : README.slice(START, README.indexOf('\n## ', START + 1));
 
 /** Fails unless the section quotes `observed`, with each of `ids` written as `<id>`. */
 export function expectQuoted(observed: string, ...ids: string[]): void {

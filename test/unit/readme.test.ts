@@ -184,3 +184,24 @@ describe("the README's figures", () => {
 		expect((refusal as DeliveryRejection).status).toBe(400);
 	});
 });
+
+describe("SECURITY.md's figures", () => {
+	it('are the N/C ratios of the filter table in docs/benchmarks.md, engine by engine (1 client, then 8)', () => {
+		const security = readFileSync(join(REPO_ROOT, 'SECURITY.md'), 'utf8');
+		const benchmarks = readFileSync(join(REPO_ROOT, 'docs', 'benchmarks.md'), 'utf8');
+		const start = benchmarks.indexOf(
+			'| engine | clients | C filtered req/s | N filtered req/s | N/C |',
+		);
+		expect(start).toBeGreaterThan(0);
+		// Column 5 of each row after the header and its rule: the engines in the page's order.
+		const measured = benchmarks
+			.slice(start)
+			.split('\n\n')[0]
+			.split('\n')
+			.slice(2)
+			.map((row) => row.split('|')[5].trim());
+		const paragraph = security.slice(security.indexOf('- **What it would save.**'));
+		const cited = [...paragraph.matchAll(/(\d+\.\d+×)/g)].map((match) => match[1]).slice(0, 6);
+		expect(cited).toEqual(measured);
+	});
+});
