@@ -150,7 +150,7 @@ async function installN8n(install: N8nInstall, recipe: Recipe, log: Log): Promis
 	}
 }
 
-interface NodeRuntime {
+export interface NodeRuntime {
 	bin: string;
 	version: string;
 }
@@ -222,7 +222,8 @@ export async function installPinnedPackage(
 	});
 }
 
-async function ensureNode24(log: Log): Promise<NodeRuntime> {
+/** Node 24 from npm, cached: n8n 2.x runs on it, and so does Verdaccio 6.9 and later. */
+export async function ensureNode24(log: Log): Promise<NodeRuntime> {
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
 		throw new Error(
 			`n8n 2.x needs Node 24; this harness fetches it only for linux-x64, not ${process.platform}-${process.arch}`,

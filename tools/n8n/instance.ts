@@ -53,7 +53,11 @@ export interface WorkflowSpec {
 
 export interface StartOptions {
 	version: N8nVersion;
-	tarball: string;
+	/**
+	 * The packed package, copied into the user folder as Settings > Community nodes lays it out;
+	 * `null` copies nothing, for tests where n8n's own installer installs it from a registry.
+	 */
+	tarball: string | null;
 	/** Default: a free port. */
 	port?: number;
 	/** Default: a fresh temp folder. An existing folder is reused with its owner and data. */
@@ -405,7 +409,7 @@ export async function startN8n(options: StartOptions): Promise<N8nInstance> {
 		throw new Error(
 			`Port ${port} on 127.0.0.1 is in use; stop what runs there or pick another port`,
 		);
-	installPackageInto(userFolder, options.tarball);
+	if (options.tarball !== null) installPackageInto(userFolder, options.tarball);
 
 	registerExitHandlers();
 	const instance = new RunningN8n(install, port, userFolder, options);

@@ -24,7 +24,8 @@ import { startRedis } from './redis';
 import { n8nServerSpec } from './server';
 
 export interface QueueStartOptions {
-	tarball: string;
+	/** As in startN8n: `null` leaves installing to n8n (N8N_COMMUNITY_PACKAGES on every process). */
+	tarball: string | null;
 	/** Main's port (editor and API). Default: a free port. */
 	port?: number;
 	/** Owner created in the fresh database. Default as in startN8n. */
@@ -60,6 +61,8 @@ export interface N8nQueue extends N8nInstance {
 	readonly postgres: ManagedProcess;
 	/** The folder holding every process's user folder and the databases' data. */
 	readonly folder: string;
+	/** Main again with `env` added for every process, the others running on. */
+	restartMain(env?: Record<string, string>): Promise<void>;
 }
 
 class RunningQueue implements N8nQueue {
@@ -72,6 +75,8 @@ class RunningQueue implements N8nQueue {
 		readonly redis: ManagedProcess,
 		readonly postgres: ManagedProcess,
 		readonly folder: string,
+		/** The environment objects each n8n process reads on every start. */
+		private readonly environments: Array<Record<string, string>>,
 	) {}
 
 	get version() {
@@ -168,6 +173,16 @@ class RunningQueue implements N8nQueue {
 		await Promise.all(this.n8nProcesses.map(async (role) => await role.restart()));
 	}
 
+	/**
+	 * Main again while the other processes keep running, after `env` is added to what every
+	 * process starts with (the others read it at their next start): a redeployment that
+	 * restarts main first, with a new N8N_COMMUNITY_PACKAGES, say.
+	 */
+	async restartMain(env: Record<string, string> = {}): Promise<void> {
+		for (const environment of this.environments) Object.assign(environment, env);
+		await this.main.restart();
+	}
+
 	/** Resolves, saying which and how, when any process of the set ends on its own. */
 	async unexpectedExit(): Promise<string> {
 		return await Promise.race(
@@ -225,11 +240,12 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		const userFolder = (role: string): string => {
 			const roleFolder = path.join(folder, role);
 			mkdirSync(roleFolder, { recursive: true });
-			installPackageInto(roleFolder, options.tarball);
+			if (options.tarball !== null) installPackageInto(roleFolder, options.tarball);
 			return roleFolder;
 		};
 
 		const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+		const mainEnv = { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' };
 		const main = await startN8n({
 			version: '2.41.1',
 			name: 'n8n main',
@@ -237,7 +253,7 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 			port: options.port,
 			owner: options.owner,
 			userFolder: userFolder('main'),
-			env: { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
+			env: mainEnv,
 			log,
 			readyTimeoutMs,
 		});
@@ -265,18 +281,23 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 				}),
 			);
 		const webhook = queueProcess('webhook', 'webhook', webhookPort, shared);
+		const workerEnvs = healthPorts.map((port) => ({
+			...shared,
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(port),
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		}));
 		const workers = healthPorts.map((port, index) =>
-			queueProcess(`worker ${index + 1}`, 'worker', port, {
-				...shared,
-				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-				QUEUE_HEALTH_CHECK_PORT: String(port),
-				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-			}),
+			queueProcess(`worker ${index + 1}`, 'worker', port, workerEnvs[index]),
 		);
 		started.push(webhook, ...workers);
 		await Promise.all([webhook, ...workers].map(async (role) => await role.start()));
 
-		const queue = new RunningQueue(main, webhook, workers, redis, postgres, folder);
+		const queue = new RunningQueue(main, webhook, workers, redis, postgres, folder, [
+			mainEnv,
+			shared,
+			...workerEnvs,
+		]);
 		trackRunning(queue);
 		return queue;
 	} catch (error) {

@@ -5,6 +5,10 @@
  * HubSpot, Slack, Asana) call api.stripe.com and friends exactly as in production, and the
  * proxy hands each request to the stub registered for that host. A host with no stub is
  * refused and remembered, so a test can assert that nothing tried to leave the machine.
+ *
+ * A package registry's host can be forwarded to a local registry instead: n8n's installer runs
+ * npm, which reaches the registry through the same proxy and trusts the same authority through
+ * `npm_config_cafile`, so n8n installs the package exactly as it does for users.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,8 +26,22 @@ export interface ServiceProxy {
 	stop(): Promise<void>;
 }
 
-/** A proxy answering each service's host from its stub and refusing every other host. */
-export async function startServiceProxy(services: StubService[]): Promise<ServiceProxy> {
+/** A public registry's address and the local registry that answers for it. */
+export interface ForwardedRegistry {
+	/** As n8n or npm is configured with it, e.g. from `npm config get registry`. */
+	publicUrl: string;
+	/** `http://127.0.0.1:<port>/`. */
+	localUrl: string;
+}
+
+/**
+ * A proxy answering each service's host from its stub, each registry's host from its local
+ * registry, and refusing every other host.
+ */
+export async function startServiceProxy(
+	services: StubService[],
+	registries: ForwardedRegistry[] = [],
+): Promise<ServiceProxy> {
 	const authority = await generateCACertificate({
 		subject: { commonName: 'n8n-nodes-revops test proxy' },
 	});
@@ -48,6 +66,24 @@ export async function startServiceProxy(services: StubService[]): Promise<Servic
 				return { statusCode: status, headers, body };
 			});
 	}
+	// One rule per host: n8n's installer and npm usually name the same registry.
+	const localUrlByHost = new Map(
+		registries.map((entry) => [new URL(entry.publicUrl).hostname, entry.localUrl]),
+	);
+	for (const [publicHost, localUrl] of localUrlByHost) {
+		await proxy
+			.forAnyRequest()
+			.forHostname(publicHost)
+			.thenPassThrough({
+				transformRequest: {
+					setProtocol: 'http',
+					// The public host in Host and https in X-Forwarded-Proto: the registry then writes
+					// tarball addresses that point back through this proxy, as the public ones do.
+					replaceHost: { targetHost: new URL(localUrl).host, updateHostHeader: publicHost },
+					updateHeaders: { 'x-forwarded-proto': 'https' },
+				},
+			});
+	}
 	await proxy.forUnmatchedRequest().thenCallback((request) => {
 		refused.push(`${request.method} ${request.url}`);
 		return { statusCode: 502, body: 'No stub answers this host: the tests never leave 127.0.0.1' };
@@ -59,6 +95,10 @@ export async function startServiceProxy(services: StubService[]): Promise<Servic
 			// n8n's own REST calls, task broker and the trigger's URL stay direct.
 			NO_PROXY: '127.0.0.1,localhost',
 			NODE_EXTRA_CA_CERTS: caFile,
+			// npm reads its own CA setting, which a global npmrc may set and would otherwise win.
+			npm_config_cafile: caFile,
+			// A scratch cache: no answer of the proxy is kept under the public registry's addresses.
+			npm_config_cache: path.join(folder, 'npm-cache'),
 		},
 		refused,
 		stop: async () => {
