@@ -1,12 +1,12 @@
 /**
  * What the end-to-end files do with a running n8n: publish a workflow that starts with a RevOps
- * Trigger, send it signed fixtures as RevOps would, read back what the trigger emitted, and
- * measure how long a new publication answers 404.
+ * Trigger, send it signed fixtures as RevOps would, read back what the trigger emitted (and in
+ * queue mode which worker ran it), and measure how long a new publication answers 404.
  */
 import { EXECUTION_QUIET_MS } from '../../tools/n8n/executions';
-import type { N8nInstance } from '../../tools/n8n/instance';
+import type { ExecutionSummary, N8nInstance } from '../../tools/n8n/instance';
 import { sleep } from '../../tools/n8n/process';
-import { chain, type N8nNode } from '../../tools/n8n/workflows';
+import { chain, noOp, revOpsTrigger, type N8nNode } from '../../tools/n8n/workflows';
 import { sendOnce } from '../../tools/revops/sender';
 import { fixtureBytes, TEST_KEY } from '../support/fixtures';
 
@@ -26,6 +26,24 @@ export async function publish(
 	const id = await n8n.createWorkflow(chain(name, [trigger, ...rest]));
 	await n8n.activate(id);
 	return { id, url: n8n.webhookUrl(trigger.webhookId as string) };
+}
+
+/**
+ * The smallest proof that the installed node works: a credential holding TEST_KEY, a published
+ * RevOps Trigger → No-Op, one signed deal-signed answered 200, and its one successful run.
+ */
+export async function publishAndDeliver(
+	n8n: N8nInstance,
+	name: string,
+): Promise<{ workflow: Published; execution: ExecutionSummary }> {
+	const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', {
+		verificationSecret: TEST_KEY,
+	});
+	const workflow = await publish(n8n, name, revOpsTrigger({ credential }), noOp());
+	expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
+	const [execution] = await n8n.executions(workflow.id, { expected: 1 });
+	expect(execution.status).toBe('success');
+	return { workflow, execution };
 }
 
 /** One POST of a fixture, signed with TEST_KEY, within RevOps' 30 s. */
@@ -96,4 +114,15 @@ export async function measurePublishWindow(
 	const firstAcceptedMs = Date.now() - started;
 	await publishing;
 	return { callAnsweredMs: callAnsweredMs as number, firstAcceptedMs, notFound };
+}
+
+/** Execution ids a worker's log says it ran, from n8n's "Worker started execution <id> (job <n>)". */
+export function executionsRunBy(worker: {
+	log: { matching(pattern: RegExp): string[] };
+}): Set<string> {
+	return new Set(
+		worker.log
+			.matching(/Worker started execution \d+ /)
+			.map((line) => /Worker started execution (\d+) /.exec(line)?.[1] as string),
+	);
 }

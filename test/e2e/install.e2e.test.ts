@@ -1,9 +1,8 @@
 /**
  * How n8n 2.41.1's own community-package settings treat this package, recorded in a real n8n:
- * n8n 3.0's default of N8N_UNVERIFIED_PACKAGES_ENABLED=false, and packages declared with
- * N8N_COMMUNITY_PACKAGES (Docker and Kubernetes installs). The package is not on the public
- * registry yet, and n8n refuses a registry of one's own without an enterprise licence, so these
- * tests record what users see rather than a finished install from a registry.
+ * n8n 3.0's default of N8N_UNVERIFIED_PACKAGES_ENABLED=false, packages declared with
+ * N8N_COMMUNITY_PACKAGES in a form n8n refuses, and a registry of one's own, which needs an
+ * enterprise licence. Installs that succeed, through n8n's installer, are in installer.e2e.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -72,6 +71,15 @@ describe('n8n 2.41.1 community-package settings', () => {
 		).rejects.toThrow(
 			`N8N_COMMUNITY_PACKAGES: no checksum available for '${PACKAGE_NAME}@${PACKAGE_VERSION}' and unverified packages are disabled`,
 		);
+	});
+
+	it('declared in N8N_COMMUNITY_PACKAGES as name@version instead of JSON, n8n refuses to start and says why', async () => {
+		await expect(
+			start({
+				N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV: 'true',
+				N8N_COMMUNITY_PACKAGES: `${PACKAGE_NAME}@${PACKAGE_VERSION}`,
+			}),
+		).rejects.toThrow('N8N_COMMUNITY_PACKAGES is not valid JSON');
 	});
 
 	it('declared in N8N_COMMUNITY_PACKAGES from a registry of your own, n8n needs a licence for that registry, logs it and starts', async () => {

@@ -28,6 +28,7 @@ const NEEDS: Record<string, Need[]> = {
 	'example-sla': ['2.41.1', '1.123.81'],
 	fault: ['2.41.1'],
 	install: ['2.41.1'],
+	installer: ['2.41.1', '1.123.81'],
 	hostile: ['2.41.1'],
 	load: ['2.41.1', 'queue servers'],
 	'n8n-1': ['1.123.81'],

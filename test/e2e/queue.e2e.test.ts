@@ -30,7 +30,7 @@ import { loadEvents, loadTrigger, queueMemory } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 import { SUITE_N8N_ENV, triggerSuite } from './trigger-suite';
-import { measurePublishWindow, publish, signedPost } from './fixture';
+import { executionsRunBy, measurePublishWindow, publish, signedPost } from './fixture';
 import { expectQuoted } from '../support/troubleshooting';
 
 jest.setTimeout(900_000);
@@ -73,15 +73,6 @@ for (const nodeVersion of NODE_VERSIONS) {
 			acquire: sharedQueue,
 		},
 		nodeVersion,
-	);
-}
-
-/** Execution ids a process's log says it ran, from n8n's "Worker started execution <id> (job <n>)". */
-function executionsRunBy(process: { log: { matching(pattern: RegExp): string[] } }): Set<string> {
-	return new Set(
-		process.log
-			.matching(/Worker started execution \d+ /)
-			.map((line) => /Worker started execution (\d+) /.exec(line)?.[1] as string),
 	);
 }
 

@@ -1,0 +1,52 @@
+/**
+ * The public registry as n8n's installer and npm see it in the end-to-end tests: a local
+ * Verdaccio holding this package (as PACKAGE_VERSION and, for updates, NEXT_VERSION), answered
+ * by the intercepting proxy under the registry addresses npm and each n8n version are
+ * configured with. n8n started with `proxy.env` installs as it does for users.
+ */
+import { ensureN8n, N8N_VERSIONS } from '../../tools/n8n/install';
+import { installerRegistry, npmRegistry } from '../../tools/registry/public-registry';
+import { startLocalRegistry } from '../../tools/registry/verdaccio';
+import { version as PACKAGE_VERSION } from '../../package.json';
+import { startServiceProxy, type ServiceProxy } from '../support/services/proxy';
+import { packedTarball } from './tarball';
+
+/** The release an update moves to: the same package, one patch version up. */
+export const NEXT_VERSION = PACKAGE_VERSION.replace(/\d+$/, (patch) => String(Number(patch) + 1));
+
+export interface RegistryBehindProxy {
+	/** Its `env` sends n8n's and npm's registry requests to the local registry. */
+	proxy: ServiceProxy;
+	stop(): Promise<void>;
+}
+
+export async function startRegistryBehindProxy(
+	log: (line: string) => void,
+): Promise<RegistryBehindProxy> {
+	const registry = await startLocalRegistry(log);
+	try {
+		const tarball = await packedTarball();
+		await registry.publish(tarball);
+		await registry.publish(tarball, NEXT_VERSION);
+		const publicUrls = [
+			await npmRegistry(),
+			...(await Promise.all(
+				N8N_VERSIONS.map(async (version) => await installerRegistry(await ensureN8n(version, log))),
+			)),
+		];
+		const proxy = await startServiceProxy(
+			[],
+			publicUrls.map((publicUrl) => ({ publicUrl, localUrl: registry.url })),
+		);
+		return {
+			proxy,
+			stop: async () => {
+				await proxy.stop();
+				await registry.stop();
+			},
+		};
+	} catch (error) {
+		await registry.stop();
+		throw error;
+	}
+}
