@@ -1,7 +1,9 @@
 /**
  * A user's first hour with the RevOps Trigger, clicked through n8n 2.41.1's editor in headless
- * Chromium (playwright-core, Chromium from @sparticuz/chromium). The scenarios run in order on
- * one n8n and one browser page, each building on the last, as a user would. A failing scenario
+ * Chromium (playwright-core, Chromium from @sparticuz/chromium), from installing the package in
+ * Settings > Community nodes (n8n's installer fetches it from the local registry, through the
+ * proxy that answers for the public one). The scenarios run in order on one n8n and one browser
+ * page, each building on the last, as a user would. A failing scenario
  * leaves a screenshot, the page's text and n8n's log tail in test-results/editor/.
  */
 import { mkdirSync, writeFileSync } from 'fs';
@@ -13,10 +15,12 @@ import { launchChromium } from '../../tools/browser/browser';
 import { Editor, textMatching } from '../../tools/browser/editor';
 import { isDone } from '../../tools/n8n/executions';
 import { startN8n, type ExecutionSummary, type N8nInstance } from '../../tools/n8n/instance';
+import { TRIGGER_TYPE } from '../../tools/n8n/workflows';
 import { sendOnce } from '../../tools/revops/sender';
+import { name as PACKAGE_NAME } from '../../package.json';
 import { EXPECTED_ITEMS } from '../support/expected-items';
 import { fixtureBytes, TEST_KEY } from '../support/fixtures';
-import { packedTarball } from './tarball';
+import { startRegistryBehindProxy, type RegistryBehindProxy } from './registry';
 
 jest.setTimeout(300_000);
 
@@ -32,6 +36,7 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 	let browser: Browser;
 	let page: Page;
 	let editor: Editor;
+	let registry: RegistryBehindProxy;
 	/** Filled in by the scenarios, in order. */
 	const state: { testUrl?: string; productionUrl?: string; workflowId?: string } = {};
 
@@ -103,8 +108,9 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 
 	beforeAll(async () => {
 		const log = (line: string) => process.stdout.write(`  [editor] ${line}\n`);
+		registry = await startRegistryBehindProxy(['2.41.1'], log);
 		[n8n, browser] = await Promise.all([
-			startN8n({ version: '2.41.1', tarball: await packedTarball(), log }),
+			startN8n({ version: '2.41.1', tarball: null, env: registry.proxy.env, log }),
 			launchChromium(log),
 		]);
 		page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -114,41 +120,45 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 	afterAll(async () => {
 		await browser?.close();
 		await n8n?.stop();
+		await registry?.stop();
+	});
+
+	scenario('1. sign in and install n8n-nodes-revops in Settings > Community nodes', async () => {
+		await editor.signIn(n8n.owner.email, n8n.owner.password);
+		expect(await n8n.nodeTypes()).not.toContain(TRIGGER_TYPE);
+		await editor.installCommunityPackage(PACKAGE_NAME);
+		expect(await n8n.nodeTypes()).toContain(TRIGGER_TYPE);
+	});
+
+	scenario('2. search "RevOps" in the node panel and choose "On deal signed"', async () => {
+		await editor.openNewWorkflow();
+		await editor.searchNodePanel('RevOps');
+		await editor.nodeCreatorItem('RevOps').first().click();
+		const actions = await textMatching(editor.nodeCreator(), /On account deleted/);
+		for (const action of [
+			'On all events',
+			'On deal created',
+			'On deal signed',
+			'On deal activated',
+			'On account deleted',
+		]) {
+			expect(actions).toContain(action);
+		}
+		await editor.nodeCreatorItem('On deal signed').click();
+		await editor.ndv().waitFor();
+
+		expect(await editor.parameter('events').innerText()).toMatch(/^\s*Deal Signed\s*$/);
+		await editor.notice('In RevOps, open Settings > Webhooks').waitFor();
+		state.testUrl = await editor.webhookUrl('test');
+		state.productionUrl = await editor.webhookUrl('production');
+		expect(state.testUrl).toMatch(
+			new RegExp(`^${n8n.baseUrl}/webhook-test/[0-9a-f-]{36}/webhook$`),
+		);
+		expect(state.productionUrl).toBe(state.testUrl.replace('/webhook-test/', '/webhook/'));
 	});
 
 	scenario(
-		'1. sign in, search "RevOps" in the node panel and choose "On deal signed"',
-		async () => {
-			await editor.signIn(n8n.owner.email, n8n.owner.password);
-			await editor.openNewWorkflow();
-			await editor.searchNodePanel('RevOps');
-			await editor.nodeCreatorItem('RevOps').first().click();
-			const actions = await textMatching(editor.nodeCreator(), /On account deleted/);
-			for (const action of [
-				'On all events',
-				'On deal created',
-				'On deal signed',
-				'On deal activated',
-				'On account deleted',
-			]) {
-				expect(actions).toContain(action);
-			}
-			await editor.nodeCreatorItem('On deal signed').click();
-			await editor.ndv().waitFor();
-
-			expect(await editor.parameter('events').innerText()).toMatch(/^\s*Deal Signed\s*$/);
-			await editor.notice('In RevOps, open Settings > Webhooks').waitFor();
-			state.testUrl = await editor.webhookUrl('test');
-			state.productionUrl = await editor.webhookUrl('production');
-			expect(state.testUrl).toMatch(
-				new RegExp(`^${n8n.baseUrl}/webhook-test/[0-9a-f-]{36}/webhook$`),
-			);
-			expect(state.productionUrl).toBe(state.testUrl.replace('/webhook-test/', '/webhook/'));
-		},
-	);
-
-	scenario(
-		'2. create the RevOps Webhook API credential with two keys in the UI and see its test answers',
+		'3. create the RevOps Webhook API credential with two keys in the UI and see its test answers',
 		async () => {
 			await editor.openNewCredentialDialog();
 			// A key pasted with a trailing space: the credential test says what is wrong.
@@ -182,7 +192,7 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 	);
 
 	scenario(
-		'3. "Execute step", send a signed deal-signed to the Test URL, and see the item in the output panel',
+		'4. "Execute step", send a signed deal-signed to the Test URL, and see the item in the output panel',
 		async () => {
 			await editor.executeStep();
 			await textMatching(editor.ndv(), /Listening for test event/i);
@@ -211,7 +221,7 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 	);
 
 	scenario(
-		'4. Authentication "None" shows its warning; "When Workflow Succeeds" shows its notice',
+		'5. Authentication "None" shows its warning; "When Workflow Succeeds" shows its notice',
 		async () => {
 			const unsigned =
 				'Without a Verification Key, anyone who learns this URL can start the workflow';
@@ -232,7 +242,7 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 	);
 
 	scenario(
-		'5. publish, send a production event, and the Executions tab lists a succeeded execution',
+		'6. publish, send a production event, and the Executions tab lists a succeeded execution',
 		async () => {
 			await editor.closeNdv();
 			await editor.publish();

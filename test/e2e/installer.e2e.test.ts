@@ -53,7 +53,7 @@ interface InstalledPackage {
 let registry: RegistryBehindProxy;
 
 beforeAll(async () => {
-	registry = await startRegistryBehindProxy(progress);
+	registry = await startRegistryBehindProxy(N8N_VERSIONS, progress);
 });
 
 afterAll(async () => {
@@ -72,6 +72,7 @@ describe.each(N8N_VERSIONS)("n8n %s's own installer, from a registry", (version)
 				...registry.proxy.env,
 				// Read by 2.x only: on 1.x this must install nothing (the README says so).
 				...(version.startsWith('1.') ? DECLARED_BY_ENV : {}),
+				N8N_REINSTALL_MISSING_PACKAGES: 'true',
 			},
 			log: progress,
 		});
@@ -120,6 +121,23 @@ describe.each(N8N_VERSIONS)("n8n %s's own installer, from a registry", (version)
 		expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
 		const executions = await n8n.executions(workflow.id, { expected: 2 });
 		expect(executions.map((execution) => execution.status)).toEqual(['success', 'success']);
+	});
+
+	it('deleted from its folder (a volume lost, say), it comes back at the next start with N8N_REINSTALL_MISSING_PACKAGES=true', async () => {
+		const installedFolder = join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+		rmSync(installedFolder, { recursive: true, force: true });
+		await n8n.restart();
+		expect(JSON.parse(readFileSync(join(installedFolder, 'package.json'), 'utf8'))).toMatchObject({
+			version: NEXT_VERSION,
+		});
+		expect(await n8n.nodeTypes()).toContain(TRIGGER_TYPE);
+		expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
+		const executions = await n8n.executions(workflow.id, { expected: 3 });
+		expect(executions.map((execution) => execution.status)).toEqual([
+			'success',
+			'success',
+			'success',
+		]);
 	});
 
 	it('uninstalls it: the node type is gone, the saved workflow still names it, and n8n keeps running', async () => {

@@ -4,7 +4,7 @@
  * by the intercepting proxy under the registry addresses npm and each n8n version are
  * configured with. n8n started with `proxy.env` installs as it does for users.
  */
-import { ensureN8n, N8N_VERSIONS } from '../../tools/n8n/install';
+import { ensureN8n, type N8nVersion } from '../../tools/n8n/install';
 import { installerRegistry, npmRegistry } from '../../tools/registry/public-registry';
 import { startLocalRegistry } from '../../tools/registry/verdaccio';
 import { version as PACKAGE_VERSION } from '../../package.json';
@@ -20,7 +20,9 @@ export interface RegistryBehindProxy {
 	stop(): Promise<void>;
 }
 
+/** For the n8n `versions` a test starts (their installers' registries are read from them). */
 export async function startRegistryBehindProxy(
+	versions: readonly N8nVersion[],
 	log: (line: string) => void,
 ): Promise<RegistryBehindProxy> {
 	const registry = await startLocalRegistry(log);
@@ -31,7 +33,7 @@ export async function startRegistryBehindProxy(
 		const publicUrls = [
 			await npmRegistry(),
 			...(await Promise.all(
-				N8N_VERSIONS.map(async (version) => await installerRegistry(await ensureN8n(version, log))),
+				versions.map(async (version) => await installerRegistry(await ensureN8n(version, log))),
 			)),
 		];
 		const proxy = await startServiceProxy(

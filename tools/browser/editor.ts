@@ -43,6 +43,19 @@ export class Editor {
 		await this.page.waitForURL((url) => !url.pathname.startsWith('/signin'));
 	}
 
+	/**
+	 * Settings > Community nodes > Install a community node: the package name, the risk box,
+	 * Install; returns once the page lists the package (n8n's installer ran npm by then).
+	 */
+	async installCommunityPackage(name: string): Promise<void> {
+		await this.page.goto(`${this.baseUrl}/settings/community-nodes`);
+		await this.page.getByRole('button', { name: 'Install a community node' }).click();
+		await this.page.getByTestId('package-name-input').fill(name);
+		await this.page.getByTestId('user-agreement-checkbox').click();
+		await this.page.getByTestId('install-community-package-button').click();
+		await this.page.getByTestId('community-package-card').filter({ hasText: name }).waitFor();
+	}
+
 	async openNewWorkflow(): Promise<void> {
 		await this.page.goto(`${this.baseUrl}/workflow/new`);
 		await this.page.getByTestId('canvas-add-button').waitFor();
