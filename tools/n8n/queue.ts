@@ -41,6 +41,41 @@ export interface QueueStartOptions {
 const DEFAULT_WORKERS = 2;
 const DEFAULT_READY_TIMEOUT_MS = 180_000;
 
+/**
+ * What every n8n process of a queue-mode set runs with, given where the servers are: the
+ * harness's and the README's docker-compose file's (a unit test keeps that file equal to this).
+ */
+export function queueModeEnvironment(where: {
+	/** `host:port` of PostgreSQL and of Redis. */
+	postgres: string;
+	redis: string;
+	/** The public address of the webhook processes. */
+	webhookUrl: string;
+	encryptionKey: string;
+}): Record<string, string> {
+	const [postgresHost, postgresPort] = where.postgres.split(':');
+	const [redisHost, redisPort] = where.redis.split(':');
+	return {
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: postgresHost,
+		DB_POSTGRESDB_PORT: postgresPort,
+		DB_POSTGRESDB_DATABASE: POSTGRES_DATABASE,
+		DB_POSTGRESDB_USER: POSTGRES_USER,
+		DB_POSTGRESDB_PASSWORD: 'unused-trust-auth',
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: redisHost,
+		QUEUE_BULL_REDIS_PORT: redisPort,
+		// Workers decrypt the credentials main stored: every process needs the same key.
+		N8N_ENCRYPTION_KEY: where.encryptionKey,
+		N8N_WEBHOOK_URL: where.webhookUrl,
+		// Test-URL executions run on workers too, and main needs no task runner of its own.
+		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+	};
+}
+
+/** Main serves the editor and the API; production webhooks go to the webhook processes. */
+export const MAIN_PROCESS_ENVIRONMENT = { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' };
+
 /** The webhook process or a worker; `role` is how reports name it ("webhook", "worker 1"). */
 export class QueueProcess extends ManagedProcess {
 	constructor(
@@ -221,20 +256,12 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 			),
 		);
 		const shared: Record<string, string> = {
-			DB_TYPE: 'postgresdb',
-			DB_POSTGRESDB_HOST: '127.0.0.1',
-			DB_POSTGRESDB_PORT: String(postgres.port),
-			DB_POSTGRESDB_DATABASE: POSTGRES_DATABASE,
-			DB_POSTGRESDB_USER: POSTGRES_USER,
-			DB_POSTGRESDB_PASSWORD: 'unused-trust-auth',
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: String(redis.port),
-			// Workers decrypt the credentials main stored: every process needs the same key.
-			N8N_ENCRYPTION_KEY: randomBytes(24).toString('base64url'),
-			N8N_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/`,
-			// Test-URL executions run on workers too, and main needs no task runner of its own.
-			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+			...queueModeEnvironment({
+				postgres: `127.0.0.1:${postgres.port}`,
+				redis: `127.0.0.1:${redis.port}`,
+				webhookUrl: `http://127.0.0.1:${webhookPort}/`,
+				encryptionKey: randomBytes(24).toString('base64url'),
+			}),
 			...options.env,
 		};
 		const userFolder = (role: string): string => {
@@ -245,7 +272,7 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		};
 
 		const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-		const mainEnv = { ...shared, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' };
+		const mainEnv = { ...shared, ...MAIN_PROCESS_ENVIRONMENT };
 		const main = await startN8n({
 			version: '2.41.1',
 			name: 'n8n main',

@@ -1,0 +1,57 @@
+/**
+ * examples/docker-compose.queue.yml gives every n8n process the environment the queue-mode tests
+ * run with (tools/n8n/queue.ts) plus the README's package lines, so the file users copy is the
+ * set-up the tests prove, addresses aside.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parse } from 'yaml';
+
+import { MAIN_PROCESS_ENVIRONMENT, queueModeEnvironment } from '../../tools/n8n/queue';
+import { readmeEnvironment } from '../support/readme-blocks';
+
+interface ComposeService {
+	image?: string;
+	command?: string;
+	environment?: Record<string, string>;
+}
+
+const compose = parse(
+	readFileSync(join(__dirname, '..', '..', 'examples', 'docker-compose.queue.yml'), 'utf8'),
+	{ merge: true },
+) as { services: Record<string, ComposeService> };
+
+const n8nServices = Object.entries(compose.services).filter(([, service]) =>
+	service.image?.startsWith('docker.n8n.io/n8nio/n8n:'),
+);
+
+describe('examples/docker-compose.queue.yml', () => {
+	it('runs main, a webhook process and a worker of the n8n version the tests run', () => {
+		expect(
+			n8nServices.map(([name, service]) => [name, service.image, service.command ?? 'start']),
+		).toEqual([
+			['n8n-main', 'docker.n8n.io/n8nio/n8n:2.41.1', 'start'],
+			['n8n-webhook', 'docker.n8n.io/n8nio/n8n:2.41.1', 'webhook'],
+			['n8n-worker', 'docker.n8n.io/n8nio/n8n:2.41.1', 'worker'],
+		]);
+	});
+
+	it.each(n8nServices)(
+		"gives %s the tests' queue-mode environment and the README's package lines, nothing else",
+		(name, service) => {
+			const environment = service.environment ?? {};
+			expect(environment).toEqual({
+				...queueModeEnvironment({
+					postgres: 'postgres:5432',
+					redis: 'redis:6379',
+					webhookUrl: environment.N8N_WEBHOOK_URL,
+					encryptionKey: environment.N8N_ENCRYPTION_KEY,
+				}),
+				// The tests' PostgreSQL trusts local connections; a deployment sets a password.
+				DB_POSTGRESDB_PASSWORD: '${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}',
+				...readmeEnvironment('**Docker and Kubernetes:**'),
+				...(name === 'n8n-main' ? MAIN_PROCESS_ENVIRONMENT : {}),
+			});
+		},
+	);
+});
