@@ -1,8 +1,8 @@
 /**
- * A package registry of our own for n8n's installer to install from: Verdaccio (a devDependency,
- * which needs Node 22 or later, so it runs on the harness's Node 24) on a free 127.0.0.1 port, with no uplinks, so it serves only what the tests publish to it
- * and never asks the public registry for anything. Storage and config live in a temp folder
- * removed on stop.
+ * A package registry of our own for n8n's installer to install from: Verdaccio (a devDependency
+ * that needs Node 22 or later, so it runs on the harness's Node 24) on a free 127.0.0.1 port,
+ * with no uplinks, so it serves only what the tests publish to it and never asks the public
+ * registry for anything. Storage and config live in a temp folder removed on stop.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
