@@ -17,10 +17,11 @@ import { isDone } from '../../tools/n8n/executions';
 import { startN8n, type ExecutionSummary, type N8nInstance } from '../../tools/n8n/instance';
 import { TRIGGER_TYPE } from '../../tools/n8n/workflows';
 import { sendOnce } from '../../tools/revops/sender';
-import { name as PACKAGE_NAME } from '../../package.json';
+import { name as PACKAGE_NAME, version as PACKAGE_VERSION } from '../../package.json';
 import { EXPECTED_ITEMS } from '../support/expected-items';
 import { fixtureBytes, TEST_KEY } from '../support/fixtures';
-import { startRegistryBehindProxy, type RegistryBehindProxy } from './registry';
+import { expectQuoted } from '../support/troubleshooting';
+import { NEXT_VERSION, startRegistryBehindProxy, type RegistryBehindProxy } from './registry';
 
 jest.setTimeout(300_000);
 
@@ -128,6 +129,9 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 		expect(await n8n.nodeTypes()).not.toContain(TRIGGER_TYPE);
 		await editor.installCommunityPackage(PACKAGE_NAME);
 		expect(await n8n.nodeTypes()).toContain(TRIGGER_TYPE);
+		expect(await (await editor.communityPackageCard(PACKAGE_NAME)).innerText()).toContain(
+			`v${PACKAGE_VERSION}`,
+		);
 	});
 
 	scenario('2. search "RevOps" in the node panel and choose "On deal signed"', async () => {
@@ -268,6 +272,47 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 					/Succeeded[\s\S]*Succeeded/,
 				),
 			).not.toMatch(/Error|Failed/);
+		},
+	);
+
+	scenario(
+		`7. update the package to ${NEXT_VERSION} in Settings > Community nodes, the published workflow keeps running; then uninstall it while it is published`,
+		async () => {
+			await registry.publishNextVersion();
+			await editor.updateCommunityPackage(PACKAGE_NAME, NEXT_VERSION);
+			const answer = await sendOnce(fixtureBytes('deal-signed'), {
+				url: state.productionUrl ?? '',
+				key: TEST_KEY,
+				timeoutMs: 30_000,
+			});
+			expect([answer.status, answer.body]).toEqual([200, ACKNOWLEDGEMENT_TEXT]);
+			// The Test URL run of scenario 4, the production run of scenario 6, and this one.
+			const executions = await n8n.executions(state.workflowId ?? '', { expected: 3 });
+			expect(
+				executions
+					.filter((execution) => execution.mode === 'webhook')
+					.map((execution) => execution.status),
+			).toEqual(['success', 'success']);
+
+			const confirmation = await editor.uninstallCommunityPackage(PACKAGE_NAME);
+			expect(confirmation).toContain('Package includes: RevOps Trigger');
+			// Said although the published workflow uses the trigger: the README warns about it.
+			const notUsed = 'Nodes from this package are not used in any workflows';
+			expect(confirmation).toContain(notUsed);
+			expectQuoted(notUsed);
+			expect(await n8n.nodeTypes()).not.toContain(TRIGGER_TYPE);
+			const saved = await n8n.publicApi<{ nodes: Array<{ type: string }> }>(
+				'GET',
+				`/workflows/${state.workflowId ?? ''}`,
+			);
+			expect(saved.nodes.map((node) => node.type)).toContain(TRIGGER_TYPE);
+			const afterUninstall = await sendOnce(fixtureBytes('deal-signed'), {
+				url: state.productionUrl ?? '',
+				key: TEST_KEY,
+				timeoutMs: 30_000,
+			});
+			expect(afterUninstall.status).toBe(400);
+			expectQuoted((JSON.parse(afterUninstall.body) as { message: string }).message);
 		},
 	);
 });

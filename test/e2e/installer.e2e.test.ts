@@ -54,6 +54,7 @@ let registry: RegistryBehindProxy;
 
 beforeAll(async () => {
 	registry = await startRegistryBehindProxy(N8N_VERSIONS, progress);
+	await registry.publishNextVersion();
 });
 
 afterAll(async () => {

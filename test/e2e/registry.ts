@@ -1,8 +1,8 @@
 /**
  * The public registry as n8n's installer and npm see it in the end-to-end tests: a local
- * Verdaccio holding this package (as PACKAGE_VERSION and, for updates, NEXT_VERSION), answered
- * by the intercepting proxy under the registry addresses npm and each n8n version are
- * configured with. n8n started with `proxy.env` installs as it does for users.
+ * Verdaccio holding this package as PACKAGE_VERSION (and NEXT_VERSION once a test publishes it,
+ * for an update), answered by the intercepting proxy under the registry addresses npm and each
+ * n8n version are configured with. n8n started with `proxy.env` installs as users' n8n does.
  */
 import { ensureN8n, type N8nVersion } from '../../tools/n8n/install';
 import { installerRegistry, npmRegistry } from '../../tools/registry/public-registry';
@@ -17,6 +17,8 @@ export const NEXT_VERSION = PACKAGE_VERSION.replace(/\d+$/, (patch) => String(Nu
 export interface RegistryBehindProxy {
 	/** Its `env` sends n8n's and npm's registry requests to the local registry. */
 	proxy: ServiceProxy;
+	/** Publishes the package as NEXT_VERSION, which becomes the newest release. */
+	publishNextVersion(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -29,7 +31,6 @@ export async function startRegistryBehindProxy(
 	try {
 		const tarball = await packedTarball();
 		await registry.publish(tarball);
-		await registry.publish(tarball, NEXT_VERSION);
 		const publicUrls = [
 			await npmRegistry(),
 			...(await Promise.all(
@@ -42,6 +43,7 @@ export async function startRegistryBehindProxy(
 		);
 		return {
 			proxy,
+			publishNextVersion: async () => await registry.publish(tarball, NEXT_VERSION),
 			stop: async () => {
 				await proxy.stop();
 				await registry.stop();

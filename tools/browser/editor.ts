@@ -56,6 +56,35 @@ export class Editor {
 		await this.page.getByTestId('community-package-card').filter({ hasText: name }).waitFor();
 	}
 
+	/** The package's card in Settings > Community nodes. */
+	async communityPackageCard(name: string): Promise<Locator> {
+		await this.page.goto(`${this.baseUrl}/settings/community-nodes`);
+		return this.page.getByTestId('community-package-card').filter({ hasText: name });
+	}
+
+	/** The card's Update, confirmed; returns once the card shows `version`. */
+	async updateCommunityPackage(name: string, version: string): Promise<void> {
+		const card = await this.communityPackageCard(name);
+		await card.getByRole('button', { name: 'Update' }).click();
+		await this.page.getByRole('button', { name: 'Confirm update' }).click();
+		await textMatching(card, new RegExp(`\\bv${version.replace(/\./g, '\\.')}\\b`));
+	}
+
+	/**
+	 * The card's menu, Uninstall package, confirmed; returns the confirmation's text (which
+	 * says where the package's nodes are used) once the card is gone.
+	 */
+	async uninstallCommunityPackage(name: string): Promise<string> {
+		const card = await this.communityPackageCard(name);
+		await card.getByTestId('action-toggle').click();
+		await this.page.getByText('Uninstall package').click();
+		const confirmation = this.page.getByTestId('communityPackageManageConfirm-modal');
+		const text = await confirmation.innerText();
+		await confirmation.getByRole('button', { name: 'Confirm uninstall' }).click();
+		await card.waitFor({ state: 'detached' });
+		return text;
+	}
+
 	async openNewWorkflow(): Promise<void> {
 		await this.page.goto(`${this.baseUrl}/workflow/new`);
 		await this.page.getByTestId('canvas-add-button').waitFor();
