@@ -10,12 +10,11 @@ import { join } from 'path';
 
 import { N8nHttpError } from '../../tools/n8n/http';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
-import { noOp, revOpsTrigger, TRIGGER_TYPE } from '../../tools/n8n/workflows';
+import { TRIGGER_TYPE } from '../../tools/n8n/workflows';
 import { name as PACKAGE_NAME, version as PACKAGE_VERSION } from '../../package.json';
-import { TEST_KEY } from '../support/fixtures';
 import { expectQuoted } from '../support/troubleshooting';
 import { packedTarball } from './tarball';
-import { publish, signedPost } from './fixture';
+import { publishAndDeliver } from './fixture';
 
 jest.setTimeout(300_000);
 
@@ -41,14 +40,7 @@ describe('n8n 2.41.1 community-package settings', () => {
 	it("with n8n 3.0's default N8N_UNVERIFIED_PACKAGES_ENABLED=false, 2.41.1 still loads the installed package and runs it, but Settings > Community nodes refuses to install it", async () => {
 		n8n = await start({ N8N_UNVERIFIED_PACKAGES_ENABLED: 'false' });
 		expect(await n8n.nodeTypes()).toContain(TRIGGER_TYPE);
-		const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', {
-			verificationSecret: TEST_KEY,
-		});
-		const trigger = revOpsTrigger({ credential });
-		const workflow = await publish(n8n, 'Unverified packages off', trigger, noOp());
-		expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
-		const [execution] = await n8n.executions(workflow.id, { expected: 1 });
-		expect(execution.status).toBe('success');
+		await publishAndDeliver(n8n, 'Unverified packages off');
 
 		// What the editor's Install button sends for a package name without a verified checksum.
 		const refusal = await n8n.rest('POST', '/rest/community-packages', { name: PACKAGE_NAME }).then(

@@ -3,10 +3,8 @@
  * with `<id>` for a webhook or workflow id: the end-to-end tests that reproduce each entry check
  * that what n8n said is quoted there.
  */
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import { README } from './readme-blocks';
 
-const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const START = README.indexOf('\n## Troubleshooting\n');
 const TROUBLESHOOTING = START < 0 ? '' : README.slice(START, README.indexOf('\n## ', START + 1));
 
