@@ -167,14 +167,12 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 			await editor.openNewCredentialDialog();
 			// A key pasted with a trailing space: the credential test says what is wrong.
 			await editor.saveCredential({ verificationSecret: `${TEST_KEY} ` });
-			const dialog = editor.credentialDialog();
-			await dialog.getByText('More details').click();
-			expect(await textMatching(dialog, /starts or ends with a space/)).toContain(
+			expect(await editor.credentialTestMessage(/starts or ends with a space/)).toContain(
 				"'Verification Key' starts or ends with a space: copy it again from RevOps",
 			);
 			// A second key that repeats the first: named by its label, never shown.
 			await editor.saveCredential({ verificationSecret: TEST_KEY, verificationSecret2: TEST_KEY });
-			expect(await textMatching(dialog, /is the same as/)).toContain(
+			expect(await editor.credentialTestMessage(/is the same as/)).toContain(
 				"'Verification Key 2' is the same as 'Verification Key': remove one of them",
 			);
 			// Two different keys, as during a rotation: the test passes.
@@ -183,8 +181,8 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 				verificationSecret2: 'previous-verification-key',
 			});
 			// A credential that tests fine closes its dialog and is selected on the node.
-			await dialog.waitFor({ state: 'hidden' });
-			expect(await editor.credentialSelect().locator('input').inputValue()).toBe(CREDENTIAL_NAME);
+			await editor.credentialDialog().waitFor({ state: 'hidden' });
+			await editor.selectedCredential(CREDENTIAL_NAME);
 			const stored = await n8n.rest<Array<{ name: string; type: string }>>(
 				'GET',
 				'/rest/credentials',

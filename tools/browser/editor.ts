@@ -8,23 +8,45 @@ import type { Locator, Page } from 'playwright-core';
 /** Editor actions on a loaded box can take seconds; on a busy 2-core machine, more. */
 const EDITOR_TIMEOUT_MS = 60_000;
 
+/**
+ * Reads until `accept` takes what was read, then returns it (or throws with the last reading).
+ * `beforeNextRead` runs between readings: a click that reveals what is awaited, say.
+ */
+async function eventually<T>(
+	read: () => Promise<T>,
+	accept: (value: T) => boolean,
+	awaited: string,
+	page: Page,
+	options: { timeoutMs?: number; beforeNextRead?: () => Promise<void> } = {},
+): Promise<T> {
+	const timeoutMs = options.timeoutMs ?? EDITOR_TIMEOUT_MS;
+	const deadline = Date.now() + timeoutMs;
+	let last: T | undefined;
+	for (;;) {
+		last = await read().catch(() => last);
+		if (last !== undefined && accept(last)) return last;
+		if (Date.now() > deadline)
+			throw new Error(
+				`Never saw ${awaited} within ${timeoutMs} ms; last seen:\n${String(last).slice(0, 2000)}`,
+			);
+		await options.beforeNextRead?.();
+		await page.waitForTimeout(200);
+	}
+}
+
 /** Waits until the locator's text matches, then returns that text (or throws with the last text seen). */
 export async function textMatching(
 	locator: Locator,
 	pattern: RegExp,
 	timeoutMs = EDITOR_TIMEOUT_MS,
 ): Promise<string> {
-	const deadline = Date.now() + timeoutMs;
-	let last = '';
-	for (;;) {
-		last = await locator.innerText().catch(() => last);
-		if (pattern.test(last)) return last;
-		if (Date.now() > deadline)
-			throw new Error(
-				`Text never matched ${String(pattern)} within ${timeoutMs} ms; last text:\n${last.slice(0, 2000)}`,
-			);
-		await locator.page().waitForTimeout(200);
-	}
+	return await eventually(
+		async () => await locator.innerText(),
+		(text) => pattern.test(text),
+		`text matching ${String(pattern)}`,
+		locator.page(),
+		{ timeoutMs },
+	);
 }
 
 export class Editor {
@@ -177,6 +199,37 @@ export class Editor {
 				.fill(value);
 		}
 		await this.credentialDialog().getByTestId('credential-save-button').click();
+	}
+
+	/**
+	 * The credential test's message once it matches. n8n shows it folded under "More details",
+	 * and may fold it again when the next test runs: unfold it whenever it is folded.
+	 */
+	async credentialTestMessage(pattern: RegExp): Promise<string> {
+		const dialog = this.credentialDialog();
+		const moreDetails = dialog.getByText('More details');
+		return await eventually(
+			async () => await dialog.innerText(),
+			(text) => pattern.test(text),
+			`a credential test message matching ${String(pattern)}`,
+			this.page,
+			{
+				beforeNextRead: async () => {
+					if (await moreDetails.isVisible()) await moreDetails.click().catch(() => undefined);
+				},
+			},
+		);
+	}
+
+	/** The credential the node's select shows, once it is `name` (n8n fills it in after the dialog closes). */
+	async selectedCredential(name: string): Promise<string> {
+		const input = this.credentialSelect().locator('input');
+		return await eventually(
+			async () => await input.inputValue(),
+			(value) => value === name,
+			`the credential "${name}" selected on the node`,
+			this.page,
+		);
 	}
 
 	async executeStep(): Promise<void> {
