@@ -44,7 +44,9 @@ export const eventsPerSecond = (report: StreamReport): number =>
 export function queueMemory(queue: N8nQueue): Record<string, number> {
 	return {
 		main: groupResidentMiB(queue.main.pid),
-		webhook: groupResidentMiB(queue.webhook.pid),
+		...Object.fromEntries(
+			queue.webhookProcesses.map((webhook) => [webhook.role, groupResidentMiB(webhook.pid)]),
+		),
 		...Object.fromEntries(
 			queue.workers.map((worker) => [worker.role, groupResidentMiB(worker.pid)]),
 		),

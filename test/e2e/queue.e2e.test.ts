@@ -85,7 +85,7 @@ describe('queue mode: the package in every process, executions on workers', () =
 		});
 		const trigger = revOpsTrigger({ credential });
 		const { id: workflowId, url } = await publish(n8n, 'On workers', trigger, noOp());
-		expect(url.startsWith(`http://127.0.0.1:${n8n.webhook.port}/webhook/`)).toBe(true);
+		expect(url.startsWith(`http://127.0.0.1:${n8n.webhookProcesses[0].port}/webhook/`)).toBe(true);
 
 		const ids = Array.from({ length: 30 }, () => randomUUID());
 		const report = await streamEvents({
@@ -117,7 +117,7 @@ describe('queue mode: the package in every process, executions on workers', () =
 			executions.map(() => 1),
 		);
 		expect(n8n.main.logTail(100_000)).not.toMatch(/Worker started execution/);
-		expect(executionsRunBy(n8n.webhook).size).toBe(0);
+		expect(executionsRunBy(n8n.webhookProcesses[0]).size).toBe(0);
 		// ...and both workers ran the RevOps Trigger's executions, so both loaded the package.
 		for (const ran of byWorker) expect(ran.size).toBeGreaterThan(0);
 	});
@@ -178,7 +178,7 @@ describe('queue mode troubleshooting (the README quotes these answers)', () => {
 			verificationSecret: TEST_KEY,
 		});
 		const workflow = await publish(n8n, 'Package missing', revOpsTrigger({ credential }), noOp());
-		await withoutPackage(n8n, n8n.webhook, async () => {
+		await withoutPackage(n8n, n8n.webhookProcesses[0], async () => {
 			const answer = await signedPost(workflow.url, 'deal-signed.json');
 			expect(answer.status).toBe(400);
 			expectQuoted((JSON.parse(answer.body) as { message: string }).message);
@@ -282,7 +282,7 @@ describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succee
 	it('(b) the webhook process SIGKILLed mid-stream and started again: nothing lost, nothing billed twice', async () => {
 		const figures = await scenario(
 			'queue mode, webhook process SIGKILLed mid-stream and restarted',
-			async (n8n) => await killAndRestart(n8n.webhook),
+			async (n8n) => await killAndRestart(n8n.webhookProcesses[0]),
 		);
 		expect(figures.report.retried).toBeGreaterThan(0);
 	});

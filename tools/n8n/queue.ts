@@ -1,12 +1,14 @@
 /**
  * n8n in queue mode, the shape teams run at scale: PostgreSQL and Redis, a main process for the
- * editor and API (production webhooks off), one `n8n webhook` process that receives RevOps'
- * deliveries and enqueues them, and `n8n worker` processes that run the executions. Every n8n
- * process has its own user folder with the packed package installed, as each machine of a
- * real deployment would.
+ * editor and API (production webhooks off), `n8n webhook` processes that receive RevOps'
+ * deliveries and enqueue them, and `n8n worker` processes that run the executions. With
+ * `behindNginx`, nginx balances the deliveries over the webhook processes and sends everything
+ * else to main, as a load balancer does in production. Every n8n process has its own user
+ * folder with the packed package installed, as each machine of a real deployment would.
  *
  * The set answers the same `N8nInstance` API as a single n8n (suites run on either), with
- * webhook URLs pointing at the webhook process, plus handles on each process for fault tests.
+ * webhook URLs pointing at nginx or the webhook process, plus handles on each process for
+ * fault tests.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -15,6 +17,7 @@ import path from 'node:path';
 
 import { ensureN8n } from './install';
 import { startN8n, trackRunning, untrackRunning, type N8nInstance, type Owner } from './instance';
+import { startNginx } from './nginx';
 import { installPackageInto } from './package';
 import { freePort } from './ports';
 import { POSTGRES_DATABASE, POSTGRES_USER, startPostgres } from './postgres';
@@ -32,6 +35,10 @@ export interface QueueStartOptions {
 	owner?: Owner;
 	/** Default 2. */
 	workers?: number;
+	/** Default 1; more than one needs `behindNginx`, which gives them one address. */
+	webhookProcesses?: number;
+	/** nginx in front (tools/n8n/nginx.ts): RevOps' deliveries go to it. */
+	behindNginx?: boolean;
 	log?: (line: string) => void;
 	/** Extra environment for every n8n process. */
 	env?: Record<string, string>;
@@ -76,7 +83,7 @@ export function queueModeEnvironment(where: {
 /** Main serves the editor and the API; production webhooks go to the webhook processes. */
 export const MAIN_PROCESS_ENVIRONMENT = { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' };
 
-/** The webhook process or a worker; `role` is how reports name it ("webhook", "worker 1"). */
+/** A webhook process or a worker; `role` is how reports name it ("webhook 1", "worker 1"). */
 export class QueueProcess extends ManagedProcess {
 	constructor(
 		readonly role: string,
@@ -86,14 +93,16 @@ export class QueueProcess extends ManagedProcess {
 	}
 }
 
-/** A queue-mode set; `N8nInstance` calls go to main, webhook URLs to the webhook process. */
+/** A queue-mode set; `N8nInstance` calls go to main, webhook URLs to nginx or the webhook process. */
 export interface N8nQueue extends N8nInstance {
 	readonly topology: 'queue';
 	readonly main: N8nInstance;
-	readonly webhook: QueueProcess;
+	readonly webhookProcesses: QueueProcess[];
 	readonly workers: QueueProcess[];
 	readonly redis: ManagedProcess;
 	readonly postgres: ManagedProcess;
+	/** With `behindNginx`: the load balancer RevOps delivers to. */
+	readonly nginx: ManagedProcess | undefined;
 	/** The folder holding every process's user folder and the databases' data. */
 	readonly folder: string;
 	/** Main again with `env` added for every process, the others running on. */
@@ -105,10 +114,11 @@ class RunningQueue implements N8nQueue {
 
 	constructor(
 		readonly main: N8nInstance,
-		readonly webhook: QueueProcess,
+		readonly webhookProcesses: QueueProcess[],
 		readonly workers: QueueProcess[],
 		readonly redis: ManagedProcess,
 		readonly postgres: ManagedProcess,
+		readonly nginx: ManagedProcess | undefined,
 		readonly folder: string,
 		/** The environment objects each n8n process reads on every start. */
 		private readonly environments: Array<Record<string, string>>,
@@ -143,7 +153,12 @@ class RunningQueue implements N8nQueue {
 	}
 
 	private get n8nProcesses(): QueueProcess[] {
-		return [this.webhook, ...this.workers];
+		return [...this.webhookProcesses, ...this.workers];
+	}
+
+	/** Where RevOps delivers: nginx, or the only webhook process. */
+	private get deliveryPort(): number {
+		return (this.nginx ?? this.webhookProcesses[0]).port;
 	}
 
 	/** Every n8n process's log, each block headed by its role. */
@@ -176,18 +191,22 @@ class RunningQueue implements N8nQueue {
 
 	rest: N8nInstance['rest'] = async (...args) => await this.main.rest(...args);
 
-	/** Production deliveries go to the webhook process; the editor's test URL is main's. */
+	/** Production deliveries go to nginx or the webhook process; test URLs are main's. */
 	webhookUrl(
 		webhookId: string,
 		webhookPath = 'webhook',
 		mode: 'production' | 'test' = 'production',
 	): string {
 		if (mode === 'test') return this.main.webhookUrl(webhookId, webhookPath, mode);
-		return `http://127.0.0.1:${this.webhook.port}/webhook/${webhookId}/${webhookPath}`;
+		return `http://127.0.0.1:${this.deliveryPort}/webhook/${webhookId}/${webhookPath}`;
 	}
 
-	/** Stops the n8n processes (webhook and workers first, main last), then Redis and PostgreSQL. */
+	/**
+	 * Stops nginx, the n8n processes (webhook and workers first, main last), then Redis and
+	 * PostgreSQL.
+	 */
 	async stop(): Promise<void> {
+		await this.nginx?.stop();
 		await Promise.all(this.n8nProcesses.map(async (role) => await role.stop()));
 		await this.main.stop();
 		await this.redis.stop();
@@ -220,21 +239,22 @@ class RunningQueue implements N8nQueue {
 
 	/** Resolves, saying which and how, when any process of the set ends on its own. */
 	async unexpectedExit(): Promise<string> {
-		return await Promise.race(
-			[this.main, ...this.n8nProcesses, this.redis, this.postgres].map(
-				async (server) => await server.unexpectedExit(),
-			),
-		);
+		const servers = [this.main, ...this.n8nProcesses, this.redis, this.postgres];
+		if (this.nginx !== undefined) servers.push(this.nginx);
+		return await Promise.race(servers.map(async (server) => await server.unexpectedExit()));
 	}
 }
 
 /**
- * Starts PostgreSQL, Redis, main, then the webhook process and the workers together, and
- * returns once all answer their readiness probes. On any failure everything started so far is
+ * Starts PostgreSQL, Redis, main, then the webhook processes and the workers together, then
+ * nginx if asked, and returns once all answer their readiness probes. On any failure everything started so far is
  * stopped before the error is thrown; the reaper covers a harness that dies.
  */
 export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueue> {
 	const log = options.log ?? (() => undefined);
+	const webhookCount = options.webhookProcesses ?? 1;
+	if (webhookCount > 1 && options.behindNginx !== true)
+		throw new Error('Several webhook processes need behindNginx: RevOps delivers to one address');
 	const install = await ensureN8n('2.41.1', log);
 	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-queue-'));
 	// PostgreSQL runs as nobody when we are root: it must be able to reach its data folder.
@@ -249,19 +269,22 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		started.push(redis);
 		log(`PostgreSQL and Redis (append-only) keep their data in ${folder}`);
 
-		const [webhookPort, ...healthPorts] = await Promise.all(
-			Array.from(
-				{ length: 1 + (options.workers ?? DEFAULT_WORKERS) },
-				async () => await freePort(),
-			),
-		);
+		const freePorts = async (count: number): Promise<number[]> =>
+			await Promise.all(Array.from({ length: count }, async () => await freePort()));
+		const webhookPorts = await freePorts(webhookCount);
+		const healthPorts = await freePorts(options.workers ?? DEFAULT_WORKERS);
+		// nginx's port, taken now: every n8n process is told its public address at start.
+		const nginxPort = options.behindNginx === true ? await freePort() : undefined;
+		const publicPort = nginxPort ?? webhookPorts[0];
 		const shared: Record<string, string> = {
 			...queueModeEnvironment({
 				postgres: `127.0.0.1:${postgres.port}`,
 				redis: `127.0.0.1:${redis.port}`,
-				webhookUrl: `http://127.0.0.1:${webhookPort}/`,
+				webhookUrl: `http://127.0.0.1:${publicPort}/`,
 				encryptionKey: randomBytes(24).toString('base64url'),
 			}),
+			// One proxy in front: n8n takes the sender's address from nginx's X-Forwarded-For.
+			...(nginxPort === undefined ? {} : { N8N_PROXY_HOPS: '1' }),
 			...options.env,
 		};
 		const userFolder = (role: string): string => {
@@ -307,7 +330,9 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 					progress: log,
 				}),
 			);
-		const webhook = queueProcess('webhook', 'webhook', webhookPort, shared);
+		const webhookProcesses = webhookPorts.map((port, index) =>
+			queueProcess(`webhook ${index + 1}`, 'webhook', port, shared),
+		);
 		const workerEnvs = healthPorts.map((port) => ({
 			...shared,
 			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
@@ -317,14 +342,24 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		const workers = healthPorts.map((port, index) =>
 			queueProcess(`worker ${index + 1}`, 'worker', port, workerEnvs[index]),
 		);
-		started.push(webhook, ...workers);
-		await Promise.all([webhook, ...workers].map(async (role) => await role.start()));
+		started.push(...webhookProcesses, ...workers);
+		await Promise.all([...webhookProcesses, ...workers].map(async (role) => await role.start()));
+		const nginx =
+			nginxPort === undefined
+				? undefined
+				: await startNginx(folder, { port: nginxPort, webhookPorts, mainPort: main.port }, log);
+		if (nginx !== undefined) started.push(nginx);
 
-		const queue = new RunningQueue(main, webhook, workers, redis, postgres, folder, [
-			mainEnv,
-			shared,
-			...workerEnvs,
-		]);
+		const queue = new RunningQueue(
+			main,
+			webhookProcesses,
+			workers,
+			redis,
+			postgres,
+			nginx,
+			folder,
+			[mainEnv, shared, ...workerEnvs],
+		);
 		trackRunning(queue);
 		return queue;
 	} catch (error) {

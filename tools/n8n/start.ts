@@ -6,9 +6,11 @@
  *
  * `npm start -- --queue`: the same in queue mode (PostgreSQL, Redis, main, a webhook process
  * and two workers), in a temporary folder that is removed when it stops.
+ * `npm start -- --queue --webhook-processes=2`: that many webhook processes behind nginx.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
 import { generatePassword } from './accounts';
 import {
@@ -63,9 +65,14 @@ function triggerNode(workflow: DemoWorkflowFile): WorkflowNode & { webhookId: st
 }
 
 function describeQueue(queue: N8nQueue): void {
-	say(
-		`  Webhook process:   port ${queue.webhook.port} (pid ${queue.webhook.pid}): RevOps delivers here; main answers no production webhooks`,
-	);
+	if (queue.nginx !== undefined)
+		say(
+			`  nginx:             port ${queue.nginx.port} (pid ${queue.nginx.pid}): /webhook/ to the webhook processes in turn, the rest to main`,
+		);
+	for (const webhook of queue.webhookProcesses)
+		say(
+			`  ${`${webhook.role}:`.padEnd(19)}port ${webhook.port} (pid ${webhook.pid}): ${queue.nginx ? 'nginx passes' : 'RevOps delivers'} deliveries here; main answers no production webhooks`,
+		);
 	for (const worker of queue.workers)
 		say(
 			`  ${`${worker.role}:`.padEnd(19)}pid ${worker.pid}, health check on port ${worker.port}: runs the executions`,
@@ -74,7 +81,7 @@ function describeQueue(queue: N8nQueue): void {
 		`  PostgreSQL 17:     port ${queue.postgres.port}; Redis: port ${queue.redis.port} (append-only)`,
 	);
 	say(
-		`  Logs:              ${queue.folder}/{main,webhook,worker-1,worker-2}/n8n.log (removed on exit)`,
+		`  Logs:              ${queue.folder}/{main,webhook-N,worker-N}/n8n.log${queue.nginx ? ', nginx/nginx.log' : ''} (removed on exit)`,
 	);
 }
 
@@ -88,11 +95,35 @@ async function main(): Promise<void> {
 			`The RevOps Trigger in ${DEMO_WORKFLOW_FILE} names no ${CREDENTIAL_TYPE} credential`,
 		);
 
-	const queueMode = process.argv.slice(2).includes('--queue');
+	const { values: flags } = parseArgs({
+		options: { queue: { type: 'boolean' }, 'webhook-processes': { type: 'string' } },
+	});
+	const webhookProcesses =
+		flags['webhook-processes'] === undefined ? undefined : Number(flags['webhook-processes']);
+	if (
+		webhookProcesses !== undefined &&
+		!(Number.isInteger(webhookProcesses) && webhookProcesses > 0)
+	)
+		throw new Error(
+			`--webhook-processes takes a whole number from 1 up, not "${flags['webhook-processes']}"`,
+		);
+	if (webhookProcesses !== undefined && flags.queue !== true)
+		throw new Error('--webhook-processes needs --queue');
+	const queueMode = flags.queue === true;
 	say('Packing n8n-nodes-revops...');
 	const tarball = await packPackage(REPO_ROOT);
 	const owner = { email: OWNER_EMAIL, password: generatePassword() };
-	const queue = queueMode ? await startN8nQueue({ tarball, port, owner, log: say }) : undefined;
+	const queue = queueMode
+		? await startN8nQueue({
+				tarball,
+				port,
+				owner,
+				log: say,
+				webhookProcesses,
+				// A given number of webhook processes means one address in front of them.
+				behindNginx: webhookProcesses !== undefined,
+			})
+		: undefined;
 	const n8n =
 		queue ??
 		(await startN8n({
