@@ -50,6 +50,8 @@ export interface FaultFigures {
 const UNSETTLED = new Set(['new', 'running', 'waiting']);
 const SETTLE_TIMEOUT_MS = 60_000;
 const STABLE_FOR_MS = 8_000;
+/** Executions that did not succeed, printed with their error: the first few say enough. */
+const UNSUCCESSFUL_SHOWN = 5;
 
 export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFigures> {
 	const { n8n, billing } = scenario;
@@ -125,6 +127,13 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 			`  executions ${executions.length} by status ${JSON.stringify(executionsByStatus)}`,
 			`  billing calls ${billing.received.length}, billed ${billing.charged.size}, repeats absorbed by the idempotency key ${billing.repeatedKeys}`,
 			`  lost (acknowledged, never billed) ${lost.length}, events without a successful execution ${withoutSuccess.length}`,
+			...executions
+				.filter((execution) => execution.status !== 'success')
+				.slice(0, UNSUCCESSFUL_SHOWN)
+				.map(
+					(execution) =>
+						`  execution ${execution.id}: ${execution.status}${execution.error === undefined ? '' : `, ${execution.error}`}`,
+				),
 		].join('\n'),
 	);
 	return {

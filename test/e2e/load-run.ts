@@ -52,6 +52,7 @@ export function queueMemory(queue: N8nQueue): Record<string, number> {
 		),
 		postgres: groupResidentMiB(queue.postgres.pid),
 		redis: groupResidentMiB(queue.redis.pid),
+		...(queue.nginx === undefined ? {} : { nginx: groupResidentMiB(queue.nginx.pid) }),
 	};
 }
 

@@ -1,10 +1,12 @@
 /**
  * Load: many distinct signed events from concurrent senders against a real n8n 2.41.1.
  * REVOPS_LOAD_TOPOLOGY picks one process (`single`, the default), queue mode (`queue`: webhook
- * process, two workers, PostgreSQL, Redis) or `both`, which sends the same events to each and
- * prints them side by side. `npm test` runs a small load on one process (and the queue-mode
+ * process, two workers, PostgreSQL, Redis), `both`, which sends the same events to each and
+ * prints them side by side, or `scale-out`: queue mode behind nginx with one webhook process,
+ * then with two, side by side. `npm test` runs a small load on one process (and the queue-mode
  * suite a small one in queue mode); `npm run test:load` 2,000 events from 20 senders on one
- * process; `npm run test:load:queue` 1,000 on both.
+ * process; `npm run test:load:queue` 1,000 on both; `npm run test:load:scale-out` 1,000 on
+ * each nginx set, with the ratio of two webhook processes to one.
  * Figures are printed, not asserted: only correctness (every event acknowledged and run once,
  * nothing lost) decides pass or fail. In one process the same events are first sent to n8n's
  * own Webhook node, and the trigger's rate is printed as a ratio of that baseline.
@@ -38,18 +40,22 @@ const figures: Record<string, LoadFigures> = {};
 afterAll(() => {
 	const rows = Object.entries(figures);
 	if (rows.length < 2) return;
+	const [, first] = rows[0];
 	const line = ([topology, result]: [string, LoadFigures]) =>
-		`${topology.padEnd(12)} ${eventsPerSecond(result.report).toFixed(1).padStart(9)} ${String(result.report.latencyMs.p50).padStart(8)} ${String(result.report.latencyMs.p95).padStart(8)} ` +
+		`${topology.padEnd(18)} ${eventsPerSecond(result.report).toFixed(1).padStart(9)} ${String(result.report.latencyMs.p50).padStart(8)} ${String(result.report.latencyMs.p95).padStart(8)} ` +
 		`${String(result.executions).padStart(10)} ${String(result.lost).padStart(4)}   ${Object.entries(
 			result.memory,
 		)
 			.map(([name, mib]) => `${name} ${mib}`)
 			.join(', ')}`;
+	const ratio = ([topology, result]: [string, LoadFigures]) =>
+		`${topology}: ${(eventsPerSecond(result.report) / eventsPerSecond(first.report)).toFixed(2)}x the events/s of ${rows[0][0]}`;
 	console.log(
 		[
 			`side by side, the same ${EVENTS} signed events from ${SENDERS} senders, one run:`,
-			`${'topology'.padEnd(12)} ${'events/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'executions'.padStart(10)} lost   resident MiB`,
+			`${'topology'.padEnd(18)} ${'events/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'executions'.padStart(10)} lost   resident MiB`,
 			...rows.map(line),
+			...rows.slice(1).map(ratio),
 		].join('\n'),
 	);
 });
@@ -115,3 +121,29 @@ if (TOPOLOGY === 'queue' || TOPOLOGY === 'both')
 			);
 		});
 	});
+
+// The same queue mode behind nginx, first with one webhook process, then with two.
+if (TOPOLOGY === 'scale-out')
+	for (const webhookProcesses of [1, 2])
+		describe(`load: ${EVENTS} signed events from ${SENDERS} senders through nginx, ${webhookProcesses} webhook process(es), 2 workers`, () => {
+			let queue: N8nQueue;
+
+			beforeAll(async () => {
+				queue = await startN8nQueue({
+					tarball: await packedTarball(),
+					webhookProcesses,
+					behindNginx: true,
+				});
+			});
+
+			afterAll(async () => {
+				await queue?.stop();
+			});
+
+			printLogTailOnFailure(() => queue);
+
+			it('acknowledges every event through nginx, runs each exactly once on the workers and loses none', async () => {
+				const label = `nginx, ${webhookProcesses} webhook`;
+				figures[label] = await loadTrigger(queue, label, load, SENDERS, () => queueMemory(queue));
+			});
+		});

@@ -3,11 +3,8 @@
  * production webhooks off, one `n8n webhook` process that RevOps delivers to, and two workers.
  * One set is started for the whole file: the full trigger suite runs against it unchanged,
  * then what only queue mode has (the package in every process, executions on workers), then
- * a small load, then faults: a worker killed, the webhook process killed and restarted, Redis
- * restarted.
- *
- * `npm test` sends REVOPS_FAULT_EVENTS (default 100) events per fault scenario to stay within
- * CI's budget; `npm run test:faults:queue` sends 300, the full fault campaign.
+ * a small load. Faults (processes killed mid-stream) run in scale-out.e2e.test.ts, with nginx
+ * in front of two webhook processes.
  */
 import { randomUUID } from 'crypto';
 import { renameSync } from 'fs';
@@ -17,15 +14,8 @@ import { name as PACKAGE_NAME } from '../../package.json';
 import { startN8nQueue, type N8nQueue, type QueueProcess } from '../../tools/n8n/queue';
 import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
-import { BillingStub } from '../support/services/billing';
 import { TEST_KEY } from '../support/fixtures';
-import {
-	NODE_VERSIONS,
-	noOp,
-	revOpsTrigger,
-	type AcknowledgeMode,
-} from '../../tools/n8n/workflows';
-import { runFaultScenario } from './fault-run';
+import { NODE_VERSIONS, noOp, revOpsTrigger } from '../../tools/n8n/workflows';
 import { loadEvents, loadTrigger, queueMemory } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
@@ -35,13 +25,9 @@ import { expectQuoted } from '../support/troubleshooting';
 
 jest.setTimeout(900_000);
 
-const FAULT_EVENTS = Number(process.env.REVOPS_FAULT_EVENTS ?? 100);
-const FAULT_SENDERS = 10;
 /** A small load in `npm test`; `npm run test:load:queue` sends 1,000 side by side with one process. */
 const LOAD_EVENTS = 100;
 const LOAD_SENDERS = 20;
-/** RevOps waits an hour between attempts; long enough here to outlast a process restart. */
-const RETRY_INTERVAL_MS = 8_000;
 
 let queue: N8nQueue | undefined;
 let starting: Promise<N8nQueue> | undefined;
@@ -206,91 +192,5 @@ describe('queue mode troubleshooting (the README quotes these answers)', () => {
 		} finally {
 			for (const other of others) await other.start();
 		}
-	});
-});
-
-describe(`queue mode faults: ${FAULT_EVENTS} signed events, When Workflow Succeeds, billing by idempotency key`, () => {
-	const billing = new BillingStub();
-	let credential: { id: string; name: string };
-
-	beforeAll(async () => {
-		await billing.serve();
-		credential = await (
-			await sharedQueue()
-		).createCredential('RevOps faults', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
-	});
-
-	afterAll(async () => {
-		await billing.close();
-	});
-
-	async function run(
-		label: string,
-		acknowledge: AcknowledgeMode,
-		disrupt: (n8n: N8nQueue) => Promise<void>,
-	) {
-		const n8n = await sharedQueue();
-		return await runFaultScenario({
-			label,
-			n8n,
-			billing,
-			credential,
-			acknowledge,
-			events: FAULT_EVENTS,
-			senders: FAULT_SENDERS,
-			retryIntervalMs: RETRY_INTERVAL_MS,
-			disruptAfter: Math.floor(FAULT_EVENTS / 3),
-			disrupt: async () => await disrupt(n8n),
-		});
-	}
-
-	async function scenario(label: string, disrupt: (n8n: N8nQueue) => Promise<void>) {
-		const figures = await run(label, 'whenWorkflowSucceeds', disrupt);
-		expect(figures.report.delivered).toBe(FAULT_EVENTS);
-		expect(figures.lost).toEqual([]);
-		expect(figures.withoutSuccess).toEqual([]);
-		expect(figures.charged).toBe(FAULT_EVENTS);
-		return figures;
-	}
-
-	const killAndRestart = async (process: QueueProcess) => {
-		process.kill();
-		await process.restart();
-	};
-
-	it('(a) a worker SIGKILLed mid-stream: the other worker carries on, retried events are billed once', async () => {
-		await scenario(
-			'queue mode, worker 1 SIGKILLed mid-stream',
-			async (n8n) => await killAndRestart(n8n.workers[0]),
-		);
-	});
-
-	it('(a) with When Received: every event acknowledged at once; whatever the killed worker dropped is counted, not hidden', async () => {
-		const figures = await run(
-			'queue mode, When Received, worker 1 SIGKILLed mid-stream',
-			'whenReceived',
-			async (n8n) => await killAndRestart(n8n.workers[0]),
-		);
-		expect(figures.report.statuses).toEqual({ '200': FAULT_EVENTS });
-		// RevOps will not deliver these again. n8n leaves the killed worker's runs crashed, new or running and
-		// does not run them again: an event is lost exactly when its run was cut off before billing.
-		expect(figures.lost.filter((id) => !figures.withoutSuccess.includes(id))).toEqual([]);
-		expect(figures.charged).toBe(FAULT_EVENTS - figures.lost.length);
-		expect(figures.billedRepeats).toBe(0);
-	});
-
-	it('(b) the webhook process SIGKILLed mid-stream and started again: nothing lost, nothing billed twice', async () => {
-		const figures = await scenario(
-			'queue mode, webhook process SIGKILLed mid-stream and restarted',
-			async (n8n) => await killAndRestart(n8n.webhookProcesses[0]),
-		);
-		expect(figures.report.retried).toBeGreaterThan(0);
-	});
-
-	it('(c) Redis restarted mid-stream (append-only file): nothing lost, nothing billed twice', async () => {
-		await scenario(
-			'queue mode, Redis restarted mid-stream',
-			async (n8n) => await n8n.redis.restart(),
-		);
 	});
 });

@@ -1,7 +1,7 @@
 /**
- * examples/docker-compose.queue.yml gives every n8n process the environment the queue-mode tests
- * run with (tools/n8n/queue.ts) plus the README's package lines, so the file users copy is the
- * set-up the tests prove, addresses aside.
+ * examples/docker-compose.queue.yml gives every n8n process the environment the scale-out tests
+ * run with (tools/n8n/queue.ts behind nginx) plus the README's package lines, so the file users
+ * copy is the set-up the tests prove, addresses aside. test/unit/nginx.test.ts checks its nginx.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -14,6 +14,7 @@ interface ComposeService {
 	image?: string;
 	command?: string;
 	environment?: Record<string, string>;
+	volumes?: string[];
 }
 
 const compose = parse(
@@ -26,12 +27,13 @@ const n8nServices = Object.entries(compose.services).filter(([, service]) =>
 );
 
 describe('examples/docker-compose.queue.yml', () => {
-	it('runs main, a webhook process and a worker of the n8n version the tests run', () => {
+	it('runs main, two webhook processes and a worker of the n8n version the tests run', () => {
 		expect(
 			n8nServices.map(([name, service]) => [name, service.image, service.command ?? 'start']),
 		).toEqual([
 			['n8n-main', 'docker.n8n.io/n8nio/n8n:2.41.1', 'start'],
-			['n8n-webhook', 'docker.n8n.io/n8nio/n8n:2.41.1', 'webhook'],
+			['n8n-webhook-1', 'docker.n8n.io/n8nio/n8n:2.41.1', 'webhook'],
+			['n8n-webhook-2', 'docker.n8n.io/n8nio/n8n:2.41.1', 'webhook'],
 			['n8n-worker', 'docker.n8n.io/n8nio/n8n:2.41.1', 'worker'],
 		]);
 	});
@@ -46,6 +48,7 @@ describe('examples/docker-compose.queue.yml', () => {
 					redis: 'redis:6379',
 					webhookUrl: environment.N8N_WEBHOOK_URL,
 					encryptionKey: environment.N8N_ENCRYPTION_KEY,
+					proxyHops: 1,
 				}),
 				// The tests' PostgreSQL trusts local connections; a deployment sets a password.
 				DB_POSTGRESDB_PASSWORD: '${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}',
@@ -54,4 +57,10 @@ describe('examples/docker-compose.queue.yml', () => {
 			});
 		},
 	);
+
+	it('puts nginx in front with examples/nginx-queue.conf as its site', () => {
+		expect(compose.services.nginx.volumes).toEqual([
+			'./nginx-queue.conf:/etc/nginx/conf.d/default.conf:ro',
+		]);
+	});
 });

@@ -1,8 +1,8 @@
 /**
  * Servers the harness takes from Debian (Redis, nginx): the program from PATH, or its package
- * installed now with apt-get when it is missing and this runs as root. Debian's policy-rc.d on
- * this machine keeps apt from starting the package's own service; the harness starts its own
- * copy on 127.0.0.1 with a configuration written per run.
+ * installed now with apt-get when it is missing and this runs as root. The harness never uses
+ * the package's own service: it starts its own copy on 127.0.0.1 with a configuration written
+ * per run. (Where no policy-rc.d forbids it, apt also starts that service: nginx on port 80.)
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';

@@ -22,9 +22,17 @@ const NGINX: DebianProgram = {
 	versionArgs: ['-v'],
 };
 
+/** How long nginx waits for a webhook process's answer before it answers 504 itself. */
+export const PROXY_READ_TIMEOUT_S = 25;
+
 const READY_LINE = /start worker process/;
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 10_000;
+
+/** `nginx` from PATH, or from Debian's package installed now. */
+export async function ensureNginx(log: Log): Promise<string> {
+	return await ensureDebianProgram(NGINX, log);
+}
 
 /** `<folder>/nginx/access.log`: a line per request, saying which process answered it. */
 export function accessLogFile(folder: string): string {
@@ -70,8 +78,8 @@ server {
 
     # n8n's own limit (N8N_PAYLOAD_SIZE_MAX, 16 MiB) decides, not nginx's 1 MiB default.
     client_max_body_size 16m;
-    # RevOps waits 30 s for an answer and then retries: waiting longer helps no one.
-    proxy_read_timeout 30s;
+    # RevOps waits 30 s for an answer, then retries: answer first (504), so its log says why.
+    proxy_read_timeout ${PROXY_READ_TIMEOUT_S}s;
     proxy_http_version 1.1;
     proxy_set_header Host $host;
     # With N8N_PROXY_HOPS=1, n8n takes the sender's address from this (IP allowlists).
@@ -82,8 +90,8 @@ server {
 
     location /webhook/ {
         proxy_pass http://n8n_webhook;
-        # A webhook process that refuses the connection is skipped. A request already passed
-        # on is never sent to a second process: the first may have queued it.
+        # When a webhook process cannot be reached, try the next. nginx never passes a POST on
+        # twice; a GET it may, as a RevOps retry would (billing by dedupeKey absorbs both).
         proxy_next_upstream error;
     }
 
@@ -132,7 +140,7 @@ export async function startNginx(
 	addresses: { port: number; webhookPorts: number[]; mainPort: number },
 	log: Log,
 ): Promise<ManagedProcess> {
-	const binary = await ensureDebianProgram(NGINX, log);
+	const binary = await ensureNginx(log);
 	const dir = nginxFolder(folder);
 	mkdirSync(path.join(dir, 'temp'), { recursive: true });
 	chmodSync(path.join(dir, 'temp'), 0o777);

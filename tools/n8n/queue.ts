@@ -59,6 +59,8 @@ export function queueModeEnvironment(where: {
 	/** The public address of the webhook processes. */
 	webhookUrl: string;
 	encryptionKey: string;
+	/** Proxies in front of the n8n processes (nginx: 1), so n8n takes senders' addresses from them. */
+	proxyHops?: number;
 }): Record<string, string> {
 	const [postgresHost, postgresPort] = where.postgres.split(':');
 	const [redisHost, redisPort] = where.redis.split(':');
@@ -77,6 +79,7 @@ export function queueModeEnvironment(where: {
 		N8N_WEBHOOK_URL: where.webhookUrl,
 		// Test-URL executions run on workers too, and main needs no task runner of its own.
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+		...(where.proxyHops === undefined ? {} : { N8N_PROXY_HOPS: String(where.proxyHops) }),
 	};
 }
 
@@ -282,9 +285,8 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 				redis: `127.0.0.1:${redis.port}`,
 				webhookUrl: `http://127.0.0.1:${publicPort}/`,
 				encryptionKey: randomBytes(24).toString('base64url'),
+				proxyHops: nginxPort === undefined ? undefined : 1,
 			}),
-			// One proxy in front: n8n takes the sender's address from nginx's X-Forwarded-For.
-			...(nginxPort === undefined ? {} : { N8N_PROXY_HOPS: '1' }),
 			...options.env,
 		};
 		const userFolder = (role: string): string => {

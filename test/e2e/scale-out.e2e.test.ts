@@ -1,0 +1,238 @@
+/**
+ * Queue mode scaled out as production runs it: nginx in front of two webhook processes (and
+ * main), two workers, PostgreSQL and Redis (tools/n8n/queue.ts with `behindNginx`). One set for
+ * the whole file.
+ *
+ * The crash matrix sends a stream of distinct signed events through nginx, as RevOps sends them
+ * (retries included), while one part of the set dies hard and comes back: a webhook process, a
+ * worker, Redis (SIGKILL), PostgreSQL (SIGKILL) and main (SIGKILL). Under When Workflow
+ * Succeeds nothing may be lost: every event RevOps was told was received is billed exactly
+ * once. Under When Received, what a fault loses is counted. `npm test` sends
+ * REVOPS_FAULT_EVENTS (default 60) per fault, and runs When Received with the worker fault only;
+ * `npm run test:faults:queue` sends 300 and runs When Received with every fault.
+ */
+import { randomUUID } from 'crypto';
+import { readFileSync } from 'fs';
+
+import { accessLogFile, PROXY_READ_TIMEOUT_S } from '../../tools/n8n/nginx';
+import { sleep, type ManagedProcess } from '../../tools/n8n/process';
+import { startN8nQueue, type N8nQueue } from '../../tools/n8n/queue';
+import { deliver } from '../../tools/revops/sender';
+import { freshEvent, loadSample } from '../../tools/revops/samples';
+import { noOp, revOpsTrigger, type AcknowledgeMode } from '../../tools/n8n/workflows';
+import { BillingStub } from '../support/services/billing';
+import { TEST_KEY } from '../support/fixtures';
+import { runFaultScenario, type FaultFigures } from './fault-run';
+import { publish } from './fixture';
+import { printLogTailOnFailure } from './log-tail';
+import { packedTarball } from './tarball';
+
+jest.setTimeout(900_000);
+
+const FAULT_EVENTS = Number(process.env.REVOPS_FAULT_EVENTS ?? 60);
+/** `npm run test:faults:queue` runs the matrix under When Received too. */
+const FULL_MATRIX = process.env.REVOPS_FAULT_MATRIX === 'full';
+const FAULT_SENDERS = 10;
+/** RevOps waits an hour between attempts; long enough here to outlast a restart. */
+const RETRY_INTERVAL_MS = 8_000;
+
+let queue: N8nQueue | undefined;
+
+async function scaledOut(): Promise<N8nQueue> {
+	queue ??= await startN8nQueue({
+		tarball: await packedTarball(),
+		webhookProcesses: 2,
+		behindNginx: true,
+		log: (line) => process.stdout.write(`  [scale-out] ${line}\n`),
+	});
+	return queue;
+}
+
+afterAll(async () => {
+	await queue?.stop();
+});
+
+printLogTailOnFailure(() => queue);
+
+interface Fault {
+	name: string;
+	/** What it does to the set, mid-stream. */
+	disrupt: (n8n: N8nQueue) => Promise<void>;
+	/**
+	 * n8n cannot record the end of a run in a database that is down: the run did its work and
+	 * RevOps got its 200, but n8n lists it as failed or running. Counted, not hidden.
+	 */
+	runsMayBeMisrecorded?: true;
+}
+
+const FAULTS: Fault[] = [
+	{
+		name: 'webhook process 1 SIGKILLed and restarted',
+		disrupt: async (n8n) => await killAndRestart(n8n.webhookProcesses[0]),
+	},
+	{
+		name: 'worker 1 SIGKILLed and restarted',
+		disrupt: async (n8n) => await killAndRestart(n8n.workers[0]),
+	},
+	{
+		name: 'Redis SIGKILLed and restarted',
+		disrupt: async (n8n) => await killAndRestart(n8n.redis),
+	},
+	{
+		name: 'PostgreSQL SIGKILLed and restarted',
+		disrupt: async (n8n) => await killAndRestart(n8n.postgres),
+		runsMayBeMisrecorded: true,
+	},
+	{
+		name: 'main SIGKILLed and restarted',
+		disrupt: async (n8n) => {
+			n8n.main.kill();
+			await n8n.main.restart();
+		},
+	},
+];
+
+async function killAndRestart(server: ManagedProcess): Promise<void> {
+	server.kill();
+	await server.restart();
+}
+
+describe(`scale-out crash matrix: ${FAULT_EVENTS} signed events per fault through nginx to two webhook processes`, () => {
+	const billing = new BillingStub();
+	const table: Array<{ mode: AcknowledgeMode; fault: string; figures: FaultFigures }> = [];
+	let credential: { id: string; name: string };
+
+	beforeAll(async () => {
+		await billing.serve();
+		credential = await (
+			await scaledOut()
+		).createCredential('RevOps scale-out', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
+	});
+
+	afterAll(async () => {
+		await billing.close();
+		const row = ({ mode, fault, figures }: (typeof table)[number]) =>
+			[
+				mode.padEnd(20),
+				fault.padEnd(44),
+				String(figures.report.sent).padStart(5),
+				String(figures.report.delivered).padStart(6),
+				String(figures.report.retried).padStart(8),
+				String(Object.values(figures.executionsByStatus).reduce((a, b) => a + b, 0)).padStart(11),
+				String(figures.billedRepeats).padStart(13),
+				String(figures.withoutSuccess.length).padStart(10),
+				String(figures.lost.length).padStart(5),
+			].join(' ');
+		console.log(
+			[
+				'scale-out crash matrix (nginx, 2 webhook processes, 2 workers):',
+				`${'acknowledge'.padEnd(20)} ${'fault'.padEnd(44)} ${'sent'.padStart(5)} ${'acked'.padStart(6)} ${'retried'.padStart(8)} ${'executions'.padStart(11)} ${'dup. absorbed'.padStart(13)} ${'no success'.padStart(10)} ${'lost'.padStart(5)}`,
+				...table.map(row),
+			].join('\n'),
+		);
+	});
+
+	async function runFault(mode: AcknowledgeMode, fault: Fault) {
+		const n8n = await scaledOut();
+		const figures = await runFaultScenario({
+			label: `scale-out, ${mode}, ${fault.name}`,
+			n8n,
+			billing,
+			credential,
+			acknowledge: mode,
+			events: FAULT_EVENTS,
+			senders: FAULT_SENDERS,
+			retryIntervalMs: RETRY_INTERVAL_MS,
+			disruptAfter: Math.floor(FAULT_EVENTS / 3),
+			disrupt: async () => await fault.disrupt(n8n),
+		});
+		table.push({ mode, fault: fault.name, figures });
+		return figures;
+	}
+
+	for (const fault of FAULTS)
+		it(`When Workflow Succeeds, ${fault.name}: every event acknowledged, billed exactly once, none lost`, async () => {
+			const figures = await runFault('whenWorkflowSucceeds', fault);
+			expect(figures.report.delivered).toBe(FAULT_EVENTS);
+			expect(figures.lost).toEqual([]);
+			expect(figures.charged).toBe(FAULT_EVENTS);
+			if (fault.runsMayBeMisrecorded !== true) expect(figures.withoutSuccess).toEqual([]);
+		});
+
+	// Only the faults chosen are defined, so `npm test` reports no skipped tests.
+	for (const fault of FULL_MATRIX ? FAULTS : FAULTS.filter(({ name }) => name.startsWith('worker')))
+		it(`When Received, ${fault.name}: every event acknowledged at once; what the fault cost is counted, never billed twice`, async () => {
+			const figures = await runFault('whenReceived', fault);
+			expect(figures.report.delivered).toBe(FAULT_EVENTS);
+			// RevOps will not deliver an acknowledged event again: an event is lost exactly when its
+			// run never succeeded.
+			expect(figures.lost.filter((id) => !figures.withoutSuccess.includes(id))).toEqual([]);
+			expect(figures.charged).toBe(FAULT_EVENTS - figures.lost.length);
+			expect(figures.billedRepeats).toBe(0);
+		});
+});
+
+describe("nginx's own answers when no webhook process can answer", () => {
+	/** The access log's lines for one webhook URL: status and which upstream answered. */
+	function nginxLines(n8n: N8nQueue, url: string): string[] {
+		const path = new URL(url).pathname;
+		return readFileSync(accessLogFile(n8n.folder), 'utf8')
+			.split('\n')
+			.filter((line) => line.includes(` ${path} `));
+	}
+
+	async function publishTrigger(n8n: N8nQueue, name: string) {
+		const credential = await n8n.createCredential(name, 'revOpsWebhookApi', {
+			verificationSecret: TEST_KEY,
+		});
+		return await publish(n8n, name, revOpsTrigger({ credential }), noOp());
+	}
+
+	const oneDelivery = async (url: string, id: string) =>
+		await deliver(freshEvent(loadSample('deal-signed'), { id }), {
+			url,
+			key: TEST_KEY,
+			retries: 0,
+		});
+
+	it('every webhook process stopped: nginx answers 502 (RevOps retries it) and nothing runs', async () => {
+		const n8n = await scaledOut();
+		const workflow = await publishTrigger(n8n, 'nginx 502');
+		await Promise.all(n8n.webhookProcesses.map(async (webhook) => await webhook.stop()));
+		try {
+			const report = await oneDelivery(workflow.url, randomUUID());
+			expect(report.attempts.map((attempt) => attempt.status)).toEqual([502]);
+			expect(report.delivered).toBe(false);
+		} finally {
+			await Promise.all(n8n.webhookProcesses.map(async (webhook) => await webhook.start()));
+		}
+		// nginx answered itself (each webhook process refused the connection), and with the
+		// processes back, nothing runs it.
+		expect(nginxLines(n8n, workflow.url)).toEqual([
+			expect.stringMatching(/^502 POST .* upstream_status=502(, 502)? /),
+		]);
+		expect(await n8n.executions(workflow.id, { expected: 0 })).toEqual([]);
+	});
+
+	it(`a webhook process that takes a delivery and never answers: nginx answers 504 after ${PROXY_READ_TIMEOUT_S} s (RevOps retries it), and the woken process drops it`, async () => {
+		const n8n = await scaledOut();
+		const workflow = await publishTrigger(n8n, 'nginx 504');
+		// Frozen (SIGSTOP), a process still accepts connections into its backlog: nginx passes the
+		// delivery on and waits, as it would for a process stuck on a full event loop.
+		for (const webhook of n8n.webhookProcesses) process.kill(-webhook.pid, 'SIGSTOP');
+		let report: Awaited<ReturnType<typeof oneDelivery>>;
+		try {
+			report = await oneDelivery(workflow.url, randomUUID());
+		} finally {
+			for (const webhook of n8n.webhookProcesses) process.kill(-webhook.pid, 'SIGCONT');
+		}
+		expect(report.attempts.map((attempt) => attempt.status)).toEqual([504]);
+		expect(report.attempts[0].durationMs).toBeGreaterThanOrEqual(PROXY_READ_TIMEOUT_S * 1000);
+		expect(nginxLines(n8n, workflow.url)).toEqual([
+			expect.stringMatching(/^504 POST .* upstream_status=504 /),
+		]);
+		// Woken, the process reads the request and nginx's close together, and n8n drops it: nothing
+		// runs, within the wait below. RevOps' retry is then the only delivery.
+		expect(await n8n.executions(workflow.id, { expected: 0, quietMs: 15_000 })).toEqual([]);
+	});
+});
