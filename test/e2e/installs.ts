@@ -35,7 +35,7 @@ const NEEDS: Record<string, Need[]> = {
 	'n8n-1': ['1.123.81'],
 	'n8n-2': ['2.41.1'],
 	queue: ['2.41.1', 'queue servers'],
-	'scale-out': ['2.41.1', 'queue servers'],
+	'scale-out': ['2.41.1', '1.123.81', 'queue servers'],
 	'schema-preview': ['2.41.1', '1.123.81'],
 	troubleshooting: ['2.41.1', '1.123.81'],
 };

@@ -8,19 +8,22 @@
  * worker, Redis (SIGKILL), PostgreSQL (SIGKILL) and main (SIGKILL). Under When Workflow
  * Succeeds nothing may be lost: every event RevOps was told was received is billed exactly
  * once. Under When Received, what a fault loses is counted. `npm test` sends
- * REVOPS_FAULT_EVENTS (default 60) per fault, and runs When Received with the worker fault only;
- * `npm run test:faults:queue` sends 300 and runs When Received with every fault.
+ * REVOPS_FAULT_EVENTS (default 60) per fault on n8n 2.41.1, and runs When Received with the
+ * worker fault only; `npm run test:faults:queue` sends 300, runs When Received with every fault,
+ * and then the whole matrix again on n8n 1.123.81.
  */
 import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 
 import { accessLogFile, PROXY_READ_TIMEOUT_S } from '../../tools/n8n/nginx';
-import { sleep, type ManagedProcess } from '../../tools/n8n/process';
+import type { ManagedProcess } from '../../tools/n8n/process';
+import type { N8nVersion } from '../../tools/n8n/install';
 import { startN8nQueue, type N8nQueue } from '../../tools/n8n/queue';
 import { deliver } from '../../tools/revops/sender';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { noOp, revOpsTrigger, type AcknowledgeMode } from '../../tools/n8n/workflows';
 import { BillingStub } from '../support/services/billing';
+import { expectQuoted } from '../support/troubleshooting';
 import { TEST_KEY } from '../support/fixtures';
 import { runFaultScenario, type FaultFigures } from './fault-run';
 import { publish } from './fixture';
@@ -36,23 +39,32 @@ const FAULT_SENDERS = 10;
 /** RevOps waits an hour between attempts; long enough here to outlast a restart. */
 const RETRY_INTERVAL_MS = 8_000;
 
-let queue: N8nQueue | undefined;
+/** `npm test` runs the matrix on n8n 2.41.1; the full run on 1.123.81 as well, one after the other. */
+const VERSIONS: N8nVersion[] = FULL_MATRIX ? ['2.41.1', '1.123.81'] : ['2.41.1'];
 
-async function scaledOut(): Promise<N8nQueue> {
-	queue ??= await startN8nQueue({
+/** The running set, one version at a time: two would not fit beside each other on 2 cores. */
+let running: { version: N8nVersion; queue: N8nQueue } | undefined;
+
+async function scaledOut(version: N8nVersion = '2.41.1'): Promise<N8nQueue> {
+	if (running?.version === version) return running.queue;
+	await running?.queue.stop();
+	running = undefined;
+	const queue = await startN8nQueue({
+		version,
 		tarball: await packedTarball(),
 		webhookProcesses: 2,
 		behindNginx: true,
-		log: (line) => process.stdout.write(`  [scale-out] ${line}\n`),
+		log: (line) => process.stdout.write(`  [scale-out ${version}] ${line}\n`),
 	});
+	running = { version, queue };
 	return queue;
 }
 
 afterAll(async () => {
-	await queue?.stop();
+	await running?.queue.stop();
 });
 
-printLogTailOnFailure(() => queue);
+printLogTailOnFailure(() => running?.queue);
 
 interface Fault {
 	name: string;
@@ -97,82 +109,24 @@ async function killAndRestart(server: ManagedProcess): Promise<void> {
 	await server.restart();
 }
 
-describe(`scale-out crash matrix: ${FAULT_EVENTS} signed events per fault through nginx to two webhook processes`, () => {
-	const billing = new BillingStub();
-	const table: Array<{ mode: AcknowledgeMode; fault: string; figures: FaultFigures }> = [];
-	let credential: { id: string; name: string };
+/**
+ * Watches nginx's error log from now on: `lines()` are those that matched `pattern` since, and
+ * `named()` the ports of the webhook processes they name.
+ */
+function watchErrorLog(n8n: N8nQueue, pattern: RegExp): { lines(): string[]; named(): number[] } {
+	const matching = () => n8n.nginx?.log.matching(pattern) ?? [];
+	const before = matching().length;
+	const lines = () => matching().slice(before);
+	return {
+		lines,
+		named: () =>
+			lines()
+				.map((line) => Number(/upstream: "http:\/\/127\.0\.0\.1:(\d+)\//.exec(line)?.[1]))
+				.sort((a, b) => a - b),
+	};
+}
 
-	beforeAll(async () => {
-		await billing.serve();
-		credential = await (
-			await scaledOut()
-		).createCredential('RevOps scale-out', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
-	});
-
-	afterAll(async () => {
-		await billing.close();
-		const row = ({ mode, fault, figures }: (typeof table)[number]) =>
-			[
-				mode.padEnd(20),
-				fault.padEnd(44),
-				String(figures.report.sent).padStart(5),
-				String(figures.report.delivered).padStart(6),
-				String(figures.report.retried).padStart(8),
-				String(Object.values(figures.executionsByStatus).reduce((a, b) => a + b, 0)).padStart(11),
-				String(figures.billedRepeats).padStart(13),
-				String(figures.withoutSuccess.length).padStart(10),
-				String(figures.lost.length).padStart(5),
-			].join(' ');
-		console.log(
-			[
-				'scale-out crash matrix (nginx, 2 webhook processes, 2 workers):',
-				`${'acknowledge'.padEnd(20)} ${'fault'.padEnd(44)} ${'sent'.padStart(5)} ${'acked'.padStart(6)} ${'retried'.padStart(8)} ${'executions'.padStart(11)} ${'dup. absorbed'.padStart(13)} ${'no success'.padStart(10)} ${'lost'.padStart(5)}`,
-				...table.map(row),
-			].join('\n'),
-		);
-	});
-
-	async function runFault(mode: AcknowledgeMode, fault: Fault) {
-		const n8n = await scaledOut();
-		const figures = await runFaultScenario({
-			label: `scale-out, ${mode}, ${fault.name}`,
-			n8n,
-			billing,
-			credential,
-			acknowledge: mode,
-			events: FAULT_EVENTS,
-			senders: FAULT_SENDERS,
-			retryIntervalMs: RETRY_INTERVAL_MS,
-			disruptAfter: Math.floor(FAULT_EVENTS / 3),
-			disrupt: async () => await fault.disrupt(n8n),
-		});
-		table.push({ mode, fault: fault.name, figures });
-		return figures;
-	}
-
-	for (const fault of FAULTS)
-		it(`When Workflow Succeeds, ${fault.name}: every event acknowledged, billed exactly once, none lost`, async () => {
-			const figures = await runFault('whenWorkflowSucceeds', fault);
-			expect(figures.report.delivered).toBe(FAULT_EVENTS);
-			expect(figures.lost).toEqual([]);
-			expect(figures.charged).toBe(FAULT_EVENTS);
-			if (fault.runsMayBeMisrecorded !== true) expect(figures.withoutSuccess).toEqual([]);
-		});
-
-	// Only the faults chosen are defined, so `npm test` reports no skipped tests.
-	for (const fault of FULL_MATRIX ? FAULTS : FAULTS.filter(({ name }) => name.startsWith('worker')))
-		it(`When Received, ${fault.name}: every event acknowledged at once; what the fault cost is counted, never billed twice`, async () => {
-			const figures = await runFault('whenReceived', fault);
-			expect(figures.report.delivered).toBe(FAULT_EVENTS);
-			// RevOps will not deliver an acknowledged event again: an event is lost exactly when its
-			// run never succeeded.
-			expect(figures.lost.filter((id) => !figures.withoutSuccess.includes(id))).toEqual([]);
-			expect(figures.charged).toBe(FAULT_EVENTS - figures.lost.length);
-			expect(figures.billedRepeats).toBe(0);
-		});
-});
-
-describe("nginx's own answers when no webhook process can answer", () => {
+describe("n8n 2.41.1: nginx's own answers when no webhook process can answer (the README's Troubleshooting quotes them)", () => {
 	/** The access log's lines for one webhook URL: status and which upstream answered. */
 	function nginxLines(n8n: N8nQueue, url: string): string[] {
 		const path = new URL(url).pathname;
@@ -188,6 +142,9 @@ describe("nginx's own answers when no webhook process can answer", () => {
 		return await publish(n8n, name, revOpsTrigger({ credential }), noOp());
 	}
 
+	/** nginx's own error pages say what they are in their title: `502 Bad Gateway`. */
+	const nginxTitle = (body: string): string => /<title>([^<]*)<\/title>/.exec(body)?.[1] ?? body;
+
 	const oneDelivery = async (url: string, id: string) =>
 		await deliver(freshEvent(loadSample('deal-signed'), { id }), {
 			url,
@@ -198,11 +155,13 @@ describe("nginx's own answers when no webhook process can answer", () => {
 	it('every webhook process stopped: nginx answers 502 (RevOps retries it) and nothing runs', async () => {
 		const n8n = await scaledOut();
 		const workflow = await publishTrigger(n8n, 'nginx 502');
+		const refused = watchErrorLog(n8n, /connect\(\) failed \(111: Connection refused\)/);
 		await Promise.all(n8n.webhookProcesses.map(async (webhook) => await webhook.stop()));
 		try {
 			const report = await oneDelivery(workflow.url, randomUUID());
 			expect(report.attempts.map((attempt) => attempt.status)).toEqual([502]);
 			expect(report.delivered).toBe(false);
+			expectQuoted(nginxTitle(report.attempts[0].body));
 		} finally {
 			await Promise.all(n8n.webhookProcesses.map(async (webhook) => await webhook.start()));
 		}
@@ -211,12 +170,16 @@ describe("nginx's own answers when no webhook process can answer", () => {
 		expect(nginxLines(n8n, workflow.url)).toEqual([
 			expect.stringMatching(/^502 POST .* upstream_status=502(, 502)? /),
 		]);
+		expect(refused.named()).toEqual(
+			n8n.webhookProcesses.map((webhook) => webhook.port).sort((a, b) => a - b),
+		);
 		expect(await n8n.executions(workflow.id, { expected: 0 })).toEqual([]);
 	});
 
 	it(`a webhook process that takes a delivery and never answers: nginx answers 504 after ${PROXY_READ_TIMEOUT_S} s (RevOps retries it), and the woken process drops it`, async () => {
 		const n8n = await scaledOut();
 		const workflow = await publishTrigger(n8n, 'nginx 504');
+		const timedOut = watchErrorLog(n8n, /upstream timed out/);
 		// Frozen (SIGSTOP), a process still accepts connections into its backlog: nginx passes the
 		// delivery on and waits, as it would for a process stuck on a full event loop.
 		for (const webhook of n8n.webhookProcesses) process.kill(-webhook.pid, 'SIGSTOP');
@@ -227,12 +190,97 @@ describe("nginx's own answers when no webhook process can answer", () => {
 			for (const webhook of n8n.webhookProcesses) process.kill(-webhook.pid, 'SIGCONT');
 		}
 		expect(report.attempts.map((attempt) => attempt.status)).toEqual([504]);
+		expectQuoted(nginxTitle(report.attempts[0].body));
 		expect(report.attempts[0].durationMs).toBeGreaterThanOrEqual(PROXY_READ_TIMEOUT_S * 1000);
 		expect(nginxLines(n8n, workflow.url)).toEqual([
 			expect.stringMatching(/^504 POST .* upstream_status=504 /),
 		]);
+		expect(timedOut.named()).toHaveLength(1);
 		// Woken, the process reads the request and nginx's close together, and n8n drops it: nothing
 		// runs, within the wait below. RevOps' retry is then the only delivery.
 		expect(await n8n.executions(workflow.id, { expected: 0, quietMs: 15_000 })).toEqual([]);
 	});
 });
+
+describe.each(VERSIONS)(
+	`n8n %s scale-out crash matrix: ${FAULT_EVENTS} signed events per fault through nginx to two webhook processes`,
+	(version) => {
+		const billing = new BillingStub();
+		const table: Array<{ mode: AcknowledgeMode; fault: string; figures: FaultFigures }> = [];
+		let credential: { id: string; name: string };
+
+		beforeAll(async () => {
+			await billing.serve();
+			credential = await (
+				await scaledOut(version)
+			).createCredential('RevOps scale-out', 'revOpsWebhookApi', { verificationSecret: TEST_KEY });
+		});
+
+		afterAll(async () => {
+			await billing.close();
+			const row = ({ mode, fault, figures }: (typeof table)[number]) =>
+				[
+					mode.padEnd(20),
+					fault.padEnd(44),
+					String(figures.report.sent).padStart(5),
+					String(figures.report.delivered).padStart(6),
+					String(figures.report.retried).padStart(8),
+					String(Object.values(figures.executionsByStatus).reduce((a, b) => a + b, 0)).padStart(11),
+					String(figures.billedRepeats).padStart(13),
+					String(figures.withoutSuccess.length).padStart(10),
+					String(figures.lost.length).padStart(5),
+				].join(' ');
+			console.log(
+				[
+					`n8n ${version} scale-out crash matrix (nginx, 2 webhook processes, 2 workers):`,
+					`${'acknowledge'.padEnd(20)} ${'fault'.padEnd(44)} ${'sent'.padStart(5)} ${'acked'.padStart(6)} ${'retried'.padStart(8)} ${'executions'.padStart(11)} ${'dup. absorbed'.padStart(13)} ${'no success'.padStart(10)} ${'lost'.padStart(5)}`,
+					...table.map(row),
+				].join('\n'),
+			);
+		});
+
+		async function runFault(mode: AcknowledgeMode, fault: Fault) {
+			const n8n = await scaledOut(version);
+			const noLiveUpstreams = watchErrorLog(n8n, /no live upstreams/);
+			const figures = await runFaultScenario({
+				label: `n8n ${version} scale-out, ${mode}, ${fault.name}`,
+				n8n,
+				billing,
+				credential,
+				acknowledge: mode,
+				events: FAULT_EVENTS,
+				senders: FAULT_SENDERS,
+				retryIntervalMs: RETRY_INTERVAL_MS,
+				disruptAfter: Math.floor(FAULT_EVENTS / 3),
+				disrupt: async () => await fault.disrupt(n8n),
+			});
+			table.push({ mode, fault: fault.name, figures });
+			// nginx kept every webhook process in rotation: a slow answer took none of them out.
+			expect(noLiveUpstreams.lines()).toEqual([]);
+			return figures;
+		}
+
+		for (const fault of FAULTS)
+			it(`When Workflow Succeeds, ${fault.name}: every event acknowledged, billed exactly once, none lost`, async () => {
+				const figures = await runFault('whenWorkflowSucceeds', fault);
+				expect(figures.report.delivered).toBe(FAULT_EVENTS);
+				expect(figures.lost).toEqual([]);
+				expect(figures.charged).toBe(FAULT_EVENTS);
+				if (fault.runsMayBeMisrecorded !== true) expect(figures.withoutSuccess).toEqual([]);
+			});
+
+		// Only the faults chosen are defined, so `npm test` reports no skipped tests.
+		for (const fault of FULL_MATRIX
+			? FAULTS
+			: FAULTS.filter(({ name }) => name.startsWith('worker')))
+			it(`When Received, ${fault.name}: every event acknowledged at once; what the fault cost is counted, never billed twice`, async () => {
+				const figures = await runFault('whenReceived', fault);
+				expect(figures.report.delivered).toBe(FAULT_EVENTS);
+				// RevOps will not deliver an acknowledged event again: an event is lost exactly when its
+				// run never succeeded.
+				expect(figures.lost.filter((id) => !figures.withoutSuccess.includes(id))).toEqual([]);
+				expect(figures.charged).toBe(FAULT_EVENTS - figures.lost.length);
+				expect(figures.billedRepeats).toBe(0);
+			});
+	},
+);

@@ -37,7 +37,7 @@ describe('the nginx configuration users copy', () => {
 			main: '127.0.0.1:4',
 		});
 		expect(site).toMatch(
-			/upstream n8n_webhook \{\n {4}server 127\.0\.0\.1:1;\n {4}server 127\.0\.0\.1:2;\n {4}server 127\.0\.0\.1:3;\n\}/,
+			/upstream n8n_webhook \{\n {4}server 127\.0\.0\.1:1 max_fails=0;\n {4}server 127\.0\.0\.1:2 max_fails=0;\n {4}server 127\.0\.0\.1:3 max_fails=0;\n\}/,
 		);
 		expect(site).toMatch(/upstream n8n_main \{\n {4}server 127\.0\.0\.1:4;\n\}/);
 		expect(site).toContain('listen 127.0.0.1:8080;');

@@ -55,12 +55,15 @@ export interface LoadBalancerAddresses {
  * `/etc/nginx/conf.d/`). Each directive is there for a reason its comment gives.
  */
 export function loadBalancerSite(addresses: LoadBalancerAddresses): string {
-	const servers = (hosts: string[]): string =>
-		hosts.map((host) => `    server ${host};`).join('\n');
+	const servers = (hosts: string[], options = ''): string =>
+		hosts.map((host) => `    server ${host}${options};`).join('\n');
 	return `# RevOps' deliveries (/webhook/) go to the webhook processes, in turn; everything else
 # (editor, API, and the Test URLs under /webhook-test/, which only main serves) to main.
+# max_fails=0 keeps every process in rotation: nginx would otherwise take a healthy webhook
+# process out for 10 s after one slow answer (a run under When Workflow Succeeds), all of them
+# at worst, and answer 502 meanwhile. One that is down is skipped per request (below).
 upstream n8n_webhook {
-${servers(addresses.webhookProcesses)}
+${servers(addresses.webhookProcesses, ' max_fails=0')}
 }
 
 upstream n8n_main {
@@ -80,6 +83,7 @@ server {
     client_max_body_size 16m;
     # RevOps waits 30 s for an answer, then retries: answer first (504), so its log says why.
     proxy_read_timeout ${PROXY_READ_TIMEOUT_S}s;
+    proxy_connect_timeout 5s;
     proxy_http_version 1.1;
     proxy_set_header Host $host;
     # With N8N_PROXY_HOPS=1, n8n takes the sender's address from this (IP allowlists).
@@ -90,8 +94,8 @@ server {
 
     location /webhook/ {
         proxy_pass http://n8n_webhook;
-        # When a webhook process cannot be reached, try the next. nginx never passes a POST on
-        # twice; a GET it may, as a RevOps retry would (billing by dedupeKey absorbs both).
+        # When a webhook process refuses the connection, try the next. nginx never passes a POST
+        # on twice; a GET it may, as a RevOps retry would (billing by dedupeKey absorbs both).
         proxy_next_upstream error;
     }
 

@@ -15,7 +15,7 @@ import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { ensureN8n } from './install';
+import { ensureN8n, type N8nVersion } from './install';
 import { startN8n, trackRunning, untrackRunning, type N8nInstance, type Owner } from './instance';
 import { startNginx } from './nginx';
 import { installPackageInto } from './package';
@@ -27,6 +27,8 @@ import { startRedis } from './redis';
 import { n8nServerSpec } from './server';
 
 export interface QueueStartOptions {
+	/** Default 2.41.1. */
+	version?: N8nVersion;
 	/** As in startN8n: `null` leaves installing to n8n (N8N_COMMUNITY_PACKAGES on every process). */
 	tarball: string | null;
 	/** Main's port (editor and API). Default: a free port. */
@@ -59,6 +61,8 @@ export function queueModeEnvironment(where: {
 	/** The public address of the webhook processes. */
 	webhookUrl: string;
 	encryptionKey: string;
+	/** Default 2.41.1; 1.x names the public address WEBHOOK_URL. */
+	version?: N8nVersion;
 	/** Proxies in front of the n8n processes (nginx: 1), so n8n takes senders' addresses from them. */
 	proxyHops?: number;
 }): Record<string, string> {
@@ -76,7 +80,8 @@ export function queueModeEnvironment(where: {
 		QUEUE_BULL_REDIS_PORT: redisPort,
 		// Workers decrypt the credentials main stored: every process needs the same key.
 		N8N_ENCRYPTION_KEY: where.encryptionKey,
-		N8N_WEBHOOK_URL: where.webhookUrl,
+		[where.version?.startsWith('1.') === true ? 'WEBHOOK_URL' : 'N8N_WEBHOOK_URL']:
+			where.webhookUrl,
 		// Test-URL executions run on workers too, and main needs no task runner of its own.
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		...(where.proxyHops === undefined ? {} : { N8N_PROXY_HOPS: String(where.proxyHops) }),
@@ -258,7 +263,8 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 	const webhookCount = options.webhookProcesses ?? 1;
 	if (webhookCount > 1 && options.behindNginx !== true)
 		throw new Error('Several webhook processes need behindNginx: RevOps delivers to one address');
-	const install = await ensureN8n('2.41.1', log);
+	const version = options.version ?? '2.41.1';
+	const install = await ensureN8n(version, log);
 	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-queue-'));
 	// PostgreSQL runs as nobody when we are root: it must be able to reach its data folder.
 	chmodSync(folder, 0o755);
@@ -285,6 +291,7 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 				redis: `127.0.0.1:${redis.port}`,
 				webhookUrl: `http://127.0.0.1:${publicPort}/`,
 				encryptionKey: randomBytes(24).toString('base64url'),
+				version,
 				proxyHops: nginxPort === undefined ? undefined : 1,
 			}),
 			...options.env,
@@ -299,7 +306,7 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 		const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
 		const mainEnv = { ...shared, ...MAIN_PROCESS_ENVIRONMENT };
 		const main = await startN8n({
-			version: '2.41.1',
+			version,
 			name: 'n8n main',
 			tarball: options.tarball,
 			port: options.port,

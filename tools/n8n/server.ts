@@ -54,8 +54,8 @@ export function n8nCommandEnvironment(
 /**
  * How to run an n8n server command as a `ManagedProcess`, logging to `<userFolder>/n8n.log`.
  * Ready once it answers `/healthz` and `/healthz/readiness` (database migrated, server up);
- * n8n 1.x registers its REST routes a moment later, so there `/rest/settings` must answer too
- * before any REST call.
+ * n8n 1.x registers its REST routes a moment later, so there main's `/rest/settings` must
+ * answer too before any REST call.
  */
 export function n8nServerSpec(server: N8nServer): ManagedProcessSpec {
 	const { install, userFolder, port } = server;
@@ -81,7 +81,9 @@ export function n8nServerSpec(server: N8nServer): ManagedProcessSpec {
 			httpPaths: [
 				'/healthz',
 				'/healthz/readiness',
-				...(install.version.startsWith('1.') ? ['/rest/settings'] : []),
+				...(install.version.startsWith('1.') && server.command === 'start'
+					? ['/rest/settings']
+					: []),
 			],
 		},
 		readyTimeoutMs: server.readyTimeoutMs,
