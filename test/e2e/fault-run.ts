@@ -41,6 +41,7 @@ export interface FaultFigures {
 	lost: string[];
 	/** Events without any successful execution. */
 	withoutSuccess: string[];
+	/** This scenario's events charged (a run an earlier scenario left behind may bill meanwhile). */
 	charged: number;
 	/** Billing calls for an event already charged, absorbed by the idempotency key. */
 	billedRepeats: number;
@@ -50,7 +51,7 @@ export interface FaultFigures {
 const UNSETTLED = new Set(['new', 'running', 'waiting']);
 const SETTLE_TIMEOUT_MS = 60_000;
 const STABLE_FOR_MS = 8_000;
-/** Executions that did not succeed, printed with their error: the first few say enough. */
+/** Executions that did not succeed, counted by status and error: the first few kinds say enough. */
 const UNSUCCESSFUL_SHOWN = 5;
 
 export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFigures> {
@@ -116,24 +117,28 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 			.filter((execution) => execution.status === 'success')
 			.map((execution) => execution.itemsByNode['RevOps Trigger'][0].eventId as string),
 	);
+	const billed = (id: string): boolean => billing.charged.has(`deal-signed:id:${id}`);
 	const acknowledged = ids.filter((_, index) => report.deliveredByEvent[index]);
-	const lost = acknowledged.filter((id) => !billing.charged.has(`deal-signed:id:${id}`));
+	const lost = acknowledged.filter((id) => !billed(id));
 	const withoutSuccess = ids.filter((id) => !succeeded.has(id));
+	// A run an earlier scenario left queued may still bill while this one runs: not this one's.
+	const charged = ids.filter(billed).length;
+	const unsuccessful: Record<string, number> = {};
+	for (const execution of executions.filter(({ status }) => status !== 'success')) {
+		const what = `${execution.status}${execution.error === undefined ? '' : `, ${execution.error}`}`;
+		unsuccessful[what] = (unsuccessful[what] ?? 0) + 1;
+	}
 	console.log(
 		[
 			`${scenario.label}`,
 			`  sent ${report.sent}, acknowledged ${report.delivered}, attempts ${report.attempts} (retried ${report.retried})`,
 			`  answers by status ${JSON.stringify(report.statuses)}`,
 			`  executions ${executions.length} by status ${JSON.stringify(executionsByStatus)}`,
-			`  billing calls ${billing.received.length}, billed ${billing.charged.size}, repeats absorbed by the idempotency key ${billing.repeatedKeys}`,
+			`  billing calls ${billing.received.length}, billed ${charged} of these events (${billing.charged.size - charged} others), repeats absorbed by the idempotency key ${billing.repeatedKeys}`,
 			`  lost (acknowledged, never billed) ${lost.length}, events without a successful execution ${withoutSuccess.length}`,
-			...executions
-				.filter((execution) => execution.status !== 'success')
+			...Object.entries(unsuccessful)
 				.slice(0, UNSUCCESSFUL_SHOWN)
-				.map(
-					(execution) =>
-						`  execution ${execution.id}: ${execution.status}${execution.error === undefined ? '' : `, ${execution.error}`}`,
-				),
+				.map(([what, count]) => `  ${count} executions ${what}`),
 		].join('\n'),
 	);
 	return {
@@ -141,7 +146,7 @@ export async function runFaultScenario(scenario: FaultScenario): Promise<FaultFi
 		executionsByStatus,
 		lost,
 		withoutSuccess,
-		charged: billing.charged.size,
+		charged,
 		billedRepeats: billing.repeatedKeys,
 	};
 }
