@@ -7,7 +7,7 @@ import { randomUUID } from 'crypto';
 
 import type { N8nInstance } from '../../tools/n8n/instance';
 import type { N8nQueue } from '../../tools/n8n/queue';
-import { groupResidentMiB } from '../../tools/load/memory';
+import { groupCpuSeconds, groupResidentMiB } from '../../tools/load/memory';
 import { streamEvents, type StreamReport } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { TEST_KEY } from '../support/fixtures';
@@ -27,6 +27,8 @@ export interface LoadFigures {
 	lost: number;
 	/** Resident MiB per process (group), after the run. */
 	memory: Record<string, number>;
+	/** CPU used per process (group) while the events were sent, as a share of one core. */
+	coreShare: Record<string, number>;
 }
 
 export function loadEvents(count: number): LoadEvents {
@@ -40,21 +42,23 @@ export function loadEvents(count: number): LoadEvents {
 export const eventsPerSecond = (report: StreamReport): number =>
 	(report.sent / report.elapsedMs) * 1000;
 
-/** Every n8n process of a queue-mode set and the servers beside them. */
-export function queueMemory(queue: N8nQueue): Record<string, number> {
+/** The process group of every n8n process of a queue-mode set and of the servers beside them. */
+export function queueProcessGroups(queue: N8nQueue): Record<string, number> {
 	return {
-		main: groupResidentMiB(queue.main.pid),
-		...Object.fromEntries(
-			queue.webhookProcesses.map((webhook) => [webhook.role, groupResidentMiB(webhook.pid)]),
-		),
-		...Object.fromEntries(
-			queue.workers.map((worker) => [worker.role, groupResidentMiB(worker.pid)]),
-		),
-		postgres: groupResidentMiB(queue.postgres.pid),
-		redis: groupResidentMiB(queue.redis.pid),
-		...(queue.nginx === undefined ? {} : { nginx: groupResidentMiB(queue.nginx.pid) }),
+		main: queue.main.pid,
+		...Object.fromEntries(queue.webhookProcesses.map((webhook) => [webhook.role, webhook.pid])),
+		...Object.fromEntries(queue.workers.map((worker) => [worker.role, worker.pid])),
+		postgres: queue.postgres.pid,
+		redis: queue.redis.pid,
+		...(queue.nginx === undefined ? {} : { nginx: queue.nginx.pid }),
 	};
 }
+
+const eachGroup = (
+	groups: Record<string, number>,
+	measure: (pgid: number) => number,
+): Record<string, number> =>
+	Object.fromEntries(Object.entries(groups).map(([name, pgid]) => [name, measure(pgid)]));
 
 /** Sends the events to a freshly published trigger and checks every one was acknowledged and run once. */
 export async function loadTrigger(
@@ -62,7 +66,8 @@ export async function loadTrigger(
 	label: string,
 	{ ids, events }: LoadEvents,
 	senders: number,
-	memory: () => Record<string, number>,
+	/** The process groups to measure, by name: `{ n8n: n8n.pid }`, queueProcessGroups(queue). */
+	processGroups: Record<string, number>,
 ): Promise<LoadFigures> {
 	const credential = await n8n.createCredential('RevOps load', 'revOpsWebhookApi', {
 		verificationSecret: TEST_KEY,
@@ -70,11 +75,13 @@ export async function loadTrigger(
 	const trigger = revOpsTrigger({ credential });
 	const { id: workflowId, url } = await publish(n8n, 'Load', trigger, noOp());
 
+	const cpuBefore = eachGroup(processGroups, groupCpuSeconds);
 	const report = await streamEvents({
 		events,
 		concurrency: senders,
 		delivery: { url, key: TEST_KEY, retries: 0 },
 	});
+	const cpuAfter = eachGroup(processGroups, groupCpuSeconds);
 	const executions = await n8n.executions(workflowId, {
 		expected: report.delivered,
 		timeoutMs: 600_000,
@@ -86,7 +93,13 @@ export async function loadTrigger(
 		report,
 		executions: executions.length,
 		lost: ids.filter((id) => !seen.includes(id)).length,
-		memory: memory(),
+		memory: eachGroup(processGroups, groupResidentMiB),
+		coreShare: Object.fromEntries(
+			Object.entries(cpuAfter).map(([name, seconds]) => [
+				name,
+				Number(((seconds - cpuBefore[name]) / (report.elapsedMs / 1000)).toFixed(2)),
+			]),
+		),
 	};
 	console.log(
 		[
@@ -95,6 +108,7 @@ export async function loadTrigger(
 			`latency p50 ${report.latencyMs.p50} ms, p95 ${report.latencyMs.p95} ms, max ${report.latencyMs.max} ms`,
 			`executions ${executions.length} (${executions.filter((execution) => execution.status === 'success').length} successful), lost ${figures.lost}`,
 			`resident memory after the run (MiB, with task runners): ${JSON.stringify(figures.memory)}`,
+			`CPU while sending, in cores (1 = one core all the time): ${JSON.stringify(figures.coreShare)}`,
 		].join('\n'),
 	);
 	expect(report.statuses).toEqual({ '200': ids.length });

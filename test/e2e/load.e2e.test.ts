@@ -15,14 +15,13 @@ import { randomUUID } from 'crypto';
 
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import { startN8nQueue, type N8nQueue } from '../../tools/n8n/queue';
-import { groupResidentMiB } from '../../tools/load/memory';
 import { streamEvents } from '../../tools/load/stream';
 import { chain, n8nWebhook, noOp } from '../../tools/n8n/workflows';
 import {
 	eventsPerSecond,
 	loadEvents,
 	loadTrigger,
-	queueMemory,
+	queueProcessGroups,
 	type LoadFigures,
 } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
@@ -48,6 +47,10 @@ afterAll(() => {
 		)
 			.map(([name, mib]) => `${name} ${mib}`)
 			.join(', ')}`;
+	const cores = ([topology, result]: [string, LoadFigures]) =>
+		`${topology}, CPU while sending (cores): ${Object.entries(result.coreShare)
+			.map(([name, share]) => `${name} ${share}`)
+			.join(', ')}`;
 	const ratio = ([topology, result]: [string, LoadFigures]) =>
 		`${topology}: ${(eventsPerSecond(result.report) / eventsPerSecond(first.report)).toFixed(2)}x the events/s of ${rows[0][0]}`;
 	console.log(
@@ -55,6 +58,7 @@ afterAll(() => {
 			`side by side, the same ${EVENTS} signed events from ${SENDERS} senders, one run:`,
 			`${'topology'.padEnd(18)} ${'events/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'executions'.padStart(10)} lost   resident MiB`,
 			...rows.map(line),
+			...rows.map(cores),
 			...rows.slice(1).map(ratio),
 		].join('\n'),
 	);
@@ -92,9 +96,9 @@ if (TOPOLOGY === 'single' || TOPOLOGY === 'both')
 				`baseline, n8n's Webhook node: ${baseline.sent} events in ${(baseline.elapsedMs / 1000).toFixed(1)} s (${eventsPerSecond(baseline).toFixed(1)} events/s), answers ${JSON.stringify(baseline.statuses)}`,
 			);
 
-			figures['one process'] = await loadTrigger(n8n, 'one process', load, SENDERS, () => ({
-				n8n: groupResidentMiB(n8n.pid),
-			}));
+			figures['one process'] = await loadTrigger(n8n, 'one process', load, SENDERS, {
+				n8n: n8n.pid,
+			});
 			console.log(
 				`RevOps Trigger in one process: ${(eventsPerSecond(figures['one process'].report) / eventsPerSecond(baseline)).toFixed(2)}x the baseline`,
 			);
@@ -116,8 +120,12 @@ if (TOPOLOGY === 'queue' || TOPOLOGY === 'both')
 		printLogTailOnFailure(() => queue);
 
 		it('acknowledges every event through the webhook process, runs each exactly once on the workers and loses none', async () => {
-			figures['queue mode'] = await loadTrigger(queue, 'queue mode', load, SENDERS, () =>
-				queueMemory(queue),
+			figures['queue mode'] = await loadTrigger(
+				queue,
+				'queue mode',
+				load,
+				SENDERS,
+				queueProcessGroups(queue),
 			);
 		});
 	});
@@ -144,6 +152,6 @@ if (TOPOLOGY === 'scale-out')
 
 			it('acknowledges every event through nginx, runs each exactly once on the workers and loses none', async () => {
 				const label = `nginx, ${webhookProcesses} webhook`;
-				figures[label] = await loadTrigger(queue, label, load, SENDERS, () => queueMemory(queue));
+				figures[label] = await loadTrigger(queue, label, load, SENDERS, queueProcessGroups(queue));
 			});
 		});

@@ -16,7 +16,7 @@ import { streamEvents } from '../../tools/load/stream';
 import { freshEvent, loadSample } from '../../tools/revops/samples';
 import { TEST_KEY } from '../support/fixtures';
 import { NODE_VERSIONS, noOp, revOpsTrigger } from '../../tools/n8n/workflows';
-import { loadEvents, loadTrigger, queueMemory } from './load-run';
+import { loadEvents, loadTrigger, queueProcessGroups } from './load-run';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 import { SUITE_N8N_ENV, triggerSuite } from './trigger-suite';
@@ -112,8 +112,12 @@ describe('queue mode: the package in every process, executions on workers', () =
 describe('queue mode under load', () => {
 	it(`acknowledges ${LOAD_EVENTS} events from ${LOAD_SENDERS} senders through the webhook process and runs each once on the workers`, async () => {
 		const n8n = await sharedQueue();
-		await loadTrigger(n8n, 'queue mode', loadEvents(LOAD_EVENTS), LOAD_SENDERS, () =>
-			queueMemory(n8n),
+		await loadTrigger(
+			n8n,
+			'queue mode',
+			loadEvents(LOAD_EVENTS),
+			LOAD_SENDERS,
+			queueProcessGroups(n8n),
 		);
 	});
 });

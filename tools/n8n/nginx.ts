@@ -52,7 +52,7 @@ export interface LoadBalancerAddresses {
 
 /**
  * The `upstream`, `map` and `server` blocks, for nginx's `http` context (a file in
- * `/etc/nginx/conf.d/`). Each directive is there for a reason its comment gives.
+ * `/etc/nginx/conf.d/`). Its comments say why the directives that are not nginx habits are there.
  */
 export function loadBalancerSite(addresses: LoadBalancerAddresses): string {
 	const servers = (hosts: string[], options = ''): string =>
