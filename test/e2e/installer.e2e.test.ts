@@ -171,20 +171,20 @@ describe('queue mode, n8n 2.41.1: the package declared in N8N_COMMUNITY_PACKAGES
 
 	printLogTailOnFailure(() => n8n);
 
-	/** Each n8n process by the folder tools/n8n/queue.ts gives it (worker 1 in worker-1). */
-	const roles = () => ['main', 'webhook', ...n8n.workers.map((worker) => worker.role)];
+	/** Each n8n process's user folder, by role. */
+	const userFolders = (): Record<string, string> => ({
+		main: n8n.main.userFolder,
+		...Object.fromEntries(
+			[...n8n.webhookProcesses, ...n8n.workers].map((role) => [role.role, role.userFolder]),
+		),
+	});
+	const roles = () => Object.keys(userFolders());
 
 	/** The version installed in each process's user folder; null where it is absent. */
 	const installedVersions = (): Record<string, string | null> =>
 		Object.fromEntries(
-			roles().map((role) => {
-				const manifest = join(
-					n8n.folder,
-					role.replace(' ', '-'),
-					'.n8n/nodes/node_modules',
-					PACKAGE_NAME,
-					'package.json',
-				);
+			Object.entries(userFolders()).map(([role, userFolder]) => {
+				const manifest = join(userFolder, '.n8n/nodes/node_modules', PACKAGE_NAME, 'package.json');
 				if (!existsSync(manifest)) return [role, null];
 				return [role, (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version];
 			}),

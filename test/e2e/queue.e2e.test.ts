@@ -138,15 +138,13 @@ describe('queue mode troubleshooting (the README quotes these answers)', () => {
 
 	/**
 	 * Runs `check` while `queueProcess` runs without the package: stopped, the package moved out of
-	 * its user folder (as tools/n8n/queue.ts lays them out: <folder>/<role, dashed>), started
-	 * again; then puts the package back and restarts it.
+	 * its user folder, started again; then puts the package back and restarts it.
 	 */
 	async function withoutPackage(
-		n8n: N8nQueue,
 		queueProcess: QueueProcess,
 		check: () => Promise<void>,
 	): Promise<void> {
-		const nodes = join(n8n.folder, queueProcess.role.replace(' ', '-'), '.n8n', 'nodes');
+		const nodes = join(queueProcess.userFolder, '.n8n', 'nodes');
 		const installed = join(nodes, 'node_modules', PACKAGE_NAME);
 		// Outside node_modules: n8n loads every package folder in there, whatever its name.
 		const aside = join(nodes, `${PACKAGE_NAME}-set-aside`);
@@ -168,7 +166,7 @@ describe('queue mode troubleshooting (the README quotes these answers)', () => {
 			verificationSecret: TEST_KEY,
 		});
 		const workflow = await publish(n8n, 'Package missing', revOpsTrigger({ credential }), noOp());
-		await withoutPackage(n8n, n8n.webhookProcesses[0], async () => {
+		await withoutPackage(n8n.webhookProcesses[0], async () => {
 			const answer = await signedPost(workflow.url, 'deal-signed.json');
 			expect(answer.status).toBe(400);
 			expectQuoted((JSON.parse(answer.body) as { message: string }).message);
@@ -187,7 +185,7 @@ describe('queue mode troubleshooting (the README quotes these answers)', () => {
 		const [lacking, ...others] = n8n.workers;
 		for (const other of others) await other.stop();
 		try {
-			await withoutPackage(n8n, lacking, async () => {
+			await withoutPackage(lacking, async () => {
 				expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
 				const [run] = await n8n.executions(workflow.id, { expected: 1, timeoutMs: 60_000 });
 				expect(run.status).toBe('error');

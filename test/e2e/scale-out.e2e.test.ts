@@ -1,7 +1,7 @@
 /**
  * Queue mode scaled out as production runs it: nginx in front of two webhook processes (and
- * main), two workers, PostgreSQL and Redis (tools/n8n/queue.ts with `behindNginx`). One set for
- * the whole file.
+ * main), two workers, PostgreSQL and Redis (tools/n8n/queue.ts with `behindNginx`). One set per
+ * n8n version, started when its first test needs it.
  *
  * The crash matrix sends a stream of distinct signed events through nginx, as RevOps sends them
  * (retries included), while one part of the set dies hard and comes back: a webhook process, a
@@ -33,7 +33,7 @@ import { packedTarball } from './tarball';
 jest.setTimeout(900_000);
 
 const FAULT_EVENTS = Number(process.env.REVOPS_FAULT_EVENTS ?? 60);
-/** `npm run test:faults:queue` runs the matrix under When Received too. */
+/** `npm run test:faults:queue`: When Received for every fault, and n8n 1.123.81 as well. */
 const FULL_MATRIX = process.env.REVOPS_FAULT_MATRIX === 'full';
 const FAULT_SENDERS = 10;
 /** RevOps waits an hour between attempts; long enough here to outlast a restart. */

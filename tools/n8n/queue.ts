@@ -95,6 +95,8 @@ export const MAIN_PROCESS_ENVIRONMENT = { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: '
 export class QueueProcess extends ManagedProcess {
 	constructor(
 		readonly role: string,
+		/** Its own user folder: `<set folder>/<role, dashed>` (worker 1 in worker-1). */
+		readonly userFolder: string,
 		spec: ManagedProcessSpec,
 	) {
 		super(spec);
@@ -325,20 +327,23 @@ export async function startN8nQueue(options: QueueStartOptions): Promise<N8nQueu
 			command: 'webhook' | 'worker',
 			port: number,
 			env: Record<string, string>,
-		): QueueProcess =>
-			new QueueProcess(
+		): QueueProcess => {
+			const folder = userFolder(role.replace(' ', '-'));
+			return new QueueProcess(
 				role,
+				folder,
 				n8nServerSpec({
 					name: `n8n ${role}`,
 					install,
 					command,
 					port,
-					userFolder: userFolder(role.replace(' ', '-')), // worker 1 in worker-1
+					userFolder: folder,
 					env,
 					readyTimeoutMs,
 					progress: log,
 				}),
 			);
+		};
 		const webhookProcesses = webhookPorts.map((port, index) =>
 			queueProcess(`webhook ${index + 1}`, 'webhook', port, shared),
 		);
