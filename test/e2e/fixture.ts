@@ -28,6 +28,18 @@ export async function publish(
 	return { id, url: n8n.webhookUrl(trigger.webhookId as string) };
 }
 
+/** A credential holding TEST_KEY and a published RevOps Trigger → No-Op that uses it. */
+export async function publishWithTestKey(
+	n8n: N8nInstance,
+	name: string,
+	credentialName = name,
+): Promise<Published> {
+	const credential = await n8n.createCredential(credentialName, 'revOpsWebhookApi', {
+		verificationSecret: TEST_KEY,
+	});
+	return await publish(n8n, name, revOpsTrigger({ credential }), noOp());
+}
+
 /**
  * The smallest proof that the installed node works: a credential holding TEST_KEY, a published
  * RevOps Trigger → No-Op, one signed deal-signed answered 200, and its one successful run.
@@ -36,10 +48,7 @@ export async function publishAndDeliver(
 	n8n: N8nInstance,
 	name: string,
 ): Promise<{ workflow: Published; execution: ExecutionSummary }> {
-	const credential = await n8n.createCredential('RevOps', 'revOpsWebhookApi', {
-		verificationSecret: TEST_KEY,
-	});
-	const workflow = await publish(n8n, name, revOpsTrigger({ credential }), noOp());
+	const workflow = await publishWithTestKey(n8n, name, 'RevOps');
 	expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
 	const [execution] = await n8n.executions(workflow.id, { expected: 1 });
 	expect(execution.status).toBe('success');

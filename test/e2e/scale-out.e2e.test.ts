@@ -12,21 +12,18 @@
  * worker fault only; `npm run test:faults:queue` sends 300, runs When Received with every fault,
  * and then the whole matrix again on n8n 1.123.81.
  */
-import { randomUUID } from 'crypto';
 import { readFileSync } from 'fs';
 
 import { accessLogFile, PROXY_READ_TIMEOUT_S } from '../../tools/n8n/nginx';
 import type { ManagedProcess } from '../../tools/n8n/process';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { startN8nQueue, type N8nQueue } from '../../tools/n8n/queue';
-import { deliver } from '../../tools/revops/sender';
-import { freshEvent, loadSample } from '../../tools/revops/samples';
-import { noOp, revOpsTrigger, type AcknowledgeMode } from '../../tools/n8n/workflows';
+import type { AcknowledgeMode } from '../../tools/n8n/workflows';
 import { BillingStub } from '../support/services/billing';
 import { expectQuoted } from '../support/troubleshooting';
 import { TEST_KEY } from '../support/fixtures';
 import { runFaultScenario, type FaultFigures } from './fault-run';
-import { publish } from './fixture';
+import { publishWithTestKey, signedPost } from './fixture';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
@@ -140,33 +137,19 @@ describe("n8n 2.41.1: nginx's own answers when no webhook process can answer (th
 			.filter((line) => line.includes(` ${path} `));
 	}
 
-	async function publishTrigger(n8n: N8nQueue, name: string) {
-		const credential = await n8n.createCredential(name, 'revOpsWebhookApi', {
-			verificationSecret: TEST_KEY,
-		});
-		return await publish(n8n, name, revOpsTrigger({ credential }), noOp());
-	}
-
 	/** nginx's own error pages say what they are in their title: `502 Bad Gateway`. */
 	const nginxTitle = (body: string): string => /<title>([^<]*)<\/title>/.exec(body)?.[1] ?? body;
 
-	const oneDelivery = async (url: string, id: string) =>
-		await deliver(freshEvent(loadSample('deal-signed'), { id }), {
-			url,
-			key: TEST_KEY,
-			retries: 0,
-		});
-
 	it('every webhook process stopped: nginx answers 502 (RevOps retries it) and nothing runs', async () => {
 		const n8n = await scaledOut();
-		const workflow = await publishTrigger(n8n, 'nginx 502');
+		const workflow = await publishWithTestKey(n8n, 'nginx 502');
 		const refused = watchErrorLog(n8n, /connect\(\) failed \(111: Connection refused\)/);
 		await Promise.all(n8n.webhookProcesses.map(async (webhook) => await webhook.stop()));
 		try {
-			const report = await oneDelivery(workflow.url, randomUUID());
-			expect(report.attempts.map((attempt) => attempt.status)).toEqual([502]);
-			expect(report.delivered).toBe(false);
-			expectQuoted(nginxTitle(report.attempts[0].body));
+			const answer = await signedPost(workflow.url, 'deal-signed.json');
+			expect(answer.status).toBe(502);
+			expect(answer.delivered).toBe(false);
+			expectQuoted(nginxTitle(answer.body));
 		} finally {
 			await Promise.all(n8n.webhookProcesses.map(async (webhook) => await webhook.start()));
 		}
@@ -183,20 +166,20 @@ describe("n8n 2.41.1: nginx's own answers when no webhook process can answer (th
 
 	it(`a webhook process that takes a delivery and never answers: nginx answers 504 after ${PROXY_READ_TIMEOUT_S} s (RevOps retries it), and the woken process drops it`, async () => {
 		const n8n = await scaledOut();
-		const workflow = await publishTrigger(n8n, 'nginx 504');
+		const workflow = await publishWithTestKey(n8n, 'nginx 504');
 		const timedOut = watchErrorLog(n8n, /upstream timed out/);
 		// Frozen (SIGSTOP), a process still accepts connections into its backlog: nginx passes the
 		// delivery on and waits, as it would for a process stuck on a full event loop.
 		for (const webhook of n8n.webhookProcesses) process.kill(-webhook.pid, 'SIGSTOP');
-		let report: Awaited<ReturnType<typeof oneDelivery>>;
+		let answer: Awaited<ReturnType<typeof signedPost>>;
 		try {
-			report = await oneDelivery(workflow.url, randomUUID());
+			answer = await signedPost(workflow.url, 'deal-signed.json');
 		} finally {
 			for (const webhook of n8n.webhookProcesses) process.kill(-webhook.pid, 'SIGCONT');
 		}
-		expect(report.attempts.map((attempt) => attempt.status)).toEqual([504]);
-		expectQuoted(nginxTitle(report.attempts[0].body));
-		expect(report.attempts[0].durationMs).toBeGreaterThanOrEqual(PROXY_READ_TIMEOUT_S * 1000);
+		expect(answer.status).toBe(504);
+		expectQuoted(nginxTitle(answer.body));
+		expect(answer.durationMs).toBeGreaterThanOrEqual(PROXY_READ_TIMEOUT_S * 1000);
 		expect(nginxLines(n8n, workflow.url)).toEqual([
 			expect.stringMatching(/^504 POST .* upstream_status=504 /),
 		]);
