@@ -133,20 +133,38 @@ function isEnabled(flag: Record<string, unknown>, field: string, reading: Readin
 /** Entries a summary list or map holds at most; the raw object keeps them all. */
 export const MAX_SUMMARY_ENTRIES = 1000;
 
-function readFeatureFlags(value: unknown, reading: Reading): string[] {
-	const names = readList(value, 'deal.feature_flags', reading).flatMap((flag, index) => {
-		const field = `deal.feature_flags[${index}]`;
-		if (!isEnabled(flag, field, reading)) return [];
-		const name = readText(flag.name, `${field}.name`, reading);
-		if (name === null) reading.warn(`${field}: an enabled flag without a name`);
-		return name === null ? [] : [name];
-	});
+/** A summary list bounded at MAX_SUMMARY_ENTRIES, with a warning naming the item field when it was cut. */
+function bounded(names: string[], what: string, field: string, reading: Reading): string[] {
 	if (names.length > MAX_SUMMARY_ENTRIES) {
 		reading.warn(
-			`deal.feature_flags: ${names.length} enabled flags; enabledFeatureFlags lists the first ${MAX_SUMMARY_ENTRIES}`,
+			`deal.feature_flags: ${names.length} ${what} flags; ${field} lists the first ${MAX_SUMMARY_ENTRIES}`,
 		);
 	}
 	return names.slice(0, MAX_SUMMARY_ENTRIES);
+}
+
+/**
+ * The deal's flags split by state, so no workflow has to read `enabled` itself (RevOps sends
+ * it as a boolean, as text on GET deliveries, or leaves it out). A flag without a readable name
+ * is left out of both lists, with a warning.
+ */
+function readFeatureFlags(
+	value: unknown,
+	reading: Reading,
+): { enabledFeatureFlags: string[]; disabledFeatureFlags: string[] } {
+	const enabled: string[] = [];
+	const disabled: string[] = [];
+	readList(value, 'deal.feature_flags', reading).forEach((flag, index) => {
+		const field = `deal.feature_flags[${index}]`;
+		const isOn = isEnabled(flag, field, reading);
+		const name = readText(flag.name, `${field}.name`, reading);
+		if (name === null) reading.warn(`${field}: a flag without a name`);
+		else (isOn ? enabled : disabled).push(name);
+	});
+	return {
+		enabledFeatureFlags: bounded(enabled, 'enabled', 'enabledFeatureFlags', reading),
+		disabledFeatureFlags: bounded(disabled, 'disabled', 'disabledFeatureFlags', reading),
+	};
 }
 
 function readTerms(value: unknown, reading: Reading): Record<string, string | null> {
@@ -193,8 +211,16 @@ function dealFields(deal: RevOpsDeal, status: string | null, reading: Reading) {
 			'deal.original_net_price',
 			reading,
 		),
-		enabledFeatureFlags: readFeatureFlags(deal.feature_flags, reading),
+		...readFeatureFlags(deal.feature_flags, reading),
 		terms: readTerms(deal.terms, reading),
+		hubspotDealId: readText(deal.hubspot_deal_id, 'deal.hubspot_deal_id', reading),
+		opportunityId: readText(deal.opportunity_id, 'deal.opportunity_id', reading),
+		signedContractUrl: readText(deal.signed_contract_url, 'deal.signed_contract_url', reading),
+		contractActivatesDate: readText(
+			deal.contract_activates_date,
+			'deal.contract_activates_date',
+			reading,
+		),
 	};
 }
 

@@ -179,10 +179,20 @@ export interface RevOpsDealItem extends RevOpsItemBase {
 	netPrice: RevOpsMoney | null;
 	/** `deal.original_net_price` in its currency; null when it is missing or unreadable. */
 	originalNetPrice: RevOpsMoney | null;
-	/** Names of the feature flags whose `enabled` is true. */
+	/** Names of the feature flags whose `enabled` is true (or the text "true"); the first 1,000. */
 	enabledFeatureFlags: string[];
+	/** Names of the other listed flags: `enabled` false, "false", missing or unreadable; the first 1,000. */
+	disabledFeatureFlags: string[];
 	/** Term `friendly_name` to `value`. */
 	terms: Record<string, string | null>;
+	/** `deal.hubspot_deal_id`: the HubSpot deal the RevOps deal is linked to, or null. */
+	hubspotDealId: string | null;
+	/** `deal.opportunity_id`: the Salesforce opportunity the RevOps deal is linked to, or null. */
+	opportunityId: string | null;
+	/** `deal.signed_contract_url`: the signed contract's PDF, null until the deal is signed. */
+	signedContractUrl: string | null;
+	/** `deal.contract_activates_date` as RevOps wrote it (ISO 8601 UTC, such as "2024-06-01T00:00:00Z"), or null. */
+	contractActivatesDate: string | null;
 	/** The `deal` object exactly as received. */
 	deal: RevOpsDeal;
 }

@@ -21,6 +21,9 @@ const NORTHWIND_TERMS = {
 	'Purchase Order Number': 'PO-2024-0871',
 };
 
+const NORTHWIND_CONTRACT =
+	'https://acme.revops.io/deals/c0ab9f43-827c-4097-b709-d58374daa274/signed-contract.pdf';
+
 const northwindDeal = {
 	objectType: 'deal',
 	dealId: 'c0ab9f43-827c-4097-b709-d58374daa274',
@@ -47,6 +50,11 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		dealStatus: 'draft',
 		netPrice: USD('48000.00', 4800000),
 		enabledFeatureFlags: [],
+		disabledFeatureFlags: ['sso_saml', 'audit_log_export', 'sandbox_workspaces'],
+		hubspotDealId: null,
+		opportunityId: '0065e00000KqZ3xAAF',
+		signedContractUrl: null,
+		contractActivatesDate: '2024-06-01T00:00:00Z',
 		terms: {
 			'Account ID': 'cust_10482',
 			'Billing Frequency': 'year',
@@ -64,6 +72,11 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		dealStatus: 'negotiation',
 		netPrice: USD('44400.00', 4440000),
 		enabledFeatureFlags: [],
+		disabledFeatureFlags: ['sso_saml', 'audit_log_export', 'sandbox_workspaces'],
+		hubspotDealId: null,
+		opportunityId: '0065e00000KqZ3xAAF',
+		signedContractUrl: null,
+		contractActivatesDate: '2024-06-01T00:00:00Z',
 		terms: NORTHWIND_TERMS,
 	},
 	'deal-signed': {
@@ -76,6 +89,11 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		dealStatus: 'signed',
 		netPrice: USD('44400.00', 4440000),
 		enabledFeatureFlags: ['sso_saml', 'audit_log_export'],
+		disabledFeatureFlags: ['sandbox_workspaces'],
+		hubspotDealId: null,
+		opportunityId: '0065e00000KqZ3xAAF',
+		signedContractUrl: NORTHWIND_CONTRACT,
+		contractActivatesDate: '2024-06-01T00:00:00Z',
 		terms: NORTHWIND_TERMS,
 	},
 	'deal-active': {
@@ -88,6 +106,11 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		dealStatus: 'active',
 		netPrice: USD('44400.00', 4440000),
 		enabledFeatureFlags: ['sso_saml', 'audit_log_export'],
+		disabledFeatureFlags: ['sandbox_workspaces'],
+		hubspotDealId: null,
+		opportunityId: '0065e00000KqZ3xAAF',
+		signedContractUrl: NORTHWIND_CONTRACT,
+		contractActivatesDate: '2024-06-01T00:00:00Z',
 		terms: NORTHWIND_TERMS,
 	},
 	'deal-signed-jpy-body-wrapped': {
@@ -109,6 +132,12 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 			minorUnits: 5400000,
 		},
 		enabledFeatureFlags: ['sso_saml'],
+		disabledFeatureFlags: [],
+		hubspotDealId: '18452399012',
+		opportunityId: null,
+		signedContractUrl:
+			'https://acme.revops.io/deals/d29e9fff-0144-4e9d-83b2-41a97e584a29/signed-contract.pdf',
+		contractActivatesDate: '2024-08-01T00:00:00Z',
 		terms: { 'Billing Frequency': 'year', 'Payment Terms': 'Net 45' },
 	},
 	// RevOps' example body: "" for every value not set yet, and a term whose value is a number.
@@ -126,6 +155,11 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		netPrice: null,
 		originalNetPrice: null,
 		enabledFeatureFlags: [],
+		disabledFeatureFlags: [],
+		hubspotDealId: null,
+		opportunityId: null,
+		signedContractUrl: null,
+		contractActivatesDate: null,
 		terms: { 'Contract Term (Months)': '12', 'Purchase Order Number': null },
 	},
 	// RevOps' "Testing webhooks" curl example: the event block is a bare string, no id or time.
@@ -144,6 +178,11 @@ export const EXPECTED_ITEMS: Record<string, Record<string, unknown>> = {
 		netPrice: { amount: '12500.00', currency: 'NOK', minorUnitDigits: 2, minorUnits: 1250000 },
 		originalNetPrice: null,
 		enabledFeatureFlags: [],
+		disabledFeatureFlags: [],
+		hubspotDealId: null,
+		opportunityId: null,
+		signedContractUrl: null,
+		contractActivatesDate: null,
 		terms: {},
 	},
 	'account-created': {

@@ -176,9 +176,61 @@ describe('de-duplication keys', () => {
 	});
 });
 
+describe('feature flags', () => {
+	const flagsOf = async (featureFlags: unknown) => {
+		const item = await emittedItem(
+			deliver(
+				postRequest(
+					jsonBytes({ event: { type: 'deal-signed' }, deal: { feature_flags: featureFlags } }),
+				),
+			),
+		);
+		return {
+			enabled: item.enabledFeatureFlags,
+			disabled: item.disabledFeatureFlags,
+			warnings: item.warnings,
+		};
+	};
+
+	it.each([
+		['booleans', [{ name: 'a', enabled: true }, { name: 'b', enabled: false }, { name: 'c' }]],
+		// A GET delivery carries every value as text.
+		['text', [{ name: 'a', enabled: 'true' }, { name: 'b', enabled: 'false' }, { name: 'c' }]],
+		// n8n's query parser turns a long list into an object keyed by index.
+		[
+			'an index-keyed object',
+			{ 1: { name: 'b', enabled: false }, 0: { name: 'a', enabled: true }, 2: { name: 'c' } },
+		],
+	])('splits flags sent as %s into enabled and disabled, in order', async (_, featureFlags) => {
+		expect(await flagsOf(featureFlags)).toEqual({
+			enabled: ['a'],
+			disabled: ['b', 'c'],
+			warnings: [],
+		});
+	});
+
+	it('reads RevOps\' unset value "" as no flags, without a warning', async () => {
+		expect(await flagsOf('')).toEqual({ enabled: [], disabled: [], warnings: [] });
+	});
+
+	it('counts a flag whose enabled it cannot read as disabled, and leaves out a flag without a name', async () => {
+		expect(await flagsOf([{ name: 'a', enabled: 'yes' }, { enabled: true }])).toEqual({
+			enabled: [],
+			disabled: ['a'],
+			warnings: [
+				'deal.feature_flags[0].enabled: expected true or false, got text in another format; read as off',
+				'deal.feature_flags[1]: a flag without a name',
+			],
+		});
+	});
+});
+
 describe('bounded items', () => {
 	it(`lists the first ${MAX_LISTED_WARNINGS} warnings and counts the rest`, async () => {
-		const flags = Array.from({ length: 5000 }, () => ({ enabled: 'maybe' }));
+		const flags = Array.from({ length: 5000 }, (_, index) => ({
+			name: `f${index}`,
+			enabled: 'maybe',
+		}));
 		const item = await emittedItem(
 			deliver(
 				postRequest(jsonBytes({ event: { type: 'deal-signed' }, deal: { feature_flags: flags } })),
@@ -189,17 +241,18 @@ describe('bounded items', () => {
 		expect(warnings[0]).toBe(
 			'deal.feature_flags[0].enabled: expected true or false, got text in another format; read as off',
 		);
+		// One per flag, and one saying disabledFeatureFlags lists only the first MAX_SUMMARY_ENTRIES.
 		expect(warnings[MAX_LISTED_WARNINGS]).toBe(
-			`... and ${5000 - MAX_LISTED_WARNINGS} more warnings like these, not listed`,
+			`... and ${5001 - MAX_LISTED_WARNINGS} more warnings like these, not listed`,
 		);
 	});
 
-	it(`keeps the first ${MAX_SUMMARY_ENTRIES} enabled flags and terms, and says so`, async () => {
+	it(`keeps the first ${MAX_SUMMARY_ENTRIES} enabled and disabled flags and terms, and says so`, async () => {
 		const count = MAX_SUMMARY_ENTRIES + 5;
 		const deal = {
-			feature_flags: Array.from({ length: count }, (_, index) => ({
+			feature_flags: Array.from({ length: count * 2 }, (_, index) => ({
 				name: `f${index}`,
-				enabled: true,
+				enabled: index % 2 === 0,
 			})),
 			terms: Array.from({ length: count }, (_, index) => ({
 				friendly_name: `t${index}`,
@@ -209,14 +262,19 @@ describe('bounded items', () => {
 		const item = await emittedItem(
 			deliver(postRequest(jsonBytes({ event: { type: 'deal-signed' }, deal }))),
 		);
-		expect(item.enabledFeatureFlags).toEqual(
-			deal.feature_flags.slice(0, MAX_SUMMARY_ENTRIES).map((flag) => flag.name),
-		);
+		const namesOf = (enabled: boolean) =>
+			deal.feature_flags
+				.filter((flag) => flag.enabled === enabled)
+				.slice(0, MAX_SUMMARY_ENTRIES)
+				.map((flag) => flag.name);
+		expect(item.enabledFeatureFlags).toEqual(namesOf(true));
+		expect(item.disabledFeatureFlags).toEqual(namesOf(false));
 		expect(Object.keys(item.terms as object)).toHaveLength(MAX_SUMMARY_ENTRIES);
 		expect(item.warnings).toEqual([
 			`deal.feature_flags: ${count} enabled flags; enabledFeatureFlags lists the first ${MAX_SUMMARY_ENTRIES}`,
+			`deal.feature_flags: ${count} disabled flags; disabledFeatureFlags lists the first ${MAX_SUMMARY_ENTRIES}`,
 			`deal.terms: ${count} named terms; terms holds the first ${MAX_SUMMARY_ENTRIES} names`,
 		]);
-		expect((item.deal as typeof deal).feature_flags).toHaveLength(count);
+		expect((item.deal as typeof deal).feature_flags).toHaveLength(count * 2);
 	});
 });
