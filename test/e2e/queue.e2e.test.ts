@@ -133,7 +133,7 @@ describe('queue mode troubleshooting (the README quotes these answers)', () => {
 			`  [publish window] n8n 2.41.1, queue mode: publish call answered after ${window.callAnsweredMs} ms, ` +
 				`first 200 after ${window.firstAcceptedMs} ms, ${window.notFound} deliveries answered 404 before it\n`,
 		);
-		// measurePublishWindow fails on any answer but 404 before the first 200, or on no 200 within 30 s.
+		// measurePublishWindow fails on any answer but 404 before the first 200, or on a first 200 later than the README says.
 	});
 
 	/**

@@ -98,7 +98,7 @@ for (const version of ['2.41.1', '1.123.81'] as N8nVersion[]) {
 				`  [publish window] n8n ${version}, one process: publish call answered after ${window.callAnsweredMs} ms, ` +
 					`first 200 after ${window.firstAcceptedMs} ms, ${window.notFound} deliveries answered 404 before it\n`,
 			);
-			// measurePublishWindow fails on any answer but 404 before the first 200, or on no 200 within 30 s.
+			// measurePublishWindow fails on any answer but 404 before the first 200, or on a first 200 later than the README says.
 		});
 
 		it('a copy of a workflow keeps the trigger webhook id: n8n refuses to publish it, and a new trigger fixes it', async () => {

@@ -4,12 +4,14 @@ import { basename, dirname, join, relative, resolve } from 'path';
 import { README_PATH, readmeWithTable } from '../../tools/docs/events-table';
 import { RevOpsWebhookApi } from '../../credentials/RevOpsWebhookApi.credentials';
 import { readEnvelope } from '../../nodes/RevOpsTrigger/envelope';
+import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { MAX_LISTED_WARNINGS, MAX_SUMMARY_ENTRIES } from '../../nodes/RevOpsTrigger/item';
 import {
 	REJECTION_LOG_BURST,
 	REJECTION_LOG_WINDOW_MS,
 } from '../../nodes/RevOpsTrigger/rejection-log';
 import { DeliveryRejection, VERIFICATION_KEY_FIELDS } from '../../nodes/RevOpsTrigger/verify';
+import { PROXY_READ_TIMEOUT_S } from '../../tools/n8n/nginx';
 import { expectedItem } from '../support/expected-items';
 
 const REPO_ROOT = dirname(README_PATH);
@@ -163,6 +165,16 @@ describe("the README's figures", () => {
 			REJECTION_LOG_BURST,
 			REJECTION_LOG_BURST,
 		]);
+	});
+
+	it('count the event catalogue and give the example nginx timeout', () => {
+		const words = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+		const counts = [...readme.matchAll(/\b(\w+) event types\b/g)]
+			.map((match) => words.indexOf(match[1].toLowerCase()) + 1)
+			.filter((count) => count > 0);
+		expect(counts.length).toBeGreaterThan(0);
+		expect(new Set(counts)).toEqual(new Set([REVOPS_EVENTS.length]));
+		expect(quoted(/`proxy_read_timeout` \((\d+) s in the/g)).toEqual([PROXY_READ_TIMEOUT_S]);
 	});
 
 	it('give the nesting a delivery may have: exactly that deep is read, one level more is refused with 400', () => {
