@@ -304,6 +304,14 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 				`/workflows/${state.workflowId ?? ''}`,
 			);
 			expect(saved.nodes.map((node) => node.type)).toContain(TRIGGER_TYPE);
+			// What a user who opens the workflow now sees on the trigger.
+			await editor.openWorkflow(state.workflowId ?? '');
+			await editor.openNode('RevOps Trigger');
+			expect(await textMatching(editor.ndv(), /not currently installed/)).toMatch(
+				new RegExp(
+					`This node is not currently installed\\. It's part of the\\s+${PACKAGE_NAME}\\s+community package`,
+				),
+			);
 			const afterUninstall = await sendOnce(fixtureBytes('deal-signed'), {
 				url: state.productionUrl ?? '',
 				key: TEST_KEY,
