@@ -254,33 +254,42 @@ function suite(version: N8nVersion): void {
 			await expectRefused(jsonBytes(unset), /has no account_id/);
 		});
 
-		it('completes a half-done run when RevOps delivers again, and rides out a 500, a 429 and a slow answer', async () => {
+		it('bills a deal whose subscription call got a 500, although Stripe replays that 500 to its key, and rides out a 429 and a slow answer', async () => {
 			const { body, deal } = signedDeal();
-			// Both searches and the customer as usual, then the subscription fails on all three tries of the run.
+			// Both searches and the customer as usual, then Stripe fails creating the subscription.
+			// Stripe saves a 500 under its Idempotency-Key and replays it for 24 hours, to the
+			// node's own retries and to RevOps' (https://docs.stripe.com/api/idempotent_requests).
 			const serverError = {
 				status: 500,
-				body: { error: { type: 'api_error', message: 'Internal error' } },
+				body: { error: { type: 'api_error', message: 'An unknown error occurred' } },
 			};
-			stripe.failNext({}, {}, {}, serverError, serverError, serverError);
-			const created = stripe.customers.length;
-			expectRetried(await example.deliver(body));
-			expect(stripe.customers.length).toBe(created + 1);
-			expect(subscriptionsOf(deal.id)).toHaveLength(0);
-
-			// RevOps' retry: a 429 and an answer slower than the node's 10 s timeout on the way.
-			// https://docs.stripe.com/rate-limits: 429 with code rate_limit.
+			// https://docs.stripe.com/rate-limits: 429 with code rate_limit; Stripe saves nothing for it.
 			const rateLimited = {
 				status: 429,
 				headers: { 'retry-after': '1' },
 				body: { error: { type: 'invalid_request_error', code: 'rate_limit' } },
 			};
-			// The subscription is created but answered after the node's 10 s timeout: the node's retry
-			// sends the same Idempotency-Key, and Stripe answers it with the subscription it made.
-			stripe.failNext(rateLimited, {}, {}, {}, { delayMs: 12_000 });
+			// Then a 429 on the next request, and an answer slower than the node's 10 s timeout on the
+			// one after: the subscription is made, and the node's retry gets it back from the key.
+			stripe.failNext({}, {}, {}, serverError, rateLimited, {}, { delayMs: 12_000 });
 			await expectBilled(body);
 			expect([customersOf(deal.account_id).length, subscriptionsOf(deal.id).length]).toEqual([
 				1, 1,
 			]);
+			// RevOps delivers the event again (our answer was lost): the first key still replays the
+			// 500, and Stripe's list, which has no search lag, shows the deal billed.
+			await expectBilled(body);
+			expect(subscriptionsOf(deal.id)).toHaveLength(1);
+			const subscriptionKeys = stripe.received
+				.filter(
+					(request) =>
+						request.method === 'POST' &&
+						request.path === '/v1/subscriptions' &&
+						request.body['metadata[revops_deal_id]'] === deal.id,
+				)
+				.map((request) => request.headers['idempotency-key']);
+			// The same key for the node's retries of one request; another only after Stripe's list said the deal had no subscription.
+			expect(new Set(subscriptionKeys).size).toBe(2);
 		});
 	});
 }

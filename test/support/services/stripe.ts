@@ -77,37 +77,48 @@ export class StripeStub extends StubService {
 		this.idempotent.clear();
 	}
 
+	/**
+	 * Stripe's idempotency, https://docs.stripe.com/api/idempotent_requests: the first answer to a
+	 * key is saved once the request started running, 500s included, and replayed (marked
+	 * `Idempotent-Replayed`) for at least 24 hours; a request refused before it ran (invalid
+	 * parameters, a bad API key, a 429 from the rate limiter, https://docs.stripe.com/rate-limits)
+	 * saves nothing; a request with other parameters under a used key gets `idempotency_error`
+	 * (https://docs.stripe.com/error-low-level#idempotency). A replay runs nothing, so it takes
+	 * no queued failure.
+	 */
+	override answer(request: StubRequest): StubAnswer {
+		const key = request.method === 'POST' ? request.headers['idempotency-key'] : undefined;
+		const earlier = key === undefined ? undefined : this.idempotent.get(key);
+		if (earlier === undefined) {
+			const answer = super.answer(request);
+			const status = answer.status ?? 200;
+			if (key !== undefined && (status < 400 || status >= 500))
+				this.idempotent.set(key, { rawBody: request.rawBody, answer });
+			return answer;
+		}
+		this.received.push(request);
+		if (earlier.rawBody !== request.rawBody)
+			return {
+				status: 400,
+				body: {
+					error: {
+						type: 'idempotency_error',
+						message:
+							'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+					},
+				},
+			};
+		return {
+			...earlier.answer,
+			delayMs: undefined,
+			headers: { ...earlier.answer.headers, 'idempotent-replayed': 'true' },
+		};
+	}
+
 	private route(request: StubRequest): StubAnswer {
 		if (request.headers.authorization !== `Bearer ${STRIPE_SECRET_KEY}`)
 			return invalid('Invalid API Key provided', undefined, 401);
-		const key = request.headers['idempotency-key'];
-		if (request.method === 'POST' && key !== undefined) {
-			const earlier = this.idempotent.get(key);
-			if (earlier !== undefined) {
-				// https://docs.stripe.com/api/idempotent_requests: same key, other parameters -> error.
-				if (earlier.rawBody !== request.rawBody)
-					return {
-						status: 400,
-						body: {
-							error: {
-								type: 'idempotency_error',
-								message: `Keys for idempotent requests can only be used with the same parameters they were first used with.`,
-							},
-						},
-					};
-				return { ...earlier.answer, headers: { 'idempotent-replayed': 'true' } };
-			}
-		}
-		const answer = this.answerFresh(request);
-		// Stripe saves the result of a request that reached its servers, errors included, except 5xx and 429.
-		if (
-			request.method === 'POST' &&
-			key !== undefined &&
-			(answer.status ?? 200) < 500 &&
-			answer.status !== 429
-		)
-			this.idempotent.set(key, { rawBody: request.rawBody, answer });
-		return answer;
+		return this.answerFresh(request);
 	}
 
 	private answerFresh(request: StubRequest): StubAnswer {
@@ -122,6 +133,7 @@ export class StripeStub extends StubService {
 			return this.search(this.customers, request.query.query);
 		if (route === 'GET /v1/subscriptions/search')
 			return this.search(this.subscriptions, request.query.query);
+		if (route === 'GET /v1/subscriptions') return this.listSubscriptions(request.query);
 		if (route === 'POST /v1/customers') return this.createCustomer(request.body);
 		if (route === 'POST /v1/subscriptions') return this.createSubscription(request.body);
 		return invalid(`Unrecognized request URL (${request.method}: ${request.path})`, undefined, 404);
@@ -135,6 +147,25 @@ export class StripeStub extends StubService {
 			(object) => this.searchable.has(object.id) && object.metadata[clause.key] === clause.value,
 		);
 		return { status: 200, body: { object: 'search_result', data, has_more: false } };
+	}
+
+	/**
+	 * https://docs.stripe.com/api/subscriptions/list: no search lag; `limit` 1 to 100 (10 when
+	 * left out), and canceled subscriptions only with `status=all`.
+	 */
+	private listSubscriptions(query: Record<string, string>): StubAnswer {
+		const limit = Number(query.limit ?? '10');
+		if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+			return invalid('Invalid integer: limit must be between 1 and 100', 'limit');
+		const data = this.subscriptions.filter(
+			(subscription) =>
+				(query.customer === undefined || subscription.customer === query.customer) &&
+				(query.status === 'all' || subscription.status !== 'canceled'),
+		);
+		return {
+			status: 200,
+			body: { object: 'list', data: data.slice(0, limit), has_more: data.length > limit },
+		};
 	}
 
 	/** https://docs.stripe.com/api/customers/create */

@@ -1,0 +1,118 @@
+/**
+ * The Stripe stand-in's idempotency, rule by rule as https://docs.stripe.com/api/idempotent_requests
+ * describes it, called directly (no server, no proxy): the billing example's tests are only as
+ * good as these rules.
+ */
+import { stubRequest, type StubAnswer } from '../support/services/service';
+import { STRIPE_SECRET_KEY, StripeStub } from '../support/services/stripe';
+
+const CUSTOMER_FORM =
+	'name=Northwind&email=ap%40northwind.example&metadata%5Brevops_account_id%5D=cust_1';
+
+function post(stripe: StripeStub, path: string, form: string, key?: string): StubAnswer {
+	return stripe.answer(
+		stubRequest(
+			'POST',
+			new URL(`https://api.stripe.com${path}`),
+			{
+				authorization: `Bearer ${STRIPE_SECRET_KEY}`,
+				'content-type': 'application/x-www-form-urlencoded',
+				...(key === undefined ? {} : { 'idempotency-key': key }),
+			},
+			form,
+		),
+	);
+}
+
+const serverError: StubAnswer = {
+	status: 500,
+	body: { error: { type: 'api_error', message: 'An unknown error occurred' } },
+};
+const rateLimited: StubAnswer = {
+	status: 429,
+	body: { error: { type: 'invalid_request_error', code: 'rate_limit' } },
+};
+
+describe('the Stripe stand-in keeps idempotent answers as Stripe documents', () => {
+	it('replays a successful answer for the same key and parameters, creating nothing more', () => {
+		const stripe = new StripeStub();
+		const first = post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1');
+		const again = post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1');
+		expect(first.status).toBe(200);
+		expect(again).toEqual({
+			...first,
+			delayMs: undefined,
+			headers: { 'idempotent-replayed': 'true' },
+		});
+		expect(stripe.customers).toHaveLength(1);
+		expect(stripe.received).toHaveLength(2);
+	});
+
+	it('saves a 500 once the request ran, and replays it to every retry with that key', () => {
+		const stripe = new StripeStub();
+		stripe.failNext(serverError);
+		expect(post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1').status).toBe(500);
+		const retry = post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1');
+		expect([retry.status, retry.headers]).toEqual([500, { 'idempotent-replayed': 'true' }]);
+		expect(stripe.customers).toHaveLength(0);
+		// A new key runs the request again.
+		expect(post(stripe, '/v1/customers', CUSTOMER_FORM, 'k2').status).toBe(200);
+		expect(stripe.customers).toHaveLength(1);
+	});
+
+	it('saves nothing for a 429 from the rate limiter: the retry with the same key runs', () => {
+		const stripe = new StripeStub();
+		stripe.failNext(rateLimited);
+		expect(post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1').status).toBe(429);
+		expect(post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1').status).toBe(200);
+		expect(stripe.customers).toHaveLength(1);
+	});
+
+	it('saves nothing for parameters that failed validation: the key runs again with the fixed request', () => {
+		const stripe = new StripeStub();
+		const subscription = (customer: string) =>
+			post(
+				stripe,
+				'/v1/subscriptions',
+				new URLSearchParams({
+					customer,
+					'items[0][price_data][product]': 'prod_1',
+					'items[0][price_data][currency]': 'usd',
+					'items[0][price_data][unit_amount]': '1000',
+					'items[0][price_data][recurring][interval]': 'month',
+				}).toString(),
+				'k1',
+			);
+		expect(subscription('cus_1').status).toBe(400); // No such customer yet.
+		post(stripe, '/v1/customers', CUSTOMER_FORM, 'customer');
+		expect(subscription('cus_1').status).toBe(200);
+		expect(stripe.subscriptions).toHaveLength(1);
+	});
+
+	it('refuses the same key with other parameters with idempotency_error, creating nothing', () => {
+		const stripe = new StripeStub();
+		post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1');
+		const other = post(stripe, '/v1/customers', CUSTOMER_FORM.replace('Northwind', 'Other'), 'k1');
+		expect(other.status).toBe(400);
+		expect((other.body as { error: { type: string } }).error.type).toBe('idempotency_error');
+		expect(stripe.customers).toHaveLength(1);
+	});
+
+	it('answers a slow request late, keeps its answer, and replays it at once', () => {
+		const stripe = new StripeStub();
+		stripe.failNext({ delayMs: 12_000 });
+		const slow = post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1');
+		expect([slow.status, slow.delayMs]).toEqual([200, 12_000]);
+		const replay = post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1');
+		expect([replay.status, replay.delayMs]).toEqual([200, undefined]);
+		expect(stripe.customers).toHaveLength(1);
+	});
+
+	it('forgets keys when they expire, after at least 24 hours', () => {
+		const stripe = new StripeStub();
+		stripe.failNext(serverError);
+		post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1');
+		stripe.expireIdempotencyKeys();
+		expect(post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1').status).toBe(200);
+	});
+});
