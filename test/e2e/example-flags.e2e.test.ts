@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
 import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { PRODUCT_API_TOKEN, ProductStub } from '../support/services/product';
 import type { N8nVersion } from '../../tools/n8n/install';
@@ -51,54 +52,111 @@ function suite(version: N8nVersion): void {
 
 		afterEach(() => expect(example.refusedHosts()).toEqual([]));
 
-		it("switches on what the activated deal enables and off what it lists as disabled, leaving the account's other features", async () => {
+		it("switches on what the activated deal enables, leaving the account's other features", async () => {
 			product.addAccount('cust_10482', ['api_access', 'sandbox_workspaces']);
 			await expectApplied(fixtureBytes('deal-active'));
 			// The fixture enables sso_saml and audit_log_export and lists sandbox_workspaces as disabled.
 			expect(product.features('cust_10482')).toEqual([
 				'api_access',
 				'audit_log_export',
+				'sandbox_workspaces',
 				'sso_saml',
 			]);
 		});
 
 		it('answers every other RevOps event with its acknowledgement and starts no run', async () => {
-			expect(await example.expectFixturesIgnoredExcept(['deal-active'])).toBeGreaterThanOrEqual(9);
-			expect(product.features('cust_10482')).toEqual([
-				'api_access',
-				'audit_log_export',
-				'sso_saml',
-			]);
+			expect(
+				await example.expectFixturesIgnoredExcept(['deal-active', 'deal-updated']),
+			).toBeGreaterThanOrEqual(8);
 		});
 
-		it('adds a deal\'s flags to the account\'s: a deal with no flags switches nothing off, a flag without "enabled" goes off', async () => {
+		it('reads RevOps\' loosest flag shapes: unset (""), "true" as text, a list keyed by index', async () => {
 			const { body, accountId } = activatedDeal([]);
-			product.addAccount(accountId, ['api_access', 'sso_saml']);
+			product.addAccount(accountId, ['api_access']);
 			await expectApplied(body);
-			expect(product.features(accountId)).toEqual(['api_access', 'sso_saml']);
-
-			await expectApplied(activatedDeal([{ name: 'sso_saml' }], undefined, accountId).body);
 			expect(product.features(accountId)).toEqual(['api_access']);
+			const shapes: unknown[] = [
+				'',
+				[
+					{ name: 'sso_saml', enabled: 'true' },
+					{ name: 'audit_log_export', enabled: 'false' },
+				],
+				{ 1: { name: 'sandbox_workspaces', enabled: true }, 0: { name: 'api_access' } },
+			];
+			for (const flags of shapes)
+				await expectApplied(activatedDeal(flags as Flag[], undefined, accountId).body);
+			expect(product.features(accountId)).toEqual(['api_access', 'sandbox_workspaces', 'sso_saml']);
 		});
 
-		it('keeps the newest change when RevOps delivers an older event last', async () => {
+		it("never switches off what another deal of the account sold, and applies a late retry of an older deal's event", async () => {
 			const now = Math.floor(Date.now() / 1000);
-			const newer = activatedDeal([{ name: 'sso_saml', enabled: false }], now);
-			const older = activatedDeal(
-				[{ name: 'sso_saml', enabled: true }],
-				now - 3600,
-				newer.accountId,
+			const first = activatedDeal([{ name: 'sso_saml', enabled: true }], now - 3600);
+			const second = activatedDeal(
+				[
+					{ name: 'sso_saml', enabled: false },
+					{ name: 'audit_log_export', enabled: true },
+				],
+				now,
+				first.accountId,
 			);
-			product.addAccount(newer.accountId, ['sso_saml']);
-			await expectApplied(newer.body);
-			await expectApplied(older.body);
-			expect(product.features(newer.accountId)).toEqual([]);
+			product.addAccount(first.accountId);
+			// The second deal's event arrives first; the first deal's (older) event is RevOps' late retry.
+			await expectApplied(second.body);
+			await expectApplied(first.body);
+			expect(product.features(first.accountId)).toEqual(['audit_log_export', 'sso_saml']);
+		});
+
+		it('ends with every feature the deals sold when their events arrive at the same moment, round after round', async () => {
+			const { accountId } = activatedDeal([]);
+			product.addAccount(accountId);
+			const sold: string[] = [];
+			for (let round = 0; round < 3; round += 1) {
+				const features = [`feature_${round}_a`, `feature_${round}_b`];
+				sold.push(...features);
+				const answers = await Promise.all(
+					features.map(
+						async (name) =>
+							await example.send(
+								activatedDeal([{ name, enabled: true }], undefined, accountId).body,
+							),
+					),
+				);
+				// When Workflow Succeeds: each 200 comes after its run switched the feature on.
+				for (const answer of answers) {
+					expect(answer.status).toBe(200);
+					expect(answer.body).toContain(ACKNOWLEDGEMENT_TEXT);
+				}
+				expect(product.features(accountId)).toEqual([...sold].sort());
+			}
+		});
+
+		it("acts on the deal's status: an update of an active deal switches its features on, an update before activation changes nothing", async () => {
+			const { accountId } = activatedDeal([]);
+			product.addAccount(accountId);
+			const updated = (status: string) => {
+				const envelope = structuredClone(fixtureJson('deal-updated')) as Envelope;
+				Object.assign(envelope.event, { id: randomUUID(), time: Math.floor(Date.now() / 1000) });
+				Object.assign(envelope.deal, {
+					id: randomUUID(),
+					account_id: accountId,
+					status,
+					feature_flags: [{ name: 'sso_saml', enabled: true }],
+				});
+				return jsonBytes(envelope);
+			};
+			const calls = product.received.length;
+			await expectApplied(updated('negotiation'));
+			expect([product.received.length, product.features(accountId)]).toEqual([calls, []]);
+			// The deal was fixed in RevOps after activation: RevOps sends deal-updated, status active.
+			await expectApplied(updated('active'));
+			expect(product.features(accountId)).toEqual(['sso_saml']);
 		});
 
 		it("stops with a clear error for a deal without an account, and for an account the product does not have yet, which RevOps' retry then completes", async () => {
 			// RevOps' own example body: every value not set yet is "".
 			const unset = structuredClone(fixtureJson('deal-created-unset-fields')) as Envelope;
 			Object.assign(unset.event, { type: 'deal-active' });
+			Object.assign(unset.deal, { status: 'active' });
 			await expectStopped(jsonBytes(unset), /has no account_id/);
 
 			const { body, accountId } = activatedDeal([{ name: 'sso_saml', enabled: true }]);
@@ -118,17 +176,13 @@ function suite(version: N8nVersion): void {
 			await expectApplied(body);
 			expect(product.features(accountId)).toEqual(['audit_log_export']);
 
-			const late = activatedDeal(
-				[{ name: 'audit_log_export', enabled: false }],
-				undefined,
-				accountId,
-			);
+			const late = activatedDeal([{ name: 'api_access', enabled: true }], undefined, accountId);
 			const slow = { status: 503, delayMs: 11_000, body: { error: 'timeout' } };
 			product.failNext(slow, slow, slow);
 			await expectStopped(late.body, /timeout|ECONNABORTED|aborted/i);
 			expect(product.features(accountId)).toEqual(['audit_log_export']);
 			await expectApplied(late.body);
-			expect(product.features(accountId)).toEqual([]);
+			expect(product.features(accountId)).toEqual(['api_access', 'audit_log_export']);
 		});
 	});
 }

@@ -1,9 +1,8 @@
 /**
  * product.example.com: the admin API of the user's own product, as the feature-flags example
  * expects it (examples/README.md, "Feature flags", is its contract: there is no public API to
- * follow). `PATCH /api/v1/accounts/{id}/features` with `{ enable, disable, asOf }` switches the
- * listed features on and off and leaves the others as they are; a change older than the last
- * one applied to the account is ignored.
+ * follow). `PATCH /api/v1/accounts/{id}/features` with `{ enable }` switches the listed features
+ * on and leaves the others as they are.
  */
 import { StubService, type StubAnswer, type StubRequest } from './service';
 
@@ -11,8 +10,6 @@ export const PRODUCT_API_TOKEN = 'product-key-example';
 
 interface AccountFeatures {
 	enabled: Set<string>;
-	/** `asOf` of the last change applied, as epoch milliseconds. */
-	appliedAsOf: number | null;
 }
 
 const isNameList = (value: unknown): value is string[] =>
@@ -27,7 +24,7 @@ export class ProductStub extends StubService {
 
 	/** An account that exists in the product, with the features it has before any deal. */
 	addAccount(accountId: string, enabled: string[] = []): void {
-		this.accounts.set(accountId, { enabled: new Set(enabled), appliedAsOf: null });
+		this.accounts.set(accountId, { enabled: new Set(enabled) });
 	}
 
 	/** The account's enabled features, sorted; undefined for an account the product does not have. */
@@ -45,23 +42,10 @@ export class ProductStub extends StubService {
 		const accountId = decodeURIComponent(match[1]!);
 		const account = this.accounts.get(accountId);
 		if (account === undefined) return { status: 404, body: { error: `no account ${accountId}` } };
-		const { enable, disable, asOf } = request.body;
-		if (!isNameList(enable) || !isNameList(disable))
-			return {
-				status: 422,
-				body: { error: '"enable" and "disable" must be lists of feature names' },
-			};
-		const both = enable.filter((name) => disable.includes(name));
-		if (both.length > 0)
-			return { status: 422, body: { error: `switched on and off at once: ${both.join(', ')}` } };
-		const time = asOf === null ? null : Date.parse(String(asOf));
-		if (time !== null && Number.isNaN(time))
-			return { status: 422, body: { error: '"asOf" must be an ISO 8601 time or null' } };
-		if (time !== null && account.appliedAsOf !== null && time < account.appliedAsOf)
-			return { status: 200, body: { applied: false, reason: 'older than the last change' } };
+		const { enable } = request.body;
+		if (!isNameList(enable))
+			return { status: 422, body: { error: '"enable" must be a list of feature names' } };
 		for (const name of enable) account.enabled.add(name);
-		for (const name of disable) account.enabled.delete(name);
-		if (time !== null) account.appliedAsOf = time;
 		return { status: 200, body: { applied: true, enabled: [...account.enabled].sort() } };
 	}
 }
