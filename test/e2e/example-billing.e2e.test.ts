@@ -6,7 +6,10 @@
 import { randomUUID } from 'node:crypto';
 
 import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
+import { SlackStub } from '../support/services/slack';
 import { STRIPE_SECRET_KEY, StripeStub } from '../support/services/stripe';
+import { EXECUTION_QUIET_MS } from '../../tools/n8n/executions';
+import { sleep } from '../../tools/n8n/process';
 import type { N8nVersion } from '../../tools/n8n/install';
 import {
 	deliverReReport,
@@ -14,20 +17,38 @@ import {
 	useExample,
 	expectAcknowledged,
 	expectRetried,
+	n8nApiCredential,
 } from './example-harness';
 
 jest.setTimeout(300_000);
 
 const DAY_MS = 86_400_000;
+const SLACK_TOKEN = 'xoxb-revops-example';
+/** The alert workflow's placeholder channel, as a user who has not changed it yet would run it. */
+const ALERT_CHANNEL = 'CREPLACEME';
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`No ${what} within ${timeoutMs} ms`);
+		await sleep(200);
+	}
+}
 
 function suite(version: N8nVersion): void {
 	describe(`the billing example (Stripe) in n8n ${version}`, () => {
 		const stripe = new StripeStub();
+		const slack = new SlackStub(SLACK_TOKEN, [ALERT_CHANNEL]);
 		const example = useExample(
 			'revops-billing-stripe.json',
-			[stripe],
-			{ stripeApi: { secretKey: STRIPE_SECRET_KEY, notice: '' } },
+			[stripe, slack],
+			{
+				stripeApi: { secretKey: STRIPE_SECRET_KEY, notice: '' },
+				slackApi: { accessToken: SLACK_TOKEN, signatureSecret: '', notice: '' },
+				n8nApi: n8nApiCredential,
+			},
 			version,
+			{ withErrorWorkflow: true },
 		);
 
 		type Deal = Record<string, unknown> & {
@@ -252,6 +273,32 @@ function suite(version: N8nVersion): void {
 			unset.event.type = 'deal-signed';
 			unset.deal.status = 'signed';
 			await expectRefused(jsonBytes(unset), /has no account_id/);
+		});
+
+		it('alerts Slack once, naming the deal and the reason, when RevOps delivers a deal it cannot bill again and again', async () => {
+			const { body, deal } = signedDeal((deal) => (deal.billing_contact = { name: 'Priya Raman' }));
+			const alertsAbout = () =>
+				slack.messages.filter((message) => message.display.includes(String(deal.id)));
+			// The first delivery and two of RevOps' retries: the same bytes, so the same dedupeKey.
+			for (let attempt = 0; attempt < 3; attempt += 1) {
+				expectRetried(await example.deliver(body), /billing contact has no email/);
+				await waitFor(() => alertsAbout().length > 0, 'the alert in Slack');
+			}
+			// n8n runs the error workflow after the failed run: wait as long as one takes to start.
+			await sleep(EXECUTION_QUIET_MS);
+			expect(alertsAbout().map((message) => [message.channel, message.display])).toEqual([
+				[
+					ALERT_CHANNEL,
+					expect.stringMatching(
+						new RegExp(
+							`^RevOps deal-signed for deal ${String(deal.id)} \\(account ${String(deal.account_id)}\\) failed in "RevOps deal signed -> Stripe customer and subscription, once per deal": .*billing contact has no email`,
+						),
+					),
+				],
+			]);
+			expect(alertsAbout()[0]!.links).toEqual([
+				{ url: expect.stringMatching(/\/executions\/\d+$/), label: 'Open the failed execution' },
+			]);
 		});
 
 		it('bills a deal whose subscription call got a 500, although Stripe replays that 500 to its key, and rides out a 429 and a slow answer', async () => {

@@ -6,7 +6,12 @@
 import { randomUUID } from 'node:crypto';
 
 import { ACKNOWLEDGEMENT_TEXT, CREDENTIAL_TYPE } from '../../nodes/RevOpsTrigger/description';
-import { credentialsNamed, importAndPublish, readExample } from '../../tools/n8n/examples';
+import {
+	credentialsNamed,
+	importAndPublish,
+	importWorkflow,
+	readExample,
+} from '../../tools/n8n/examples';
 import { EXECUTION_QUIET_MS, type ExecutionSummary } from '../../tools/n8n/executions';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import type { N8nVersion } from '../../tools/n8n/install';
@@ -24,7 +29,20 @@ export const EXAMPLE_VERSIONS: N8nVersion[] = ['2.41.1', '1.123.81'];
  * The data of each service credential type the example names, by type (the stubs check these
  * secrets). The RevOps credential is the harness's own: it holds TEST_KEY, which it signs with.
  */
-export type CredentialData = Record<string, Record<string, unknown>>;
+/** Credential data by credential type; a function for data that depends on the running n8n (its API key, say). */
+export type CredentialData = Record<
+	string,
+	Record<string, unknown> | ((n8n: N8nInstance) => Record<string, unknown>)
+>;
+
+/** The alert workflow every example names as its error workflow (n8n's Workflow settings). */
+export const ERROR_WORKFLOW = 'revops-error-alert.json';
+
+/** What n8n's "n8n API" credential needs to reach this n8n's public API. */
+export const n8nApiCredential = (n8n: N8nInstance): Record<string, unknown> => ({
+	apiKey: n8n.apiKey,
+	baseUrl: `${n8n.baseUrl}/api/v1`,
+});
 
 export interface Delivery {
 	/** null when RevOps would have timed out. */
@@ -63,11 +81,13 @@ export function useExample(
 	services: StubService[],
 	credentialData: CredentialData,
 	version: N8nVersion,
+	options: { withErrorWorkflow?: boolean } = {},
 ): ExampleUnderTest {
 	let n8n: N8nInstance | undefined;
 	let proxy: ServiceProxy | undefined;
 	let url = '';
 	const workflow = readExample(file);
+	const errorWorkflow = options.withErrorWorkflow === true ? readExample(ERROR_WORKFLOW) : undefined;
 
 	beforeAll(async () => {
 		proxy = await startServiceProxy(services);
@@ -77,18 +97,29 @@ export function useExample(
 			const data =
 				type === CREDENTIAL_TYPE ? { verificationSecret: TEST_KEY } : credentialData[type];
 			if (data === undefined) throw new Error(`No credential data given for type ${type}`);
-			return data;
+			return typeof data === 'function' ? data(started) : data;
 		};
 		const credentials = new Map<string, { id: string; name: string }>();
-		for (const { type, name } of credentialsNamed(workflow))
-			credentials.set(type, await started.createCredential(name, type, dataOf(type)));
-		url = await importAndPublish(started, workflow, {
-			credential: (type) => {
-				const found = credentials.get(type);
-				if (found === undefined) throw new Error(`No credential of type ${type}`);
-				return found;
-			},
-		});
+		const needed = [workflow, errorWorkflow].flatMap((each) =>
+			each === undefined ? [] : credentialsNamed(each),
+		);
+		for (const { type, name } of needed)
+			if (!credentials.has(type))
+				credentials.set(type, await started.createCredential(name, type, dataOf(type)));
+		const credential = (type: string) => {
+			const found = credentials.get(type);
+			if (found === undefined) throw new Error(`No credential of type ${type}`);
+			return found;
+		};
+		// As a user does: import the alert workflow, then pick it in the example's Workflow settings.
+		// n8n 2.x runs only a published error workflow ("Workflow ... is not active and cannot be
+		// executed" in its log otherwise); n8n 1.x runs it unpublished.
+		if (errorWorkflow !== undefined) {
+			await importWorkflow(started, errorWorkflow, { credential });
+			if (!version.startsWith('1.')) await started.activate(errorWorkflow.id);
+			workflow.settings = { ...workflow.settings, errorWorkflow: errorWorkflow.id };
+		}
+		url = await importAndPublish(started, workflow, { credential });
 	});
 
 	afterAll(async () => {

@@ -65,11 +65,12 @@ function prepareExample(workflow: ExampleWorkflow, options: ImportOptions): Exam
 }
 
 /** Imports (or replaces) the example under its own id and publishes it. Returns its production URL. */
-export async function importAndPublish(
+/** Saves the example under its own id, prepared as a user would, without publishing it. */
+export async function importWorkflow(
 	n8n: N8nInstance,
 	workflow: ExampleWorkflow,
 	options: ImportOptions,
-): Promise<string> {
+): Promise<ExampleWorkflow> {
 	const prepared = prepareExample(workflow, options);
 	await n8n.upsertWorkflow(prepared.id, {
 		name: prepared.name,
@@ -77,6 +78,15 @@ export async function importAndPublish(
 		connections: prepared.connections,
 		settings: prepared.settings,
 	});
+	return prepared;
+}
+
+export async function importAndPublish(
+	n8n: N8nInstance,
+	workflow: ExampleWorkflow,
+	options: ImportOptions,
+): Promise<string> {
+	const prepared = await importWorkflow(n8n, workflow, options);
 	await n8n.activate(prepared.id);
 	return n8n.webhookUrl(triggerWebhookId(prepared));
 }
