@@ -105,14 +105,28 @@ function suite(version: N8nVersion): void {
 			expectAcknowledged(await example.deliver(body));
 		}
 
-		/** The run stops with `reason`, RevOps is answered with an error (it will deliver again) and Stripe stores nothing new. */
-		async function expectRefused(body: Buffer, reason: RegExp): Promise<void> {
+		/**
+		 * The deal cannot be billed yet: RevOps gets its acknowledgement (it would only deliver the
+		 * same bytes again), Stripe stores nothing new, and Slack gets one request to fix the deal
+		 * in RevOps that names the deal and `reason`.
+		 */
+		async function expectAskedToFix(body: Buffer, reason: RegExp): Promise<void> {
 			const [customers, subscriptions] = [stripe.customers.length, stripe.subscriptions.length];
-			expectRetried(await example.deliver(body), reason);
+			const dealId = String((JSON.parse(body.toString('utf8')) as { deal: Deal }).deal.id);
+			const asked = () =>
+				slack.messages.filter(
+					(message) => message.display.includes(dealId) && reason.test(message.display),
+				);
+			const before = asked().length;
+			expectAcknowledged(await example.deliver(body));
 			expect([stripe.customers.length, stripe.subscriptions.length]).toEqual([
 				customers,
 				subscriptions,
 			]);
+			expect(asked().length - before).toBe(1);
+			expect(asked().at(-1)!.display).toMatch(
+				/cannot be billed yet: .*Fix the deal in RevOps; the update bills it\.$/,
+			);
 		}
 
 		afterEach(() => expect(example.refusedHosts()).toEqual([]));
@@ -155,13 +169,22 @@ function suite(version: N8nVersion): void {
 			]);
 		});
 
-		it('answers every RevOps event but a signed deal with its acknowledgement and starts no run', async () => {
+		it('answers events that cannot carry a billable deal with their acknowledgement and starts no run, and acts on the status of every deal event', async () => {
 			const ignored = await example.expectFixturesIgnoredExcept([
 				'deal-signed',
 				'deal-signed-jpy-body-wrapped',
+				'deal-updated',
+				'deal-active',
 			]);
-			expect(ignored).toBeGreaterThanOrEqual(8);
-			expect([stripe.customers.length, stripe.subscriptions.length]).toEqual([1, 1]);
+			expect(ignored).toBe(6);
+			const stored = [stripe.customers.length, stripe.subscriptions.length];
+			// A deal in negotiation: acknowledged, nothing billed, nobody asked.
+			const messages = slack.messages.length;
+			expectAcknowledged(await example.deliver(fixtureBytes('deal-updated')));
+			expect([stripe.customers.length, stripe.subscriptions.length]).toEqual(stored);
+			expect(slack.messages.length).toBe(messages);
+			// The active Northwind deal ended in 2025: acknowledged, and Slack is asked.
+			await expectAskedToFix(fixtureBytes('deal-active'), /contract term ended on 2025-06-01/);
 		});
 
 		it('bills a deal once however often RevOps reports it: the same delivery again, and a later re-report without event.type after the idempotency keys expired', async () => {
@@ -246,25 +269,28 @@ function suite(version: N8nVersion): void {
 			});
 		});
 
-		it('stops with a clear error, storing nothing, for what it cannot bill right', async () => {
-			await expectRefused(fixtureBytes('deal-signed'), /contract term ended on 2025-06-01/);
-			await expectRefused(
+		it('acknowledges a deal it cannot bill yet, storing nothing, and asks in Slack for the fix in RevOps', async () => {
+			await expectAskedToFix(fixtureBytes('deal-signed'), /contract term ended on 2025-06-01/);
+			await expectAskedToFix(
 				signedDeal((deal) => (deal.billing_contact = { name: 'Priya Raman' })).body,
 				/billing contact has no email/,
 			);
-			await expectRefused(
+			await expectAskedToFix(
 				signedDeal((deal) => setTerm(deal, 'Billing Frequency', 'biennial')).body,
 				/"Billing Frequency" term is "biennial"/,
 			);
-			await expectRefused(
+			await expectAskedToFix(
 				signedDeal((deal) => setTerm(deal, 'Payment Terms', 'Net thirty')).body,
 				/"Payment Terms" term is "Net thirty"/,
 			);
-			await expectRefused(
+			await expectAskedToFix(
 				signedDeal((deal) => Object.assign(deal, { net_price: '-500.00' })).body,
 				/negative \(a credit\)/,
 			);
-			await expectRefused(dealIn('1200.125', 'KWD', 3, 'year').body, /KWD amounts that end in 0/);
+			await expectAskedToFix(
+				dealIn('1200.125', 'KWD', 3, 'year').body,
+				/KWD amounts that end in 0/,
+			);
 			// RevOps' own example body: every value not set yet is "".
 			const unset = structuredClone(fixtureJson('deal-created-unset-fields')) as {
 				event: Record<string, unknown>;
@@ -272,16 +298,26 @@ function suite(version: N8nVersion): void {
 			};
 			unset.event.type = 'deal-signed';
 			unset.deal.status = 'signed';
-			await expectRefused(jsonBytes(unset), /has no account_id/);
+			await expectAskedToFix(jsonBytes(unset), /has no account_id/);
 		});
 
-		it('alerts Slack once, naming the deal and the reason, when RevOps delivers a deal it cannot bill again and again', async () => {
-			const { body, deal } = signedDeal((deal) => (deal.billing_contact = { name: 'Priya Raman' }));
+		it('alerts Slack once, naming the deal and the reason, when its run fails again and again', async () => {
+			const { body, deal } = signedDeal();
 			const alertsAbout = () =>
-				slack.messages.filter((message) => message.display.includes(String(deal.id)));
-			// The first delivery and two of RevOps' retries: the same bytes, so the same dedupeKey.
+				slack.messages.filter(
+					(message) =>
+						message.display.includes(String(deal.id)) && message.display.includes(' failed in '),
+				);
+			// https://docs.stripe.com/error-low-level: a 500 is Stripe's own failure.
+			const serverError = {
+				status: 500,
+				body: { error: { type: 'api_error', message: 'An unknown error occurred' } },
+			};
+			// The first delivery and two of RevOps' retries (the same bytes, so the same dedupeKey),
+			// each failing on all three tries of its first Stripe call.
 			for (let attempt = 0; attempt < 3; attempt += 1) {
-				expectRetried(await example.deliver(body), /billing contact has no email/);
+				stripe.failNext(serverError, serverError, serverError);
+				expectRetried(await example.deliver(body));
 				await waitFor(() => alertsAbout().length > 0, 'the alert in Slack');
 			}
 			// n8n runs the error workflow after the failed run: wait as long as one takes to start.
@@ -291,7 +327,7 @@ function suite(version: N8nVersion): void {
 					ALERT_CHANNEL,
 					expect.stringMatching(
 						new RegExp(
-							`^RevOps deal-signed for deal ${String(deal.id)} \\(account ${String(deal.account_id)}\\) failed in "RevOps deal signed -> Stripe customer and subscription, once per deal": .*billing contact has no email`,
+							`^RevOps deal-signed for deal ${String(deal.id)} \\(account ${String(deal.account_id)}\\) failed in "RevOps deal signed -> Stripe customer and subscription, once per deal": `,
 						),
 					),
 				],
@@ -299,6 +335,25 @@ function suite(version: N8nVersion): void {
 			expect(alertsAbout()[0]!.links).toEqual([
 				{ url: expect.stringMatching(/\/executions\/\d+$/), label: 'Open the failed execution' },
 			]);
+			expect(subscriptionsOf(deal.id)).toEqual([]);
+		});
+
+		it('bills a deal once it is fixed in RevOps: Deal Updated bills it, and Deal Activated after it bills nothing more', async () => {
+			const broken = signedDeal((deal) => (deal.billing_contact = { name: 'Priya Raman' }));
+			await expectAskedToFix(broken.body, /billing contact has no email/);
+			const fixed = structuredClone(JSON.parse(broken.body.toString('utf8'))) as {
+				event: Record<string, unknown>;
+				deal: Deal;
+			};
+			fixed.event = { ...fixed.event, id: randomUUID(), type: 'deal-updated' };
+			fixed.deal.billing_contact = { name: 'Priya Raman', email: 'ap@northwind.example' };
+			await expectBilled(jsonBytes(fixed));
+			expect(subscriptionsOf(fixed.deal.id)).toHaveLength(1);
+			const activated = structuredClone(fixed);
+			activated.event = { ...activated.event, id: randomUUID(), type: 'deal-active' };
+			activated.deal.status = 'active';
+			await expectBilled(jsonBytes(activated));
+			expect(subscriptionsOf(fixed.deal.id)).toHaveLength(1);
 		});
 
 		it('bills a deal whose subscription call got a 500, although Stripe replays that 500 to its key, and rides out a 429 and a slow answer', async () => {
