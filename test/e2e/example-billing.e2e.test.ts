@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { SlackStub } from '../support/services/slack';
-import { STRIPE_SECRET_KEY, StripeStub } from '../support/services/stripe';
+import { STRIPE_PRODUCT_ID, STRIPE_SECRET_KEY, StripeStub } from '../support/services/stripe';
 import { EXECUTION_QUIET_MS } from '../../tools/n8n/executions';
 import { sleep } from '../../tools/n8n/process';
 import type { N8nVersion } from '../../tools/n8n/install';
@@ -26,6 +26,13 @@ const DAY_MS = 86_400_000;
 const SLACK_TOKEN = 'xoxb-revops-example';
 /** The alert workflow's placeholder channel, as a user who has not changed it yet would run it. */
 const ALERT_CHANNEL = 'CREPLACEME';
+const ASK_CHANNEL = 'C0BILLING';
+/** The example's Settings as a user fills them in. */
+const SETTINGS = {
+	stripeProductId: STRIPE_PRODUCT_ID,
+	netPriceCovers: 'year',
+	slackChannelId: ASK_CHANNEL,
+};
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -38,7 +45,7 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_00
 function suite(version: N8nVersion): void {
 	describe(`the billing example (Stripe) in n8n ${version}`, () => {
 		const stripe = new StripeStub();
-		const slack = new SlackStub(SLACK_TOKEN, [ALERT_CHANNEL]);
+		const slack = new SlackStub(SLACK_TOKEN, [ALERT_CHANNEL, ASK_CHANNEL]);
 		const example = useExample(
 			'revops-billing-stripe.json',
 			[stripe, slack],
@@ -48,7 +55,7 @@ function suite(version: N8nVersion): void {
 				n8nApi: n8nApiCredential,
 			},
 			version,
-			{ withErrorWorkflow: true },
+			{ withErrorWorkflow: true, settings: SETTINGS },
 		);
 
 		type Deal = Record<string, unknown> & {
@@ -112,7 +119,9 @@ function suite(version: N8nVersion): void {
 		 */
 		async function expectAskedToFix(body: Buffer, reason: RegExp): Promise<void> {
 			const [customers, subscriptions] = [stripe.customers.length, stripe.subscriptions.length];
-			const dealId = String((JSON.parse(body.toString('utf8')) as { deal: Deal }).deal.id);
+			// RevOps sends the envelope as it is, or wrapped in `body`.
+			const envelope = JSON.parse(body.toString('utf8')) as { deal?: Deal; body?: { deal: Deal } };
+			const dealId = String((envelope.deal ?? envelope.body?.deal)?.id);
 			const asked = () =>
 				slack.messages.filter(
 					(message) => message.display.includes(dealId) && reason.test(message.display),
@@ -124,6 +133,7 @@ function suite(version: N8nVersion): void {
 				subscriptions,
 			]);
 			expect(asked().length - before).toBe(1);
+			expect(asked().at(-1)!.channel).toBe(ASK_CHANNEL);
 			expect(asked().at(-1)!.display).toMatch(
 				/cannot be billed yet: .*Fix the deal in RevOps; the update bills it\.$/,
 			);
@@ -134,6 +144,10 @@ function suite(version: N8nVersion): void {
 		it('creates one customer and one subscription from a signed deal, billing from its activation date to the end of its term', async () => {
 			const { body, deal } = signedDeal();
 			await expectBilled(body);
+			// https://docs.stripe.com/api/versioning: every call pins the version it was written for.
+			expect(new Set(stripe.received.map((request) => request.headers['stripe-version']))).toEqual(
+				new Set(['2024-06-20']),
+			);
 
 			const activates = Date.parse(String(deal.contract_activates_date)) / 1000;
 			const contact = deal.billing_contact as Record<string, string>;
@@ -220,10 +234,25 @@ function suite(version: N8nVersion): void {
 			]);
 		});
 
-		it("bills RevOps' body-wrapped JPY deal in yen, Stripe's unit for this zero-decimal currency", async () => {
-			// RevOps' body-wrapped JPY deal: no event.type, no contract term, activation already past.
-			const jpy = fixtureJson('deal-signed-jpy-body-wrapped') as { body: { deal: Deal } };
-			await expectBilled(fixtureBytes('deal-signed-jpy-body-wrapped'));
+		it("bills RevOps' body-wrapped JPY deal in yen, backdated to its activation; one activated more than a billing period ago is for a person", async () => {
+			// RevOps' body-wrapped JPY deal: no event.type, no contract term, activated in 2024.
+			await expectAskedToFix(
+				fixtureBytes('deal-signed-jpy-body-wrapped'),
+				/activated on 2024-08-01, more than one billing period ago/,
+			);
+			const jpy = structuredClone(fixtureJson('deal-signed-jpy-body-wrapped')) as {
+				body: { event: Record<string, unknown>; deal: Deal };
+			};
+			const activated = new Date(Date.now() - 10 * DAY_MS).toISOString().slice(0, 10);
+			Object.assign(jpy.body.deal, {
+				id: randomUUID(),
+				contract_activates_date: `${activated}T00:00:00Z`,
+			});
+			jpy.body.event.id = randomUUID();
+			await expectBilled(jsonBytes(jpy));
+			const start = Date.parse(`${activated}T00:00:00Z`) / 1000;
+			const anchor = new Date(start * 1000);
+			anchor.setUTCFullYear(anchor.getUTCFullYear() + 1);
 			expect(subscriptionsOf(jpy.body.deal.id)).toEqual([
 				expect.objectContaining({
 					currency: 'jpy',
@@ -233,8 +262,24 @@ function suite(version: N8nVersion): void {
 					trial_end: null,
 					cancel_at: null,
 					days_until_due: 45,
+					// The first invoice bills the time since activation; the cycle runs from it.
+					start_date: start,
+					billing_cycle_anchor: anchor.getTime() / 1000,
 				}),
 			]);
+		});
+
+		it('ends a one-month term activating on January 31 on the last day of February, as Stripe counts months', async () => {
+			const year = new Date().getUTCFullYear() + 1;
+			const { body, deal } = signedDeal((deal) => {
+				deal.contract_activates_date = `${year}-01-31T00:00:00Z`;
+				setTerm(deal, 'Contract Term (Months)', '1');
+				setTerm(deal, 'Billing Frequency', 'monthly');
+				Object.assign(deal, { net_price: '1200.00' });
+			});
+			await expectBilled(body);
+			const lastOfFebruary = new Date(Date.UTC(year, 2, 0)).getTime() / 1000;
+			expectPlan(deal, { unit_amount: 10_000, interval: 'month', cancel_at: lastOfFebruary });
 		});
 
 		// 1,200,000 ISK a year is 100,000 ISK a month, which Stripe counts in hundredths;
@@ -290,6 +335,17 @@ function suite(version: N8nVersion): void {
 			await expectAskedToFix(
 				dealIn('1200.125', 'KWD', 3, 'year').body,
 				/KWD amounts that end in 0/,
+			);
+			await expectAskedToFix(
+				dealIn('1200006', 'ISK', 0, 'monthly').body,
+				/ISK amounts in whole krónur/,
+			);
+			await expectAskedToFix(
+				signedDeal(
+					(deal) =>
+						(deal.contract_activates_date = new Date(Date.now() + 800 * DAY_MS).toISOString()),
+				).body,
+				/more than the 730 days of trial Stripe allows/,
 			);
 			// RevOps' own example body: every value not set yet is "".
 			const unset = structuredClone(fixtureJson('deal-created-unset-fields')) as {
@@ -354,6 +410,28 @@ function suite(version: N8nVersion): void {
 			activated.deal.status = 'active';
 			await expectBilled(jsonBytes(activated));
 			expect(subscriptionsOf(fixed.deal.id)).toHaveLength(1);
+		});
+
+		it('stops every billable deal while Settings hold a placeholder, and bills a net price that covers the whole contract term by its share', async () => {
+			await example.republish({ stripeProductId: 'prod_REPLACE_WITH_YOUR_PRODUCT' });
+			expectRetried(
+				await example.deliver(signedDeal().body),
+				/Settings: stripeProductId is "prod_REPLACE_WITH_YOUR_PRODUCT"/,
+			);
+			await example.republish({ netPriceCovers: 'REPLACE with year or contract' });
+			expectRetried(
+				await example.deliver(signedDeal().body),
+				/Settings: netPriceCovers is "REPLACE/,
+			);
+			await example.republish({ netPriceCovers: 'contract' });
+			// 108,000.00 USD for 36 months, billed yearly: 36,000.00 a year, not the whole price each year.
+			const { body, deal } = signedDeal((deal) => {
+				Object.assign(deal, { net_price: '108000.00' });
+				setTerm(deal, 'Contract Term (Months)', '36');
+			});
+			await expectBilled(body);
+			expectPlan(deal, { unit_amount: 3_600_000, interval: 'year' });
+			await example.republish({});
 		});
 
 		it('bills a deal whose subscription call got a 500, although Stripe replays that 500 to its key, and rides out a 429 and a slow answer', async () => {

@@ -11,6 +11,7 @@ import {
 	importAndPublish,
 	importWorkflow,
 	readExample,
+	type ImportOptions,
 } from '../../tools/n8n/examples';
 import { EXECUTION_QUIET_MS, type ExecutionSummary } from '../../tools/n8n/executions';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
@@ -70,6 +71,8 @@ export interface ExampleUnderTest {
 	 */
 	refusedHosts(): string[];
 	n8n(): N8nInstance;
+	/** Saves and publishes the example again with these Settings fields changed, as a user editing them. */
+	republish(settings: Record<string, string>): Promise<void>;
 }
 
 /**
@@ -81,13 +84,15 @@ export function useExample(
 	services: StubService[],
 	credentialData: CredentialData,
 	version: N8nVersion,
-	options: { withErrorWorkflow?: boolean } = {},
+	options: { withErrorWorkflow?: boolean; settings?: Record<string, string> } = {},
 ): ExampleUnderTest {
 	let n8n: N8nInstance | undefined;
 	let proxy: ServiceProxy | undefined;
 	let url = '';
 	const workflow = readExample(file);
-	const errorWorkflow = options.withErrorWorkflow === true ? readExample(ERROR_WORKFLOW) : undefined;
+	const errorWorkflow =
+		options.withErrorWorkflow === true ? readExample(ERROR_WORKFLOW) : undefined;
+	let credentialOf: ImportOptions['credential'] | undefined;
 
 	beforeAll(async () => {
 		proxy = await startServiceProxy(services);
@@ -119,7 +124,8 @@ export function useExample(
 			if (!version.startsWith('1.')) await started.activate(errorWorkflow.id);
 			workflow.settings = { ...workflow.settings, errorWorkflow: errorWorkflow.id };
 		}
-		url = await importAndPublish(started, workflow, { credential });
+		url = await importAndPublish(started, workflow, { credential, settings: options.settings });
+		credentialOf = credential;
 	});
 
 	afterAll(async () => {
@@ -142,6 +148,18 @@ export function useExample(
 
 	return {
 		n8n: running,
+		async republish(settings) {
+			const n8n = running();
+			await n8n.deactivate(workflow.id);
+			await importAndPublish(n8n, workflow, {
+				credential:
+					credentialOf ??
+					(() => {
+						throw new Error('n8n did not start');
+					}),
+				settings: { ...options.settings, ...settings },
+			});
+		},
 		refusedHosts: () =>
 			(proxy?.refused ?? []).filter((request) => !request.includes('://api.n8n.io/')),
 		async expectIgnored(...bodies) {

@@ -4,12 +4,18 @@
  * good as these rules.
  */
 import { stubRequest, type StubAnswer } from '../support/services/service';
-import { STRIPE_SECRET_KEY, StripeStub } from '../support/services/stripe';
+import { STRIPE_PRODUCT_ID, STRIPE_SECRET_KEY, StripeStub } from '../support/services/stripe';
 
 const CUSTOMER_FORM =
 	'name=Northwind&email=ap%40northwind.example&metadata%5Brevops_account_id%5D=cust_1';
 
-function post(stripe: StripeStub, path: string, form: string, key?: string): StubAnswer {
+function post(
+	stripe: StripeStub,
+	path: string,
+	form: string,
+	key?: string,
+	headers: Record<string, string> = {},
+): StubAnswer {
 	return stripe.answer(
 		stubRequest(
 			'POST',
@@ -18,6 +24,7 @@ function post(stripe: StripeStub, path: string, form: string, key?: string): Stu
 				authorization: `Bearer ${STRIPE_SECRET_KEY}`,
 				'content-type': 'application/x-www-form-urlencoded',
 				...(key === undefined ? {} : { 'idempotency-key': key }),
+				...headers,
 			},
 			form,
 		),
@@ -76,7 +83,7 @@ describe('the Stripe stand-in keeps idempotent answers as Stripe documents', () 
 				'/v1/subscriptions',
 				new URLSearchParams({
 					customer,
-					'items[0][price_data][product]': 'prod_1',
+					'items[0][price_data][product]': STRIPE_PRODUCT_ID,
 					'items[0][price_data][currency]': 'usd',
 					'items[0][price_data][unit_amount]': '1000',
 					'items[0][price_data][recurring][interval]': 'month',
@@ -114,5 +121,56 @@ describe('the Stripe stand-in keeps idempotent answers as Stripe documents', () 
 		post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1');
 		stripe.expireIdempotencyKeys();
 		expect(post(stripe, '/v1/customers', CUSTOMER_FORM, 'k1').status).toBe(200);
+	});
+});
+
+describe('the Stripe stand-in refuses subscriptions Stripe refuses', () => {
+	const DAY_S = 86_400;
+	const now = () => Math.floor(Date.now() / 1000);
+	/** A subscription for the stand-in's one customer, with `fields` added or changed. */
+	function subscribe(fields: Record<string, string>, headers: Record<string, string> = {}) {
+		const stripe = new StripeStub();
+		post(stripe, '/v1/customers', CUSTOMER_FORM);
+		const form = new URLSearchParams({
+			customer: 'cus_1',
+			'items[0][price_data][product]': STRIPE_PRODUCT_ID,
+			'items[0][price_data][currency]': 'usd',
+			'items[0][price_data][unit_amount]': '1000',
+			'items[0][price_data][recurring][interval]': 'month',
+			...fields,
+		});
+		const answer = post(stripe, '/v1/subscriptions', form.toString(), undefined, headers);
+		return [answer.status, (answer.body as { error?: { param?: string } }).error?.param];
+	}
+
+	it('takes a valid one', () => {
+		expect(subscribe({})).toEqual([200, undefined]);
+	});
+
+	it('refuses a product the account does not have, such as the shipped placeholder', () => {
+		expect(
+			subscribe({ 'items[0][price_data][product]': 'prod_REPLACE_WITH_YOUR_PRODUCT' }),
+		).toEqual([400, 'items[0][price_data][product]']);
+	});
+
+	it('refuses a trial longer than 730 days', () => {
+		expect(subscribe({ trial_end: String(now() + 729 * DAY_S) })).toEqual([200, undefined]);
+		expect(subscribe({ trial_end: String(now() + 731 * DAY_S) })).toEqual([400, 'trial_end']);
+	});
+
+	it('backdates only to the past, and anchors the billing cycle only in the future', () => {
+		const past = String(now() - 10 * DAY_S);
+		const future = String(now() + 10 * DAY_S);
+		expect(subscribe({ backdate_start_date: past, billing_cycle_anchor: future })).toEqual([
+			200,
+			undefined,
+		]);
+		expect(subscribe({ backdate_start_date: future })).toEqual([400, 'backdate_start_date']);
+		expect(subscribe({ billing_cycle_anchor: past })).toEqual([400, 'billing_cycle_anchor']);
+	});
+
+	it('takes a Stripe-Version that names a release, and refuses any other', () => {
+		expect(subscribe({}, { 'stripe-version': '2024-06-20' })).toEqual([200, undefined]);
+		expect(subscribe({}, { 'stripe-version': 'latest' })).toEqual([400, undefined]);
 	});
 });

@@ -44,6 +44,23 @@ export interface ImportOptions {
 	origins?: Record<string, string>;
 	/** The n8n credential to attach where the file names a credential of this type and name. */
 	credential: (type: string, name: string) => { id: string; name: string };
+	/** Values for the fields of the example's Settings node, as a user fills them in. */
+	settings?: Record<string, string>;
+}
+
+type Assignment = { name: string; value: unknown };
+
+/** The example with its Settings node's fields set; a field the node does not have is an error. */
+function fillSettings(workflow: ExampleWorkflow, values: Record<string, string>): void {
+	const node = workflow.nodes.find((candidate) => candidate.name === 'Settings');
+	const assignments = (node?.parameters as { assignments?: { assignments?: Assignment[] } })
+		?.assignments?.assignments;
+	if (assignments === undefined) throw new Error(`${workflow.name} has no Settings node`);
+	for (const [name, value] of Object.entries(values)) {
+		const field = assignments.find((assignment) => assignment.name === name);
+		if (field === undefined) throw new Error(`${workflow.name}'s Settings have no field ${name}`);
+		field.value = value;
+	}
 }
 
 /** The example as it is once a user has replaced its URLs and picked its credentials. */
@@ -52,6 +69,7 @@ function prepareExample(workflow: ExampleWorkflow, options: ImportOptions): Exam
 	for (const [real, replacement] of Object.entries(options.origins ?? {}))
 		text = text.split(real).join(replacement);
 	const prepared = JSON.parse(text) as ExampleWorkflow;
+	if (options.settings !== undefined) fillSettings(prepared, options.settings);
 	for (const node of prepared.nodes) {
 		if (node.credentials === undefined) continue;
 		node.credentials = Object.fromEntries(

@@ -50,6 +50,10 @@ function searchClause(query: string | undefined): { key: string; value: string }
 
 /** The test-mode secret key the stub accepts; the billing test gives it to n8n's Stripe credential. */
 export const STRIPE_SECRET_KEY = 'sk_test_revops_example';
+/** The one product the account has: https://docs.stripe.com/api/products */
+export const STRIPE_PRODUCT_ID = 'prod_RevOpsExample';
+/** https://docs.stripe.com/billing/subscriptions/trials: a trial lasts at most 730 days. */
+const MAX_TRIAL_S = 730 * 86_400;
 
 export class StripeStub extends StubService {
 	readonly customers: StripeObject[] = [];
@@ -118,6 +122,10 @@ export class StripeStub extends StubService {
 	private route(request: StubRequest): StubAnswer {
 		if (request.headers.authorization !== `Bearer ${STRIPE_SECRET_KEY}`)
 			return invalid('Invalid API Key provided', undefined, 401);
+		// https://docs.stripe.com/api/versioning: a version is a release date, with the release's name since 2024-09.
+		const version = request.headers['stripe-version'];
+		if (version !== undefined && !/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(version))
+			return invalid(`Invalid Stripe API version: ${version}`);
 		return this.answerFresh(request);
 	}
 
@@ -198,6 +206,12 @@ export class StripeStub extends StubService {
 		const intervalCount = form[`${price}[recurring][interval_count]`] ?? '1';
 		if (form[`${price}[product]`] === undefined)
 			return invalid('Missing required param: items[0][price_data][product].', `${price}[product]`);
+		// https://docs.stripe.com/api/subscriptions/create#create_subscription-items-price_data-product: an existing product.
+		if (form[`${price}[product]`] !== STRIPE_PRODUCT_ID)
+			return invalid(
+				`No such product: '${String(form[`${price}[product]`])}'`,
+				`${price}[product]`,
+			);
 		// https://docs.stripe.com/currencies: lowercase ISO codes only.
 		if (!/^[a-z]{3}$/.test(currency))
 			return invalid(`Invalid currency: ${currency}`, `${price}[currency]`);
@@ -236,25 +250,27 @@ export class StripeStub extends StubService {
 				'customer',
 			);
 		const now = Math.floor(Date.now() / 1000);
-		// https://docs.stripe.com/api/subscriptions/create#create_subscription-trial_end: `now` or a future timestamp.
-		if (
-			form.trial_end !== undefined &&
-			form.trial_end !== 'now' &&
-			!(isInteger(form.trial_end) && Number(form.trial_end) > now)
-		)
-			return invalid(
-				'Invalid timestamp: must be an integer Unix timestamp in the future.',
-				'trial_end',
-			);
-		// https://docs.stripe.com/api/subscriptions/create#create_subscription-cancel_at: a future timestamp.
-		if (
-			form.cancel_at !== undefined &&
-			!(isInteger(form.cancel_at) && Number(form.cancel_at) > now)
-		)
-			return invalid(
-				'Invalid timestamp: must be an integer Unix timestamp in the future.',
-				'cancel_at',
-			);
+		// Timestamps on one side of now, each rule from https://docs.stripe.com/api/subscriptions/create:
+		// trial_end (or `now`), billing_cycle_anchor and cancel_at in the future, backdate_start_date in the past.
+		const timestamps: Array<[string, 'past' | 'future']> = [
+			['trial_end', 'future'],
+			['backdate_start_date', 'past'],
+			['billing_cycle_anchor', 'future'],
+			['cancel_at', 'future'],
+		];
+		for (const [param, side] of timestamps) {
+			const value = form[param];
+			if (value === undefined || (param === 'trial_end' && value === 'now')) continue;
+			const seconds = isInteger(value) ? Number(value) : NaN;
+			if (!(side === 'past' ? seconds < now : seconds > now))
+				return invalid(
+					`Invalid timestamp: must be an integer Unix timestamp in the ${side}.`,
+					param,
+				);
+		}
+		// https://docs.stripe.com/billing/subscriptions/trials: at most 730 days.
+		if (isInteger(form.trial_end) && Number(form.trial_end) > now + MAX_TRIAL_S)
+			return invalid('Trials can be no longer than 730 days.', 'trial_end');
 		const subscription: StripeObject = {
 			id: `sub_${this.subscriptions.length + 1}`,
 			object: 'subscription',
@@ -269,6 +285,9 @@ export class StripeStub extends StubService {
 			trial_end:
 				form.trial_end === undefined || form.trial_end === 'now' ? null : Number(form.trial_end),
 			cancel_at: form.cancel_at === undefined ? null : Number(form.cancel_at),
+			start_date: form.backdate_start_date === undefined ? now : Number(form.backdate_start_date),
+			billing_cycle_anchor:
+				form.billing_cycle_anchor === undefined ? null : Number(form.billing_cycle_anchor),
 			metadata: metadataOf(form),
 		};
 		this.subscriptions.push(subscription);
