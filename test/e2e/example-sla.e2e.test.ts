@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
+
 import type { N8nVersion } from '../../tools/n8n/install';
 import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { ASANA_RATE_LIMITED, AsanaStub, type AsanaTask } from '../support/services/asana';
@@ -92,6 +94,7 @@ function suite(version: N8nVersion): void {
 					`Signed contract: ${contract}`,
 					"Due on the contract's activation date, 2024-06-01T00:00:00Z.",
 					`RevOps deal: ${deal.id}`,
+					'RevOps event: deal-signed:id:6a2b102e-9d80-4863-b3e5-ba867a5ceafd',
 					'Slack notice: posted',
 				),
 			});
@@ -116,6 +119,23 @@ function suite(version: N8nVersion): void {
 			const delivery = await deliverReReport(example, deal);
 			expectAcknowledged(delivery);
 			expect([tasksOf(deal.id).length, messagesOf(deal.id).length]).toEqual([1, 1]);
+		});
+
+		it('announces a deal once when RevOps reports its signing twice at the same moment, round after round', async () => {
+			for (let round = 0; round < 5; round += 1) {
+				const { body, deal } = signedDeal();
+				// RevOps sends deal-signed and an update of the signed deal together; the update, in
+				// RevOps' body-wrapped shape with no event.type, reads as a second signing.
+				const update = jsonBytes({
+					body: { event: { id: randomUUID(), time: Math.floor(Date.now() / 1000) }, deal },
+				});
+				const answers = await Promise.all([example.send(body), example.send(update)]);
+				for (const answer of answers) {
+					expect(answer.status).toBe(200);
+					expect(answer.body).toContain(ACKNOWLEDGEMENT_TEXT);
+				}
+				expect([tasksOf(deal.id).length, messagesOf(deal.id).length]).toEqual([1, 1]);
+			}
 		});
 
 		it("writes RevOps' body-wrapped JPY deal in yen, with no decimals", async () => {
@@ -259,8 +279,9 @@ function suite(version: N8nVersion): void {
 
 		it("does not post twice when the notice went out but marking the task failed: RevOps' retry finds it in the channel", async () => {
 			const { body, deal } = signedDeal();
-			// Search and create as usual, the notice is posted, then marking the task fails three times.
-			asana.failNext(ok, ok, serverError, serverError, serverError);
+			// Find, create and find again as usual, the notice is posted, then marking the task
+			// fails on all three tries.
+			asana.failNext(ok, ok, ok, serverError, serverError, serverError);
 			expectRetried(await example.deliver(body));
 			expect([tasksOf(deal.id).length, messagesOf(deal.id).length]).toEqual([1, 1]);
 			const { task } = await announce(body, deal.id);
@@ -273,9 +294,9 @@ function suite(version: N8nVersion): void {
 			asana.failNext(ASANA_RATE_LIMITED);
 			slack.failNext(SLACK_RATE_LIMITED);
 			await announce(body, deal.id);
-			// Find, create and mark in Asana, one post in Slack, each plus the try that was refused.
+			// Find, create, find again and mark in Asana, one post in Slack, each plus the try that was refused.
 			expect([asana.received.length - asanaCalls, slack.received.length - slackCalls]).toEqual([
-				4, 2,
+				5, 2,
 			]);
 		});
 

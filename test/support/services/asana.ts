@@ -73,6 +73,7 @@ export class AsanaStub extends StubService {
 		if (request.method === 'GET' && request.path === `${API}/tasks`) return this.list(request);
 		if (request.method === 'POST' && request.path === `${API}/tasks`) return this.create(request);
 		if (request.method === 'PUT' && taskPath !== null) return this.update(taskPath[1]!, request);
+		if (request.method === 'DELETE' && taskPath !== null) return this.remove(taskPath[1]!);
 		return asanaError(404, `${request.method} ${request.path}: Not Found`);
 	}
 
@@ -194,6 +195,14 @@ export class AsanaStub extends StubService {
 		};
 		this.tasks.push(task);
 		return { status: 201, body: { data: task } };
+	}
+
+	/** https://developers.asana.com/reference/deletetask: 200 with empty data; the task is gone. */
+	private remove(gid: string): StubAnswer {
+		const index = this.tasks.findIndex((candidate) => candidate.gid === gid);
+		if (index < 0) return asanaError(404, `task: Unknown object: ${gid}`);
+		this.tasks.splice(index, 1);
+		return { status: 200, body: { data: {} } };
 	}
 
 	/** https://developers.asana.com/reference/updatetask: only the fields sent change. */
