@@ -160,6 +160,8 @@ function suite(version: N8nVersion): void {
 						city: contact.city,
 						state: contact.state,
 						postal_code: contact.postal_code,
+						// RevOps' "USA", as Stripe takes it.
+						country: 'US',
 					},
 				}),
 			]);
@@ -250,6 +252,10 @@ function suite(version: N8nVersion): void {
 			});
 			jpy.body.event.id = randomUUID();
 			await expectBilled(jsonBytes(jpy));
+			// RevOps' "Japan", as Stripe takes it.
+			expect(customersOf(jpy.body.deal.account_id)).toEqual([
+				expect.objectContaining({ address: expect.objectContaining({ country: 'JP' }) }),
+			]);
 			const start = Date.parse(`${activated}T00:00:00Z`) / 1000;
 			const anchor = new Date(start * 1000);
 			anchor.setUTCFullYear(anchor.getUTCFullYear() + 1);
@@ -335,6 +341,11 @@ function suite(version: N8nVersion): void {
 			await expectAskedToFix(
 				dealIn('1200.125', 'KWD', 3, 'year').body,
 				/KWD amounts that end in 0/,
+			);
+			await expectAskedToFix(
+				signedDeal((deal) => Object.assign(deal.billing_contact as object, { country: 'Narnia' }))
+					.body,
+				/country "Narnia" is not a country name or ISO code Stripe takes/,
 			);
 			await expectAskedToFix(
 				dealIn('1200006', 'ISK', 0, 'monthly').body,

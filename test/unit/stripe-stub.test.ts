@@ -174,3 +174,12 @@ describe('the Stripe stand-in refuses subscriptions Stripe refuses', () => {
 		expect(subscribe({}, { 'stripe-version': 'latest' })).toEqual([400, undefined]);
 	});
 });
+
+describe('the Stripe stand-in refuses customers Stripe refuses', () => {
+	it('takes a country as an ISO 3166-1 alpha-2 code only', () => {
+		const customer = (country: string) =>
+			post(new StripeStub(), '/v1/customers', `${CUSTOMER_FORM}&address%5Bcountry%5D=${country}`)
+				.status;
+		expect([customer('US'), customer('USA'), customer('Japan')]).toEqual([200, 400, 400]);
+	});
+});

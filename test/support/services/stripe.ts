@@ -178,6 +178,13 @@ export class StripeStub extends StubService {
 
 	/** https://docs.stripe.com/api/customers/create */
 	private createCustomer(form: Record<string, unknown>): StubAnswer {
+		// https://docs.stripe.com/api/customers/create#create_customer-address-country: ISO 3166-1 alpha-2.
+		const country = form['address[country]'];
+		if (country !== undefined && !/^[A-Z]{2}$/.test(String(country)))
+			return invalid(
+				`Country '${String(country)}' is unknown. Try using a 2-character alpha code instead.`,
+				'address[country]',
+			);
 		const customer: StripeObject = {
 			id: `cus_${this.customers.length + 1}`,
 			object: 'customer',
