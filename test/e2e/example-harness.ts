@@ -28,15 +28,15 @@ export const EXAMPLE_VERSIONS: N8nVersion[] = ['2.41.1', '1.123.81'];
 
 /**
  * The data of each service credential type the example names, by type (the stubs check these
- * secrets). The RevOps credential is the harness's own: it holds TEST_KEY, which it signs with.
+ * secrets); a function for data that depends on the running n8n (its API key, say). The RevOps
+ * credential is the harness's own: it holds TEST_KEY, which it signs with.
  */
-/** Credential data by credential type; a function for data that depends on the running n8n (its API key, say). */
 export type CredentialData = Record<
 	string,
 	Record<string, unknown> | ((n8n: N8nInstance) => Record<string, unknown>)
 >;
 
-/** The alert workflow every example names as its error workflow (n8n's Workflow settings). */
+/** The alert workflow a test can pick as the example's error workflow (n8n's Workflow settings). */
 export const ERROR_WORKFLOW = 'revops-error-alert.json';
 
 /** What n8n's "n8n API" credential needs to reach this n8n's public API. */
