@@ -91,12 +91,20 @@ describe.each(N8N_VERSIONS)("the output schema in n8n %s's editor", (version) =>
 	}
 
 	/** The workflow as n8n saved it, once it has a node named `name`. */
-	async function savedNode(id: string, name: string): Promise<WorkflowNode> {
+	/**
+	 * The node as n8n saved it, once a save has it and `saved` holds: n8n 2.x also saves on its own
+	 * (a node just added, say), so under load a read can come before the save the test asked for.
+	 */
+	async function savedNode(
+		id: string,
+		name: string,
+		saved: (node: WorkflowNode) => boolean = () => true,
+	): Promise<WorkflowNode> {
 		const deadline = Date.now() + 30_000;
 		for (;;) {
-			const saved = await n8n.publicApi<{ nodes: WorkflowNode[] }>('GET', `/workflows/${id}`);
-			const node = saved.nodes.find((candidate) => candidate.name === name);
-			if (node !== undefined) return node;
+			const workflow = await n8n.publicApi<{ nodes: WorkflowNode[] }>('GET', `/workflows/${id}`);
+			const node = workflow.nodes.find((candidate) => candidate.name === name);
+			if (node !== undefined && (saved(node) || Date.now() > deadline)) return node;
 			if (Date.now() > deadline) throw new Error(`Workflow ${id} was not saved with ${name}`);
 			await page.waitForTimeout(250);
 		}
@@ -167,7 +175,12 @@ describe.each(N8N_VERSIONS)("the output schema in n8n %s's editor", (version) =>
 			await editor.closeNdv();
 			await editor.saveWorkflow();
 		});
-		const editFields = await savedNode(id, 'Edit Fields');
+		// Until the save after the drag has landed (then the assertions below say what it holds).
+		const editFields = await savedNode(
+			id,
+			'Edit Fields',
+			(node) => node.parameters.assignments !== undefined,
+		);
 		expect(editFields.type).toBe(SET_TYPE);
 		expect(editFields.typeVersion).toBe(await defaultVersion(SET_TYPE, 'Edit Fields (Set)'));
 		expect(editFields.parameters.assignments).toEqual({
