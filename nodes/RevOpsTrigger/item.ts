@@ -133,14 +133,27 @@ function isEnabled(flag: Record<string, unknown>, field: string, reading: Readin
 /** Entries a summary list or map holds at most; the raw object keeps them all. */
 export const MAX_SUMMARY_ENTRIES = 1000;
 
-/** A summary list bounded at MAX_SUMMARY_ENTRIES, with a warning naming the item field when it was cut. */
-function bounded(names: string[], what: string, field: string, reading: Reading): string[] {
-	if (names.length > MAX_SUMMARY_ENTRIES) {
-		reading.warn(
-			`deal.feature_flags: ${names.length} ${what} flags; ${field} lists the first ${MAX_SUMMARY_ENTRIES}`,
-		);
+/**
+ * A list of names a summary holds: the first MAX_SUMMARY_ENTRIES are kept, the rest only
+ * counted, so a hostile body cannot grow the item; `warnIfCut` names the item field when it was cut.
+ */
+class BoundedNames {
+	readonly names: string[] = [];
+	private seen = 0;
+
+	add(name: string): void {
+		this.seen += 1;
+		if (this.names.length < MAX_SUMMARY_ENTRIES) this.names.push(name);
 	}
-	return names.slice(0, MAX_SUMMARY_ENTRIES);
+
+	warnIfCut(what: string, field: string, reading: Reading): string[] {
+		if (this.seen > MAX_SUMMARY_ENTRIES) {
+			reading.warn(
+				`deal.feature_flags: ${this.seen} ${what} flags; ${field} lists the first ${MAX_SUMMARY_ENTRIES}`,
+			);
+		}
+		return this.names;
+	}
 }
 
 /**
@@ -152,18 +165,18 @@ function readFeatureFlags(
 	value: unknown,
 	reading: Reading,
 ): { enabledFeatureFlags: string[]; disabledFeatureFlags: string[] } {
-	const enabled: string[] = [];
-	const disabled: string[] = [];
+	const enabled = new BoundedNames();
+	const disabled = new BoundedNames();
 	readList(value, 'deal.feature_flags', reading).forEach((flag, index) => {
 		const field = `deal.feature_flags[${index}]`;
 		const isOn = isEnabled(flag, field, reading);
 		const name = readText(flag.name, `${field}.name`, reading);
 		if (name === null) reading.warn(`${field}: a flag without a name`);
-		else (isOn ? enabled : disabled).push(name);
+		else (isOn ? enabled : disabled).add(name);
 	});
 	return {
-		enabledFeatureFlags: bounded(enabled, 'enabled', 'enabledFeatureFlags', reading),
-		disabledFeatureFlags: bounded(disabled, 'disabled', 'disabledFeatureFlags', reading),
+		enabledFeatureFlags: enabled.warnIfCut('enabled', 'enabledFeatureFlags', reading),
+		disabledFeatureFlags: disabled.warnIfCut('disabled', 'disabledFeatureFlags', reading),
 	};
 }
 
