@@ -36,6 +36,9 @@ const typescript = { '^.+\\.ts$': swc('typescript') };
 
 module.exports = {
 	testSequencer: '<rootDir>/test/e2e/sequencer.js',
+	// The failing tests are listed again at the very end, after every suite's output, however
+	// few suites ran (jest does so only past 20 suites by default): CI shows the end of its log.
+	reporters: [['default', { summaryThreshold: 0 }]],
 	projects: [
 		{
 			displayName: 'unit',

@@ -15,12 +15,13 @@
 import { readFileSync } from 'fs';
 
 import { accessLogFile, PROXY_READ_TIMEOUT_S } from '../../tools/n8n/nginx';
-import type { ManagedProcess } from '../../tools/n8n/process';
+import { sleep, type ManagedProcess } from '../../tools/n8n/process';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { startN8nQueue, type N8nQueue } from '../../tools/n8n/queue';
 import type { AcknowledgeMode } from '../../tools/n8n/workflows';
 import { BillingStub } from '../support/services/billing';
 import { expectQuoted } from '../support/troubleshooting';
+import { EXPECTED_ITEMS } from '../support/expected-items';
 import { TEST_KEY } from '../support/fixtures';
 import { runFaultScenario, type FaultFigures } from './fault-run';
 import { publishWithTestKey, signedPost } from './fixture';
@@ -164,7 +165,7 @@ describe("n8n 2.41.1: nginx's own answers when no webhook process can answer (th
 		expect(await n8n.executions(workflow.id, { expected: 0 })).toEqual([]);
 	});
 
-	it(`a webhook process that takes a delivery and never answers: nginx answers 504 after ${PROXY_READ_TIMEOUT_S} s (RevOps retries it), and the woken process drops it`, async () => {
+	it(`a webhook process that takes a delivery and never answers: nginx answers 504 after ${PROXY_READ_TIMEOUT_S} s (RevOps retries it), and the woken process runs it at most once`, async () => {
 		const n8n = await scaledOut();
 		const workflow = await publishWithTestKey(n8n, 'nginx 504');
 		const timedOut = watchErrorLog(n8n, /upstream timed out/);
@@ -184,9 +185,17 @@ describe("n8n 2.41.1: nginx's own answers when no webhook process can answer (th
 			expect.stringMatching(/^504 POST .* upstream_status=504 /),
 		]);
 		expect(timedOut.named()).toHaveLength(1);
-		// Woken, the process reads the request and nginx's close together, and n8n drops it: nothing
-		// runs, within the wait below. RevOps' retry is then the only delivery.
-		expect(await n8n.executions(workflow.id, { expected: 0, quietMs: 15_000 })).toEqual([]);
+		// Woken, the process reads the request and nginx's close together. Here n8n has dropped it;
+		// nothing in n8n promises that (which of the two it reads first is a race), so the README
+		// says it "may have run". Either way at most once, within the wait below: RevOps' retry is
+		// then a second delivery of the same event, with the same dedupeKey.
+		await sleep(15_000);
+		const executions = await n8n.executions(workflow.id);
+		expect(executions.length).toBeLessThanOrEqual(1);
+		for (const execution of executions)
+			expect(execution.itemsByNode['RevOps Trigger']?.[0]?.dedupeKey).toBe(
+				EXPECTED_ITEMS['deal-signed']!.dedupeKey,
+			);
 	});
 });
 
