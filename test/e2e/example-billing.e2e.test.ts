@@ -8,8 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { SlackStub } from '../support/services/slack';
 import { STRIPE_PRODUCT_ID, STRIPE_SECRET_KEY, StripeStub } from '../support/services/stripe';
-import { EXECUTION_QUIET_MS } from '../../tools/n8n/executions';
-import { sleep } from '../../tools/n8n/process';
 import type { N8nVersion } from '../../tools/n8n/install';
 import {
 	deliverReReport,
@@ -18,14 +16,14 @@ import {
 	expectAcknowledged,
 	expectRetried,
 	n8nApiCredential,
+	ALERT_CHANNEL,
+	alertsAfterThreeFailedRuns,
 } from './example-harness';
 
 jest.setTimeout(300_000);
 
 const DAY_MS = 86_400_000;
 const SLACK_TOKEN = 'xoxb-revops-example';
-/** The alert workflow's placeholder channel, as a user who has not changed it yet would run it. */
-const ALERT_CHANNEL = 'CREPLACEME';
 const ASK_CHANNEL = 'C0BILLING';
 /** The example's Settings as a user fills them in. */
 const SETTINGS = {
@@ -33,14 +31,6 @@ const SETTINGS = {
 	netPriceCovers: 'year',
 	slackChannelId: ASK_CHANNEL,
 };
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`No ${what} within ${timeoutMs} ms`);
-		await sleep(200);
-	}
-}
 
 function suite(version: N8nVersion): void {
 	describe(`the billing example (Stripe) in n8n ${version}`, () => {
@@ -370,26 +360,20 @@ function suite(version: N8nVersion): void {
 
 		it('alerts Slack once, naming the deal and the reason, when its run fails again and again', async () => {
 			const { body, deal } = signedDeal();
-			const alertsAbout = () =>
-				slack.messages.filter(
-					(message) =>
-						message.display.includes(String(deal.id)) && message.display.includes(' failed in '),
-				);
 			// https://docs.stripe.com/error-low-level: a 500 is Stripe's own failure.
 			const serverError = {
 				status: 500,
 				body: { error: { type: 'api_error', message: 'An unknown error occurred' } },
 			};
-			// The first delivery and two of RevOps' retries (the same bytes, so the same dedupeKey),
-			// each failing on all three tries of its first Stripe call.
-			for (let attempt = 0; attempt < 3; attempt += 1) {
-				stripe.failNext(serverError, serverError, serverError);
-				expectRetried(await example.deliver(body));
-				await waitFor(() => alertsAbout().length > 0, 'the alert in Slack');
-			}
-			// n8n runs the error workflow after the failed run: wait as long as one takes to start.
-			await sleep(EXECUTION_QUIET_MS);
-			expect(alertsAbout().map((message) => [message.channel, message.display])).toEqual([
+			// Each run fails on all three tries of its first Stripe call.
+			const alerts = await alertsAfterThreeFailedRuns(
+				example,
+				slack,
+				body,
+				() => stripe.failNext(serverError, serverError, serverError),
+				`deal ${String(deal.id)} (account ${String(deal.account_id)}) failed in `,
+			);
+			expect(alerts.map((message) => [message.channel, message.display])).toEqual([
 				[
 					ALERT_CHANNEL,
 					expect.stringMatching(
@@ -399,7 +383,7 @@ function suite(version: N8nVersion): void {
 					),
 				],
 			]);
-			expect(alertsAbout()[0]!.links).toEqual([
+			expect(alerts[0]!.links).toEqual([
 				{ url: expect.stringMatching(/\/executions\/\d+$/), label: 'Open the failed execution' },
 			]);
 			expect(subscriptionsOf(deal.id)).toEqual([]);

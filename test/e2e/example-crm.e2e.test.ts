@@ -8,10 +8,21 @@ import { randomUUID } from 'node:crypto';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { EXPECTED_ITEMS } from '../support/expected-items';
 import { fixtureBytes, jsonBytes } from '../support/fixtures';
-import { HUBSPOT_TOKEN, HubSpotStub, rateLimited, serverError } from '../support/services/hubspot';
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
 import {
+	HUBSPOT_TOKEN,
+	HubSpotStub,
+	multiStatus,
+	rateLimited,
+	serverError,
+} from '../support/services/hubspot';
+import { SlackStub } from '../support/services/slack';
+import {
+	ALERT_CHANNEL,
 	EXAMPLE_VERSIONS,
+	n8nApiCredential,
 	useExample,
+	alertsAfterThreeFailedRuns,
 	type Delivery,
 	expectAcknowledged,
 	expectRetried,
@@ -19,16 +30,24 @@ import {
 
 jest.setTimeout(300_000);
 
+const SLACK_TOKEN = 'xoxb-revops-example';
+
 function suite(version: N8nVersion): void {
 	const hubspot = new HubSpotStub();
+	const slack = new SlackStub(SLACK_TOKEN, [ALERT_CHANNEL]);
 	const example = useExample(
 		'revops-crm-hubspot.json',
-		[hubspot],
-		{ hubspotAppToken: { appToken: HUBSPOT_TOKEN } },
+		[hubspot, slack],
+		{
+			hubspotAppToken: { appToken: HUBSPOT_TOKEN },
+			slackApi: { accessToken: SLACK_TOKEN, signatureSecret: '', notice: '' },
+			n8nApi: n8nApiCredential,
+		},
 		version,
+		{ withErrorWorkflow: true },
 	);
 
-	type Action = 'create' | 'update' | 'skip';
+	type Action = 'write' | 'skip';
 	type Account = Record<string, unknown>;
 
 	/** Seconds since the epoch of a day in May 2024, plus `offset` seconds. */
@@ -74,7 +93,7 @@ function suite(version: N8nVersion): void {
 		return companies[0]!.properties;
 	}
 
-	/** The run succeeded, RevOps was answered "received", and the workflow took `action`. */
+	/** The run succeeded, RevOps was answered "received", and the workflow took `action` on its first read. */
 	async function expectApplied(body: Buffer, action: Action): Promise<Delivery> {
 		const delivery = await example.deliver(body);
 		expectAcknowledged(delivery);
@@ -132,14 +151,14 @@ function suite(version: N8nVersion): void {
 		it("applies RevOps' account fixtures, created, updated and deleted, to one company, and skips a repeat", async () => {
 			const deleted = EXPECTED_ITEMS['account-deleted']!;
 			const accountId = deleted.accountId as string;
-			await expectApplied(fixtureBytes('account-created'), 'create');
+			await expectApplied(fixtureBytes('account-created'), 'write');
 			expect(companyOf(accountId)).toMatchObject({
 				name: 'Northwind Analytics',
 				revops_status: 'pending',
 			});
-			await expectApplied(fixtureBytes('account-updated'), 'update');
+			await expectApplied(fixtureBytes('account-updated'), 'write');
 			expect(companyOf(accountId).revops_status).toBe('active');
-			await expectApplied(fixtureBytes('account-deleted'), 'update');
+			await expectApplied(fixtureBytes('account-deleted'), 'write');
 			const expected = {
 				revops_account_id: accountId,
 				name: 'Northwind Analytics',
@@ -156,14 +175,13 @@ function suite(version: N8nVersion): void {
 			await expectApplied(fixtureBytes('account-created'), 'skip');
 			expect(companyOf(accountId)).toEqual(expected);
 
-			// Found by revops_account_id (CRM v3), created by batch upsert, updated by n8n's HubSpot node (v2).
-			const company = hubspot.companiesOf(accountId)[0]!;
+			// Found by revops_account_id, written by batch upsert and read back (CRM v3 only).
 			const calls = hubspot.received.map((request) => `${request.method} ${request.path}`);
 			expect(calls.slice(0, 4)).toEqual([
 				'POST /crm/v3/objects/companies/batch/read',
 				'POST /crm/v3/objects/companies/batch/upsert',
 				'POST /crm/v3/objects/companies/batch/read',
-				`PUT /companies/v2/companies/${company.id}`,
+				'POST /crm/v3/objects/companies/batch/read',
 			]);
 		});
 
@@ -180,7 +198,7 @@ function suite(version: N8nVersion): void {
 
 		it('infers the event from the status when event.type is missing, in the bare and the body-wrapped shape', async () => {
 			const accountId = newAccountId();
-			const updated = await expectApplied(accountEvent(accountId, undefined, at(10)), 'create');
+			const updated = await expectApplied(accountEvent(accountId, undefined, at(10)), 'write');
 			expect(updated.execution.itemsByNode['RevOps Trigger']?.[0]).toMatchObject({
 				eventType: 'account-updated',
 				eventTypeInferred: true,
@@ -201,7 +219,7 @@ function suite(version: N8nVersion): void {
 					).toString(),
 				),
 			});
-			const deleted = await expectApplied(wrapped, 'update');
+			const deleted = await expectApplied(wrapped, 'write');
 			expect(deleted.execution.itemsByNode['RevOps Trigger']?.[0]).toMatchObject({
 				eventType: 'account-deleted',
 				eventTypeInferred: true,
@@ -213,7 +231,7 @@ function suite(version: N8nVersion): void {
 			const accountId = newAccountId();
 			const deleted = await expectApplied(
 				accountEvent(accountId, 'account-deleted', at(300)),
-				'create',
+				'write',
 			);
 			const tombstone = {
 				...stored(accountId, at(300), keyOf(deleted), true),
@@ -228,10 +246,10 @@ function suite(version: N8nVersion): void {
 
 		it('does not reopen a deleted account for a late updated, and keeps the newest of two updates', async () => {
 			const closed = newAccountId();
-			await expectApplied(accountEvent(closed, 'account-created', at(100)), 'create');
+			await expectApplied(accountEvent(closed, 'account-created', at(100)), 'write');
 			const deleted = await expectApplied(
 				accountEvent(closed, 'account-deleted', at(300)),
-				'update',
+				'write',
 			);
 			await expectApplied(
 				accountEvent(closed, 'account-updated', at(200), { name: 'Acme Late' }),
@@ -243,13 +261,13 @@ function suite(version: N8nVersion): void {
 			});
 
 			const renamed = newAccountId();
-			await expectApplied(accountEvent(renamed, 'account-created', at(100)), 'create');
+			await expectApplied(accountEvent(renamed, 'account-created', at(100)), 'write');
 			const newest = await expectApplied(
 				accountEvent(renamed, 'account-updated', at(300), {
 					name: 'Acme New',
 					email: 'new@acme.example',
 				}),
-				'update',
+				'write',
 			);
 			await expectApplied(
 				accountEvent(renamed, 'account-updated', at(200), {
@@ -269,20 +287,20 @@ function suite(version: N8nVersion): void {
 			const accountId = newAccountId();
 			const created = await expectApplied(
 				accountEvent(accountId, 'account-created', at(100), { name: '', email: null }),
-				'create',
+				'write',
 			);
 			expect(companyOf(accountId)).toEqual({
 				...stored(accountId, at(100), keyOf(created), false),
 				revops_status: 'pending',
 			});
-			await expectApplied(accountEvent(accountId, 'account-updated', at(200)), 'update');
+			await expectApplied(accountEvent(accountId, 'account-updated', at(200)), 'write');
 			const blank = await expectApplied(
 				accountEvent(accountId, 'account-updated', at(300), {
 					name: null,
 					email: '',
 					status: '',
 				}),
-				'update',
+				'write',
 			);
 			expect(companyOf(accountId)).toEqual(
 				live(accountId, at(300), blank, ['Acme Corp', 'billing@acme.example', 'active']),
@@ -311,33 +329,107 @@ function suite(version: N8nVersion): void {
 
 			// RevOps' retry an hour later: a 429, then an answer slower than the node's 10 s timeout.
 			hubspot.failNext(rateLimited(), { delayMs: 12_000 });
-			const created = await expectApplied(body, 'create');
-			expect(callsFor(accountId, '/crm/v3/objects/companies/batch/read')).toBe(6);
+			const created = await expectApplied(body, 'write');
+			// Three tries, then the read back after the write.
+			expect(callsFor(accountId, '/crm/v3/objects/companies/batch/read')).toBe(7);
 			expect(companyOf(accountId)).toMatchObject(stored(accountId, at(100), keyOf(created), false));
 
 			// The upsert is stored but answered after the timeout: the node's retry upserts the same company.
 			const other = newAccountId();
 			hubspot.failNext({}, { delayMs: 12_000 });
-			await expectApplied(accountEvent(other, 'account-created', at(100)), 'create');
+			await expectApplied(accountEvent(other, 'account-created', at(100)), 'write');
 			expect(companyOf(other).revops_status).toBe('pending');
 			expect(callsFor(other, '/crm/v3/objects/companies/batch/upsert')).toBe(2);
 
-			// n8n's HubSpot node meets a 429 and a 500 before its third try goes through.
+			// Write Company meets a 429 and a 500 before its third try goes through.
+			const upserts = callsFor(accountId, '/crm/v3/objects/companies/batch/upsert');
 			hubspot.failNext({}, rateLimited(), serverError());
 			const updated = await expectApplied(
 				accountEvent(accountId, 'account-updated', at(200)),
-				'update',
+				'write',
 			);
 			expect(companyOf(accountId)).toMatchObject({
 				...stored(accountId, at(200), keyOf(updated), false),
 				revops_status: 'active',
 			});
-			expect(
-				hubspot.received.filter(
-					(request) =>
-						request.path === `/companies/v2/companies/${hubspot.companiesOf(accountId)[0]!.id}`,
+			expect(callsFor(accountId, '/crm/v3/objects/companies/batch/upsert') - upserts).toBe(3);
+		});
+
+		it("fails the run when HubSpot answers the write 207 with errors, and applies the event on RevOps' retry", async () => {
+			const accountId = newAccountId();
+			const body = accountEvent(accountId, 'account-created', at(100), {}, randomUUID());
+			// The read, then the upsert answered 207: a 2xx that stored nothing.
+			hubspot.failNext({}, multiStatus('Property values were not valid'));
+			expectRetried(
+				await example.deliver(body),
+				new RegExp(
+					`HubSpot did not store RevOps account ${accountId}: Property values were not valid`,
 				),
-			).toHaveLength(3);
+			);
+			expect(hubspot.companiesOf(accountId)).toEqual([]);
+			const created = await expectApplied(body, 'write');
+			expect(companyOf(accountId)).toMatchObject(stored(accountId, at(100), keyOf(created), false));
+		});
+
+		it('keeps the newest of the events of one account sent at the same moment, round after round', async () => {
+			for (let round = 0; round < 4; round += 1) {
+				const accountId = newAccountId();
+				// Three updates, or a creation, an update and a deletion that must not be reopened.
+				const deletes = round % 2 === 1;
+				const events = [
+					accountEvent(accountId, 'account-created', at(100), { name: 'Acme Old' }),
+					accountEvent(accountId, 'account-updated', at(200), {
+						name: 'Acme Middle',
+						email: 'middle@acme.example',
+					}),
+					deletes
+						? accountEvent(accountId, 'account-deleted', at(300))
+						: accountEvent(accountId, 'account-updated', at(300), {
+								name: 'Acme New',
+								email: 'new@acme.example',
+							}),
+				];
+				if (round >= 2) events.reverse();
+				const answers = await Promise.all(events.map((body) => example.send(body)));
+				for (const answer of answers) {
+					expect(answer.status).toBe(200);
+					expect(answer.body).toContain(ACKNOWLEDGEMENT_TEXT);
+				}
+				expect(companyOf(accountId)).toMatchObject(
+					deletes
+						? { revops_status: 'deleted', revops_last_event_time: isoAt(at(300)) }
+						: {
+								name: 'Acme New',
+								revops_billing_email: 'new@acme.example',
+								revops_status: 'active',
+								revops_last_event_time: isoAt(at(300)),
+							},
+				);
+			}
+		});
+
+		it('alerts Slack once, naming the account and the reason, when its run fails again and again', async () => {
+			const accountId = newAccountId();
+			const body = accountEvent(accountId, 'account-updated', at(100), {}, randomUUID());
+			// Each run fails on all three tries of Find Company.
+			const alerts = await alertsAfterThreeFailedRuns(
+				example,
+				slack,
+				body,
+				() => hubspot.failNext(serverError(), serverError(), serverError()),
+				`account ${accountId} failed in `,
+			);
+			expect(alerts.map((message) => [message.channel, message.display])).toEqual([
+				[
+					ALERT_CHANNEL,
+					expect.stringMatching(
+						new RegExp(
+							`^RevOps account-updated for account ${accountId} failed in "RevOps account events -> one HubSpot company per account, newest event wins": `,
+						),
+					),
+				],
+			]);
+			expect(hubspot.companiesOf(accountId)).toEqual([]);
 		});
 	});
 }

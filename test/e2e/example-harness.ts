@@ -16,10 +16,12 @@ import {
 import { EXECUTION_QUIET_MS, type ExecutionSummary } from '../../tools/n8n/executions';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import type { N8nVersion } from '../../tools/n8n/install';
+import { sleep } from '../../tools/n8n/process';
 import { sendOnce } from '../../tools/revops/sender';
 import { fixtureBytes, fixtureNames, jsonBytes, TEST_KEY } from '../support/fixtures';
 import { startServiceProxy, type ServiceProxy } from '../support/services/proxy';
 import type { StubService } from '../support/services/service';
+import type { SlackMessage, SlackStub } from '../support/services/slack';
 import { printLogTailOnFailure } from './log-tail';
 import { packedTarball } from './tarball';
 
@@ -38,6 +40,9 @@ export type CredentialData = Record<
 
 /** The alert workflow a test can pick as the example's error workflow (n8n's Workflow settings). */
 export const ERROR_WORKFLOW = 'revops-error-alert.json';
+
+/** The alert workflow's placeholder channel, as a user who has not changed it yet would run it. */
+export const ALERT_CHANNEL = 'CREPLACEME';
 
 /** What n8n's "n8n API" credential needs to reach this n8n's public API. */
 export const n8nApiCredential = (n8n: N8nInstance): Record<string, unknown> => ({
@@ -190,6 +195,42 @@ export function useExample(
 			return { status: answer.status, body: answer.body, execution: execution! };
 		},
 	};
+}
+
+/** Polls `condition` every 200 ms until it holds; throws, naming `what`, after `timeoutMs`. */
+async function waitFor(
+	condition: () => boolean,
+	what: string,
+	timeoutMs = 30_000,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`No ${what} within ${timeoutMs} ms`);
+		await sleep(200);
+	}
+}
+
+/**
+ * Delivers `body` three times, as RevOps' first delivery and two of its retries (the same bytes,
+ * so the same dedupeKey), each run failing on the failures `failRun` queues, and returns the
+ * Slack messages the error workflow posted that contain `about`, once n8n had time to post more.
+ */
+export async function alertsAfterThreeFailedRuns(
+	example: ExampleUnderTest,
+	slack: SlackStub,
+	body: Buffer,
+	failRun: () => void,
+	about: string,
+): Promise<SlackMessage[]> {
+	const alerts = () => slack.messages.filter((message) => message.display.includes(about));
+	for (let attempt = 0; attempt < 3; attempt += 1) {
+		failRun();
+		expectRetried(await example.deliver(body));
+		await waitFor(() => alerts().length > 0, 'the alert in Slack');
+	}
+	// n8n runs the error workflow after the failed run: wait as long as one takes to start.
+	await sleep(EXECUTION_QUIET_MS);
+	return alerts();
 }
 
 /** The run succeeded and RevOps was answered 200 with the acknowledgement: it will not deliver again. */

@@ -45,6 +45,7 @@ describe('the HubSpot stub', () => {
 			status: 200,
 			body: { results: [{ new: true }] },
 		});
+		// "" clears a property (https://developers.hubspot.com/docs/api/crm/companies).
 		upsert(hubspot, 'a-1', { revops_last_event_time: '1730535300000', name: '' });
 		expect(hubspot.companiesOf('a-1').map((company) => company.properties)).toEqual([
 			{
@@ -65,23 +66,19 @@ describe('the HubSpot stub', () => {
 		expect(hubspot.companies).toEqual([]);
 	});
 
-	it('answers 404 to an update of an unknown company, by record id or by idProperty, and 207 to a batch read that misses', () => {
+	it('answers 207 to a batch read that misses, and refuses an idProperty that is not unique', () => {
 		const hubspot = new HubSpotStub();
-		const patch = { properties: { name: 'Acme' } };
-		expect(send(hubspot, 'PATCH', '/crm/v3/objects/companies/123', patch).status).toBe(404);
 		expect(
-			send(hubspot, 'PATCH', '/crm/v3/objects/companies/a-1', patch, {
-				idProperty: 'revops_account_id',
+			send(hubspot, 'POST', '/crm/v3/objects/companies/batch/read', {
+				idProperty: 'name',
+				inputs: [{ id: 'Acme' }],
 			}).status,
-		).toBe(404);
-		expect(
-			send(hubspot, 'PATCH', '/crm/v3/objects/companies/a-1', patch, { idProperty: 'name' }).status,
 		).toBe(400);
 		expect(
-			send(hubspot, 'PUT', '/companies/v2/companies/123', {
-				properties: [{ name: 'name', value: 'Acme' }],
+			send(hubspot, 'POST', '/crm/v3/objects/companies/batch/upsert', {
+				inputs: [{ idProperty: 'name', id: 'Acme', properties: {} }],
 			}).status,
-		).toBe(404);
+		).toBe(400);
 		const read = send(hubspot, 'POST', '/crm/v3/objects/companies/batch/read', {
 			idProperty: 'revops_account_id',
 			inputs: [{ id: 'a-1' }],
@@ -89,24 +86,6 @@ describe('the HubSpot stub', () => {
 		expect(read).toMatchObject({
 			status: 207,
 			body: { results: [], errors: [{ category: 'OBJECT_NOT_FOUND' }] },
-		});
-	});
-
-	it('updates through the legacy v2 endpoint the HubSpot node uses, "" clearing a property', () => {
-		const hubspot = new HubSpotStub();
-		upsert(hubspot, 'a-1', { name: 'Acme', revops_status: 'active' });
-		const [company] = hubspot.companiesOf('a-1');
-		const answer = send(hubspot, 'PUT', `/companies/v2/companies/${company!.id}`, {
-			properties: [
-				{ name: 'revops_status', value: '' },
-				{ name: 'revops_billing_email', value: 'ap@acme.example' },
-			],
-		});
-		expect(answer.status).toBe(200);
-		expect(company!.properties).toEqual({
-			revops_account_id: 'a-1',
-			name: 'Acme',
-			revops_billing_email: 'ap@acme.example',
 		});
 	});
 });

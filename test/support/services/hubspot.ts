@@ -1,7 +1,7 @@
 /**
- * api.hubapi.com as far as the CRM example uses it (companies, through the CRM v3 API and the
- * legacy Companies v2 API that n8n's HubSpot node calls), refusing what HubSpot refuses. Every
- * rule links the part of HubSpot's developer documentation it follows.
+ * api.hubapi.com as far as the CRM example uses it (companies, through CRM v3's batch read and
+ * batch upsert), refusing what HubSpot refuses. Every rule links the part of HubSpot's developer
+ * documentation it follows.
  */
 import { StubService, type StubAnswer, type StubRequest } from './service';
 
@@ -42,13 +42,12 @@ interface Invalid {
 
 /**
  * https://developers.hubspot.com/docs/api/error-handling: `{ status: "error", message,
- * correlationId, category }`; property errors list `validationResults` (v2) or spell them in
- * the message (v3).
+ * correlationId, category }`; CRM v3 spells property errors inside the message.
  */
-function error(status: number, category: string, message: string, extra = {}): StubAnswer {
+function error(status: number, category: string, message: string): StubAnswer {
 	return {
 		status,
-		body: { status: 'error', message, correlationId: 'stub-correlation-id', category, ...extra },
+		body: { status: 'error', message, correlationId: 'stub-correlation-id', category },
 	};
 }
 
@@ -69,6 +68,23 @@ export function rateLimited(): StubAnswer {
 /** A 500 as HubSpot sends it now and then. */
 export function serverError(): StubAnswer {
 	return error(500, 'INTERNAL_ERROR', 'internal error');
+}
+
+/**
+ * A batch that stored nothing for its one input, answered 207 Multi-Status with the reason in
+ * `errors`, as HubSpot's batch endpoints do when some inputs fail:
+ * https://developers.hubspot.com/docs/api/error-handling (multi-status errors).
+ */
+export function multiStatus(message: string): StubAnswer {
+	return {
+		status: 207,
+		body: {
+			status: 'COMPLETE',
+			results: [],
+			numErrors: 1,
+			errors: [{ status: 'error', category: 'VALIDATION_ERROR', message, context: {} }],
+		},
+	};
 }
 
 /**
@@ -118,7 +134,6 @@ function checkProperties(
 	return invalid.length > 0 ? { invalid } : { stored };
 }
 
-/** CRM v3 spells the invalid properties inside the message. */
 function invalidV3(invalid: Invalid[]): StubAnswer {
 	return error(
 		400,
@@ -150,10 +165,6 @@ export class HubSpotStub extends StubService {
 		const route = `${request.method} ${request.path}`;
 		if (route === 'POST /crm/v3/objects/companies/batch/read') return this.batchRead(request);
 		if (route === 'POST /crm/v3/objects/companies/batch/upsert') return this.batchUpsert(request);
-		const v3 = /^\/crm\/v3\/objects\/companies\/([^/]+)$/.exec(request.path)?.[1];
-		if (request.method === 'PATCH' && v3 !== undefined) return this.patch(request, v3);
-		const v2 = /^\/companies\/v2\/companies\/([^/]+)$/.exec(request.path)?.[1];
-		if (request.method === 'PUT' && v2 !== undefined) return this.updateV2(request, v2);
 		return error(404, 'OBJECT_NOT_FOUND', `Unknown route ${route}`);
 	}
 
@@ -267,51 +278,5 @@ export class HubSpotStub extends StubService {
 			results.push({ ...HubSpotStub.v3(company), new: found === undefined });
 		}
 		return { status: 200, body: { status: 'COMPLETE', results } };
-	}
-
-	/**
-	 * https://developers.hubspot.com/docs/api/crm/companies (update): PATCH by record id or by
-	 * `?idProperty=`; 404 for a company that does not exist.
-	 */
-	private patch(request: StubRequest, id: string): StubAnswer {
-		const refused = HubSpotStub.refusedIdProperty(request.query.idProperty);
-		if (refused !== undefined) return refused;
-		const found = this.find(decodeURIComponent(id), request.query.idProperty);
-		if (found === undefined) return error(404, 'OBJECT_NOT_FOUND', 'resource not found');
-		const checked = checkProperties((request.body.properties ?? {}) as Record<string, unknown>);
-		if ('invalid' in checked) return invalidV3(checked.invalid);
-		return { status: 200, body: HubSpotStub.v3(this.write(found, checked.stored)) };
-	}
-
-	/**
-	 * The legacy endpoint n8n's HubSpot node uses for company update:
-	 * https://legacydocs.hubspot.com/docs/methods/companies/update_company. Body
-	 * `{ properties: [{ name, value }] }`; 404 for an unknown companyId; invalid properties in
-	 * `validationResults`; the answer is the company in v2's shape.
-	 */
-	private updateV2(request: StubRequest, id: string): StubAnswer {
-		const found = this.companies.find((company) => company.id === id);
-		if (found === undefined) return error(404, 'OBJECT_NOT_FOUND', 'resource not found');
-		const pairs = (request.body.properties ?? []) as Array<{ name: string; value: unknown }>;
-		const checked = checkProperties(Object.fromEntries(pairs.map((p) => [p.name, p.value])));
-		if ('invalid' in checked)
-			return error(400, 'VALIDATION_ERROR', 'Property values were not valid', {
-				validationResults: checked.invalid,
-			});
-		const company = this.write(found, checked.stored);
-		return {
-			status: 200,
-			body: {
-				portalId: 1234567,
-				companyId: Number(company.id),
-				isDeleted: false,
-				properties: Object.fromEntries(
-					Object.entries(company.properties).map(([name, value]) => [
-						name,
-						{ value, timestamp: Date.parse(company.updatedAt), source: 'API', versions: [] },
-					]),
-				),
-			},
-		};
 	}
 }
