@@ -198,11 +198,7 @@ export function useExample(
 }
 
 /** Polls `condition` every 200 ms until it holds; throws, naming `what`, after `timeoutMs`. */
-async function waitFor(
-	condition: () => boolean,
-	what: string,
-	timeoutMs = 30_000,
-): Promise<void> {
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
 		if (Date.now() > deadline) throw new Error(`No ${what} within ${timeoutMs} ms`);

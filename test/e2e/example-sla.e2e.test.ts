@@ -10,7 +10,12 @@ import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
 import type { N8nVersion } from '../../tools/n8n/install';
 import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { ASANA_RATE_LIMITED, AsanaStub, type AsanaTask } from '../support/services/asana';
-import { SLACK_RATE_LIMITED, SlackStub, type SlackMessage } from '../support/services/slack';
+import {
+	SLACK_INTERNAL_ERROR_AFTER_POSTING,
+	SLACK_RATE_LIMITED,
+	SlackStub,
+	type SlackMessage,
+} from '../support/services/slack';
 import type { StubAnswer } from '../support/services/service';
 import {
 	deliverReReport,
@@ -266,17 +271,6 @@ function suite(version: N8nVersion): void {
 			await announce(body, deal.id);
 		});
 
-		it("completes on RevOps' retry when posting the notice failed after the task was made", async () => {
-			const { body, deal } = signedDeal();
-			const slackDown: StubAnswer = { status: 500, body: 'Internal Server Error' };
-			slack.failNext(slackDown, slackDown, slackDown);
-			expectRetried(await example.deliver(body));
-			expect(tasksOf(deal.id).map((task) => task.notes.includes('Slack notice: posted'))).toEqual([
-				false,
-			]);
-			await announce(body, deal.id);
-		});
-
 		it("does not post twice when the notice went out but marking the task failed: RevOps' retry finds it in the channel", async () => {
 			const { body, deal } = signedDeal();
 			// Find, create and find again as usual, the notice is posted, then marking the task
@@ -294,10 +288,34 @@ function suite(version: N8nVersion): void {
 			asana.failNext(ASANA_RATE_LIMITED);
 			slack.failNext(SLACK_RATE_LIMITED);
 			await announce(body, deal.id);
-			// Find, create, find again and mark in Asana, one post in Slack, each plus the try that was refused.
+			// Find, create, find again and mark in Asana, plus the try that was refused; in Slack the
+			// refused post, the look at the channel after it, and the post.
 			expect([asana.received.length - asanaCalls, slack.received.length - slackCalls]).toEqual([
-				5, 2,
+				5, 3,
 			]);
+		});
+
+		it('posts once when Slack posts the notice but answers internal_error: the run looks in the channel before posting again', async () => {
+			const { body, deal } = signedDeal();
+			slack.failNext(SLACK_INTERNAL_ERROR_AFTER_POSTING);
+			const { task } = await announce(body, deal.id);
+			expect(messagesOf(deal.id)).toHaveLength(1);
+			expect(task.notes).toContain('Slack notice: posted');
+		});
+
+		it("fails the run when Slack refuses four posts, each followed by a look at the channel, and RevOps' retry posts the notice once", async () => {
+			const { body, deal } = signedDeal();
+			const slackDown: StubAnswer = { status: 500, body: 'Internal Server Error' };
+			slack.failNext(slackDown, {}, slackDown, {}, slackDown, {}, slackDown);
+			expectRetried(
+				await example.deliver(body),
+				/Slack did not take the notice for task \d+: not in the channel after 4 looks/,
+			);
+			expect(messagesOf(deal.id)).toEqual([]);
+			expect(tasksOf(deal.id).map((task) => task.notes.includes('Slack notice: posted'))).toEqual([
+				false,
+			]);
+			await announce(body, deal.id);
 		});
 
 		it("does not post twice when Slack answers after RevOps' 30 s timeout and RevOps delivers again", async () => {

@@ -32,6 +32,11 @@ export interface StubAnswer {
 	headers?: Record<string, string>;
 	/** Answer only after this long: longer than RevOps' 30 s timeout makes RevOps retry. */
 	delayMs?: number;
+	/**
+	 * In a queued answer with a status: the request takes effect as usual all the same, as when a
+	 * service fails after doing the work.
+	 */
+	applied?: true;
 }
 
 /** Decides what the service does with one request; `received` already holds it. */
@@ -86,8 +91,8 @@ function fromRecorded(request: RecordedRequest): StubRequest {
 /**
  * One stand-in service: records every request and answers it with the handler, except that
  * answers queued with `failNext` are used first (a 500, a 429, a slow answer), as a real
- * service fails now and then. A queued answer with a status changes no state; one without
- * a status is the usual answer, sent late.
+ * service fails now and then. A queued answer with a status changes no state unless it is
+ * `applied`; one without a status is the usual answer, sent late.
  */
 export class StubService {
 	/** Every request, the ones a queued failure answered included. */
@@ -109,7 +114,9 @@ export class StubService {
 		this.received.push(request);
 		const queued = this.queued.shift();
 		if (queued === undefined) return this.handle(request);
-		return queued.status === undefined ? { ...this.handle(request), ...queued } : queued;
+		if (queued.status === undefined) return { ...this.handle(request), ...queued };
+		if (queued.applied === true) this.handle(request);
+		return queued;
 	}
 
 	/** Forgets the requests received and the failures queued. */

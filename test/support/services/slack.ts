@@ -140,3 +140,13 @@ export const SLACK_RATE_LIMITED: StubAnswer = {
 	headers: { 'retry-after': '1' },
 	body: { ok: false, error: 'ratelimited' },
 };
+
+/**
+ * https://docs.slack.dev/reference/methods/chat.postMessage#errors, internal_error: "It's
+ * possible some aspect of the operation succeeded before the error was raised". Here the
+ * message was posted.
+ */
+export const SLACK_INTERNAL_ERROR_AFTER_POSTING: StubAnswer = {
+	...error('internal_error'),
+	applied: true,
+};
