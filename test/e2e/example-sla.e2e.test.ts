@@ -27,10 +27,15 @@ import {
 
 jest.setTimeout(300_000);
 
-// The placeholders the example ships with, standing for the user's own workspace, project and channel.
-const WORKSPACE = 'REPLACE_WITH_WORKSPACE_GID';
-const PROJECT = 'REPLACE_WITH_PROJECT_GID';
-const CHANNEL = 'CREPLACEME';
+// The user's own workspace, project and channel, as they fill them into the example's Settings.
+const WORKSPACE = '1209000000000100';
+const PROJECT = '1209000000000200';
+const CHANNEL = 'C0SLANOTICE';
+const SETTINGS = {
+	asanaWorkspaceGid: WORKSPACE,
+	asanaProjectGid: PROJECT,
+	slackChannelId: CHANNEL,
+};
 const SLACK_TOKEN = 'xoxb-revops-example';
 const ASANA_TOKEN = '2/1209000000000000/1209000000000001:revopsexample';
 
@@ -45,6 +50,7 @@ function suite(version: N8nVersion): void {
 			asanaApi: { accessToken: ASANA_TOKEN },
 		},
 		version,
+		{ settings: SETTINGS },
 	);
 
 	type Deal = Record<string, unknown> & { id: string };
@@ -260,6 +266,24 @@ function suite(version: N8nVersion): void {
 			body: { errors: [{ message: 'Server Error' }] },
 		};
 		const ok: StubAnswer = {};
+
+		it('stops every run while Settings hold a placeholder, storing nothing, and announces the deal once they are filled in', async () => {
+			const { body, deal } = signedDeal();
+			const requests = [asana.received.length, slack.received.length];
+			await example.republish({ asanaProjectGid: 'REPLACE_WITH_PROJECT_GID' });
+			expectRetried(
+				await example.deliver(body),
+				/Settings: asanaProjectGid is "REPLACE_WITH_PROJECT_GID"; set it to your Asana project's gid/,
+			);
+			await example.republish({ slackChannelId: 'C_REPLACE_WITH_YOUR_CHANNEL' });
+			expectRetried(
+				await example.deliver(body),
+				/Settings: slackChannelId is "C_REPLACE_WITH_YOUR_CHANNEL"; set it to the Slack channel's ID/,
+			);
+			expect([asana.received.length, slack.received.length]).toEqual(requests);
+			await example.republish({});
+			await announce(body, deal.id);
+		});
 
 		it("completes on RevOps' retry when creating the task failed: no notice before the task, then one of each", async () => {
 			const { body, deal } = signedDeal();
