@@ -21,6 +21,7 @@ function suite(version: N8nVersion): void {
 			[product],
 			{ httpHeaderAuth: { name: 'Authorization', value: `Bearer ${PRODUCT_API_TOKEN}` } },
 			version,
+			{ settings: { productApiUrl: 'https://product.example.com/api/v1' } },
 		);
 
 		type Flag = { name: string; enabled?: boolean };
@@ -62,6 +63,23 @@ function suite(version: N8nVersion): void {
 				'sandbox_workspaces',
 				'sso_saml',
 			]);
+		});
+
+		it('stops every active deal while Settings hold the placeholder URL, calling nothing, and switches its features on once it is filled in', async () => {
+			const { body, accountId } = activatedDeal([{ name: 'sso_saml', enabled: true }]);
+			product.addAccount(accountId);
+			const requests = product.received.length;
+			await example.republish({
+				productApiUrl: "REPLACE with your product's admin API, https://.../api/v1",
+			});
+			await expectStopped(
+				body,
+				/Settings: productApiUrl is "REPLACE with your product's admin API/,
+			);
+			expect(product.received).toHaveLength(requests);
+			await example.republish({});
+			await expectApplied(body);
+			expect(product.features(accountId)).toEqual(['sso_saml']);
 		});
 
 		it('answers every other RevOps event with its acknowledgement and starts no run', async () => {
