@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 
+import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
+
 import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { SlackStub } from '../support/services/slack';
 import { STRIPE_PRODUCT_ID, STRIPE_SECRET_KEY, StripeStub } from '../support/services/stripe';
@@ -209,6 +211,52 @@ function suite(version: N8nVersion): void {
 			stripe.expireIdempotencyKeys();
 			const delivery = await deliverReReport(example, deal);
 			expect([delivery.status, delivery.execution.status]).toEqual([200, 'success']);
+			expect([customersOf(deal.account_id).length, subscriptionsOf(deal.id).length]).toEqual([
+				1, 1,
+			]);
+		});
+
+		it('bills a deal once when RevOps reports it as signed, updated and activated at the same moment, round after round', async () => {
+			for (let round = 0; round < 4; round += 1) {
+				const { body, deal } = signedDeal();
+				const envelope = JSON.parse(body.toString('utf8')) as { event: Record<string, unknown> };
+				const event = (type: string | undefined, status: string) =>
+					jsonBytes({
+						event: { ...envelope.event, id: randomUUID(), type },
+						deal: { ...deal, status },
+					});
+				// Stripe's search has not caught up with any of them: only the keys and lists can tell.
+				const answers = await Promise.all(
+					[body, event(undefined, 'signed'), event('deal-active', 'active')].map(
+						async (each) => await example.send(each),
+					),
+				);
+				for (const answer of answers) {
+					expect(answer.status).toBe(200);
+					expect(answer.body).toContain(ACKNOWLEDGEMENT_TEXT);
+				}
+				expect([customersOf(deal.account_id).length, subscriptionsOf(deal.id).length]).toEqual([
+					1, 1,
+				]);
+			}
+		});
+
+		it("bills a deal once when RevOps reports a change to it seconds after it was billed, before Stripe's search has caught up", async () => {
+			const { body, deal } = signedDeal();
+			await expectBilled(body);
+			// The net price and the billing contact's email changed: new requests, so new keys.
+			const changed = jsonBytes({
+				event: { id: randomUUID(), type: 'deal-updated', time: Math.floor(Date.now() / 1000) },
+				deal: {
+					...deal,
+					net_price: '50000.00',
+					billing_contact: {
+						...(deal.billing_contact as object),
+						email: 'ap-new@northwind.example',
+					},
+				},
+			});
+			await expectBilled(changed);
 			expect([customersOf(deal.account_id).length, subscriptionsOf(deal.id).length]).toEqual([
 				1, 1,
 			]);
@@ -431,7 +479,7 @@ function suite(version: N8nVersion): void {
 
 		it('bills a deal whose subscription call got a 500, although Stripe replays that 500 to its key, and rides out a 429 and a slow answer', async () => {
 			const { body, deal } = signedDeal();
-			// Both searches and the customer as usual, then Stripe fails creating the subscription.
+			// Both searches, both lists and the customer as usual, then Stripe fails creating the subscription.
 			// Stripe saves a 500 under its Idempotency-Key and replays it for 24 hours, to the
 			// node's own retries and to RevOps' (https://docs.stripe.com/api/idempotent_requests).
 			const serverError = {
@@ -446,13 +494,13 @@ function suite(version: N8nVersion): void {
 			};
 			// Then a 429 on the next request, and an answer slower than the node's 10 s timeout on the
 			// one after: the subscription is made, and the node's retry gets it back from the key.
-			stripe.failNext({}, {}, {}, serverError, rateLimited, {}, { delayMs: 12_000 });
+			stripe.failNext({}, {}, {}, {}, {}, serverError, rateLimited, {}, { delayMs: 12_000 });
 			await expectBilled(body);
 			expect([customersOf(deal.account_id).length, subscriptionsOf(deal.id).length]).toEqual([
 				1, 1,
 			]);
-			// RevOps delivers the event again (our answer was lost): the first key still replays the
-			// 500, and Stripe's list, which has no search lag, shows the deal billed.
+			// RevOps delivers the event again (our answer was lost): Stripe's list of the newest
+			// subscriptions, which has no search lag, shows the deal billed before anything is sent.
 			await expectBilled(body);
 			expect(subscriptionsOf(deal.id)).toHaveLength(1);
 			const subscriptionKeys = stripe.received

@@ -31,6 +31,15 @@ function post(
 	);
 }
 
+/** A valid subscription for the one customer CUSTOMER_FORM creates. */
+const SUBSCRIPTION_FIELDS = {
+	customer: 'cus_1',
+	'items[0][price_data][product]': STRIPE_PRODUCT_ID,
+	'items[0][price_data][currency]': 'usd',
+	'items[0][price_data][unit_amount]': '1000',
+	'items[0][price_data][recurring][interval]': 'month',
+};
+
 const serverError: StubAnswer = {
 	status: 500,
 	body: { error: { type: 'api_error', message: 'An unknown error occurred' } },
@@ -131,14 +140,7 @@ describe('the Stripe stand-in refuses subscriptions Stripe refuses', () => {
 	function subscribe(fields: Record<string, string>, headers: Record<string, string> = {}) {
 		const stripe = new StripeStub();
 		post(stripe, '/v1/customers', CUSTOMER_FORM);
-		const form = new URLSearchParams({
-			customer: 'cus_1',
-			'items[0][price_data][product]': STRIPE_PRODUCT_ID,
-			'items[0][price_data][currency]': 'usd',
-			'items[0][price_data][unit_amount]': '1000',
-			'items[0][price_data][recurring][interval]': 'month',
-			...fields,
-		});
+		const form = new URLSearchParams({ ...SUBSCRIPTION_FIELDS, ...fields });
 		const answer = post(stripe, '/v1/subscriptions', form.toString(), undefined, headers);
 		return [answer.status, (answer.body as { error?: { param?: string } }).error?.param];
 	}
@@ -181,5 +183,55 @@ describe('the Stripe stand-in refuses customers Stripe refuses', () => {
 			post(new StripeStub(), '/v1/customers', `${CUSTOMER_FORM}&address%5Bcountry%5D=${country}`)
 				.status;
 		expect([customer('US'), customer('USA'), customer('Japan')]).toEqual([200, 400, 400]);
+	});
+});
+
+describe("the Stripe stand-in's lists, which have no search lag", () => {
+	function get(stripe: StripeStub, path: string) {
+		const answer = stripe.answer(
+			stubRequest(
+				'GET',
+				new URL(`https://api.stripe.com${path}`),
+				{ authorization: `Bearer ${STRIPE_SECRET_KEY}` },
+				'',
+			),
+		);
+		const body = answer.body as {
+			data?: Array<{ id: string }>;
+			has_more?: boolean;
+			error?: { param?: string };
+		};
+		return [
+			answer.status,
+			body.data?.map((object) => object.id),
+			body.has_more ?? body.error?.param,
+		];
+	}
+
+	it('lists the most recent customers first, a page of `limit`, at most 100, and finds them before search does', () => {
+		const stripe = new StripeStub();
+		for (const account of ['cust_1', 'cust_2', 'cust_3'])
+			post(stripe, '/v1/customers', CUSTOMER_FORM.replace('cust_1', account));
+		expect(get(stripe, '/v1/customers?limit=2')).toEqual([200, ['cus_3', 'cus_2'], true]);
+		expect(get(stripe, '/v1/customers?limit=101')).toEqual([400, undefined, 'limit']);
+		expect(
+			get(
+				stripe,
+				`/v1/customers/search?query=${encodeURIComponent("metadata['revops_account_id']:'cust_3'")}`,
+			),
+		).toEqual([200, [], false]);
+	});
+
+	it('lists the most recent subscriptions first', () => {
+		const stripe = new StripeStub();
+		post(stripe, '/v1/customers', CUSTOMER_FORM);
+		const form = new URLSearchParams(SUBSCRIPTION_FIELDS).toString();
+		post(stripe, '/v1/subscriptions', form);
+		post(stripe, '/v1/subscriptions', form);
+		expect(get(stripe, '/v1/subscriptions?status=all&limit=100')).toEqual([
+			200,
+			['sub_2', 'sub_1'],
+			false,
+		]);
 	});
 });

@@ -142,6 +142,7 @@ export class StripeStub extends StubService {
 		if (route === 'GET /v1/subscriptions/search')
 			return this.search(this.subscriptions, request.query.query);
 		if (route === 'GET /v1/subscriptions') return this.listSubscriptions(request.query);
+		if (route === 'GET /v1/customers') return this.listCustomers(request.query);
 		if (route === 'POST /v1/customers') return this.createCustomer(request.body);
 		if (route === 'POST /v1/subscriptions') return this.createSubscription(request.body);
 		return invalid(`Unrecognized request URL (${request.method}: ${request.path})`, undefined, 404);
@@ -158,21 +159,49 @@ export class StripeStub extends StubService {
 	}
 
 	/**
-	 * https://docs.stripe.com/api/subscriptions/list: no search lag; `limit` 1 to 100 (10 when
-	 * left out), and canceled subscriptions only with `status=all`.
+	 * https://docs.stripe.com/api/subscriptions/list: no search lag; the most recent first;
+	 * canceled subscriptions only with `status=all`.
 	 */
 	private listSubscriptions(query: Record<string, string>): StubAnswer {
-		const limit = Number(query.limit ?? '10');
+		return StripeStub.list(
+			this.subscriptions.filter(
+				(subscription) =>
+					(query.customer === undefined || subscription.customer === query.customer) &&
+					(query.status === 'all' || subscription.status !== 'canceled'),
+			),
+			query.limit,
+		);
+	}
+
+	/**
+	 * https://docs.stripe.com/api/customers/list: no search lag; the most recent first; `email`
+	 * matches case-sensitively.
+	 */
+	private listCustomers(query: Record<string, string>): StubAnswer {
+		return StripeStub.list(
+			this.customers.filter(
+				(customer) => query.email === undefined || customer.email === query.email,
+			),
+			query.limit,
+		);
+	}
+
+	/**
+	 * A page of a list, https://docs.stripe.com/api/pagination: `limit` 1 to 100 (10 when left
+	 * out), the most recent objects first, and `has_more` when there are others.
+	 */
+	private static list(objects: StripeObject[], rawLimit: string | undefined): StubAnswer {
+		const limit = Number(rawLimit ?? '10');
 		if (!Number.isInteger(limit) || limit < 1 || limit > 100)
 			return invalid('Invalid integer: limit must be between 1 and 100', 'limit');
-		const data = this.subscriptions.filter(
-			(subscription) =>
-				(query.customer === undefined || subscription.customer === query.customer) &&
-				(query.status === 'all' || subscription.status !== 'canceled'),
-		);
+		const newestFirst = [...objects].reverse();
 		return {
 			status: 200,
-			body: { object: 'list', data: data.slice(0, limit), has_more: data.length > limit },
+			body: {
+				object: 'list',
+				data: newestFirst.slice(0, limit),
+				has_more: newestFirst.length > limit,
+			},
 		};
 	}
 
