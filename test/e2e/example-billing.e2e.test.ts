@@ -455,7 +455,7 @@ function suite(version: N8nVersion): void {
 			expect(subscriptionsOf(fixed.deal.id)).toHaveLength(1);
 		});
 
-		it('stops every billable deal while Settings hold a placeholder, and bills a net price that covers the whole contract term by its share', async () => {
+		it("stops every billable deal while Settings hold a placeholder, bills a net price that covers the whole contract term by its share, and asks for a fix when the deal's SKUs say the net price is the other one", async () => {
 			await example.republish({ stripeProductId: 'prod_REPLACE_WITH_YOUR_PRODUCT' });
 			expectRetried(
 				await example.deliver(signedDeal().body),
@@ -467,14 +467,25 @@ function suite(version: N8nVersion): void {
 				/Settings: netPriceCovers is "REPLACE/,
 			);
 			await example.republish({ netPriceCovers: 'contract' });
-			// 108,000.00 USD for 36 months, billed yearly: 36,000.00 a year, not the whole price each year.
-			const { body, deal } = signedDeal((deal) => {
-				Object.assign(deal, { net_price: '108000.00' });
+			// 108,000.00 USD for 36 months, billed yearly: 36,000.00 a year, not the whole price each
+			// year. Its SKUs cost 48,000.00 a year, 144,000.00 for the term: its original net price.
+			const contract = (deal: Deal) => {
+				Object.assign(deal, { original_net_price: '144000.00', net_price: '108000.00' });
 				setTerm(deal, 'Contract Term (Months)', '36');
-			});
+			};
+			const { body, deal } = signedDeal(contract);
 			await expectBilled(body);
 			expectPlan(deal, { unit_amount: 3_600_000, interval: 'year' });
+			// A 36-month deal whose original net price is what its SKUs cost for one year.
+			await expectAskedToFix(
+				signedDeal((deal) => setTerm(deal, 'Contract Term (Months)', '36')).body,
+				/is what its SKUs cost for one year, but Settings say the net price covers the whole contract/,
+			);
 			await example.republish({});
+			await expectAskedToFix(
+				signedDeal(contract).body,
+				/is what its SKUs cost for the whole 36-month term, but Settings say the net price covers one year/,
+			);
 		});
 
 		it('bills a deal whose subscription call got a 500, although Stripe replays that 500 to its key, and rides out a 429 and a slow answer', async () => {
