@@ -9,19 +9,40 @@ import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
 import { fixtureBytes, fixtureJson, jsonBytes } from '../support/fixtures';
 import { PRODUCT_API_TOKEN, ProductStub } from '../support/services/product';
 import type { N8nVersion } from '../../tools/n8n/install';
-import { EXAMPLE_VERSIONS, useExample, expectAcknowledged, expectRetried } from './example-harness';
+import { readExample } from '../../tools/n8n/examples';
+import { SlackStub } from '../support/services/slack';
+import {
+	ALERT_CHANNEL,
+	alertsAfterThreeFailedRuns,
+	EXAMPLE_VERSIONS,
+	n8nApiCredential,
+	useExample,
+	expectAcknowledged,
+	expectRetried,
+} from './example-harness';
 
 jest.setTimeout(300_000);
+
+const SLACK_TOKEN = 'xoxb-revops-example';
+const FLAGS_WORKFLOW_NAME = readExample('revops-feature-flags.json').name;
 
 function suite(version: N8nVersion): void {
 	describe(`the feature-flags example in n8n ${version}`, () => {
 		const product = new ProductStub();
+		const slack = new SlackStub(SLACK_TOKEN, [ALERT_CHANNEL]);
 		const example = useExample(
 			'revops-feature-flags.json',
-			[product],
-			{ httpHeaderAuth: { name: 'Authorization', value: `Bearer ${PRODUCT_API_TOKEN}` } },
+			[product, slack],
+			{
+				httpHeaderAuth: { name: 'Authorization', value: `Bearer ${PRODUCT_API_TOKEN}` },
+				slackApi: { accessToken: SLACK_TOKEN, signatureSecret: '', notice: '' },
+				n8nApi: n8nApiCredential,
+			},
 			version,
-			{ settings: { productApiUrl: 'https://product.example.com/api/v1' } },
+			{
+				withErrorWorkflow: true,
+				settings: { productApiUrl: 'https://product.example.com/api/v1' },
+			},
 		);
 
 		type Flag = { name: string; enabled?: boolean };
@@ -201,6 +222,31 @@ function suite(version: N8nVersion): void {
 			expect(product.features(accountId)).toEqual(['audit_log_export']);
 			await expectApplied(late.body);
 			expect(product.features(accountId)).toEqual(['api_access', 'audit_log_export']);
+		});
+
+		it('alerts Slack once, naming the deal and the reason, when its run fails again and again', async () => {
+			const { body, accountId } = activatedDeal([{ name: 'sso_saml', enabled: true }]);
+			product.addAccount(accountId);
+			const down = { status: 503, body: { error: 'maintenance' } };
+			// Each run fails on all three tries of Set Features.
+			const alerts = await alertsAfterThreeFailedRuns(
+				example,
+				slack,
+				body,
+				() => product.failNext(down, down, down),
+				`(account ${accountId}) failed in `,
+			);
+			expect(alerts.map((message) => [message.channel, message.display])).toEqual([
+				[
+					ALERT_CHANNEL,
+					expect.stringMatching(
+						new RegExp(
+							`^RevOps deal-active for deal [0-9a-f-]+ \\(account ${accountId}\\) failed in "${FLAGS_WORKFLOW_NAME}": `,
+						),
+					),
+				],
+			]);
+			expect(product.features(accountId)).toEqual([]);
 		});
 	});
 }
