@@ -408,6 +408,46 @@ function suite(version: N8nVersion): void {
 			}
 		});
 
+		it('gives up after four writes when every read back shows an older event, failing the run for RevOps to deliver again', async () => {
+			const accountId = newAccountId();
+			const body = accountEvent(accountId, 'account-updated', at(200), {}, randomUUID());
+			// Another writer puts an older event back after each of ours, every time.
+			const olderStored = {
+				status: 200,
+				body: {
+					status: 'COMPLETE',
+					results: [
+						{
+							id: '9000000999',
+							properties: {
+								revops_account_id: accountId,
+								revops_last_event_time: isoAt(at(100)),
+								revops_last_event: 'account-created:older',
+							},
+						},
+					],
+				},
+			};
+			const write = {};
+			hubspot.failNext(
+				{},
+				write,
+				olderStored,
+				write,
+				olderStored,
+				write,
+				olderStored,
+				write,
+				olderStored,
+			);
+			const upserts = callsFor(accountId, '/crm/v3/objects/companies/batch/upsert');
+			expectRetried(
+				await example.deliver(body),
+				/HubSpot still held an older event after 4 writes; RevOps will deliver this event again/,
+			);
+			expect(callsFor(accountId, '/crm/v3/objects/companies/batch/upsert') - upserts).toBe(4);
+		});
+
 		it('alerts Slack once, naming the account and the reason, when its run fails again and again', async () => {
 			const accountId = newAccountId();
 			const body = accountEvent(accountId, 'account-updated', at(100), {}, randomUUID());
