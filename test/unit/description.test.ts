@@ -127,4 +127,32 @@ describe('the workflows shipped in examples/', () => {
 			triggers.map((trigger) => trigger.replace(/: .*$/, `: ${defaultVersion}`)),
 		);
 	});
+
+	it('keep their sticky notes clear of their nodes, so an imported workflow reads at a glance', () => {
+		// n8n draws a node in a 100 x 100 box from its position; a sticky note from its position,
+		// `width` x `height`.
+		const NODE_SIZE = 100;
+		const covered = readdirSync(EXAMPLES_DIR)
+			.filter((file) => file.endsWith('.json'))
+			.flatMap((file) => {
+				const { nodes } = readExample(file);
+				const notes = nodes.filter((found) => found.type === 'n8n-nodes-base.stickyNote');
+				return nodes.flatMap(({ name, type, position: [x, y] }) =>
+					type === 'n8n-nodes-base.stickyNote'
+						? []
+						: notes
+								.filter(({ position: [left, top], parameters }) => {
+									const { width, height } = parameters as { width: number; height: number };
+									return (
+										x + NODE_SIZE > left &&
+										x < left + width &&
+										y + NODE_SIZE > top &&
+										y < top + height
+									);
+								})
+								.map((note) => `${file}: ${name} under ${note.name}`),
+				);
+			});
+		expect(covered).toEqual([]);
+	});
 });
