@@ -21,11 +21,15 @@ import { N8nHttpError, PublicApi, RestSession } from './http';
 import { ensureN8n, type N8nInstall, type N8nVersion } from './install';
 import { installPackageInto } from './package';
 import { freePort, isPortInUse } from './ports';
-import { ManagedProcess } from './process';
+import { ManagedProcess, sleep } from './process';
 import { publishWorkflow, unpublishWorkflow } from './publishing';
 import { reaper } from './reaper';
 import { runCommand } from './run';
 import { n8nCommandEnvironment, n8nServerSpec } from './server';
+
+/** Reads of n8n's node types file while n8n may be rewriting it, and the pause between them. */
+const NODE_TYPES_READS = 10;
+const NODE_TYPES_REREAD_MS = 500;
 
 export type { ExecutionSummary } from './executions';
 export type { Owner } from './accounts';
@@ -260,12 +264,24 @@ class RunningN8n implements N8nInstance {
 		return `${this.baseUrl}/${mode === 'production' ? 'webhook' : 'webhook-test'}/${webhookId}/${webhookPath}`;
 	}
 
+	/**
+	 * The node types n8n serves its editor, from a file it writes in place after a package is
+	 * installed, updated or removed: a read during that write ends mid-file (a CI run met an
+	 * "Unterminated string in JSON" there on 1.123.81), so such a read is made again, briefly.
+	 */
 	async nodeTypes(): Promise<string[]> {
-		const types = await this.signedInSession().callUnwrapped<Array<{ name: string }>>(
-			'GET',
-			'/types/nodes.json',
-		);
-		return [...new Set(types.map((type) => type.name))];
+		for (let read = 1; ; read += 1) {
+			try {
+				const types = await this.signedInSession().callUnwrapped<Array<{ name: string }>>(
+					'GET',
+					'/types/nodes.json',
+				);
+				return [...new Set(types.map((type) => type.name))];
+			} catch (error) {
+				if (!(error instanceof SyntaxError) || read >= NODE_TYPES_READS) throw error;
+				await sleep(NODE_TYPES_REREAD_MS);
+			}
+		}
 	}
 
 	async executions(
