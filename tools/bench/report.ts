@@ -141,10 +141,6 @@ const escapeXml = (text: string) =>
 	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
- * Horizontal bars of C/A and C/B (1 and 8 clients) per engine and request kind, with the
- * 1× line: right of it the RevOps Trigger is faster than the workflow it is compared with.
- */
-/**
  * The chart in docs/benchmarks.svg: the RevOps Trigger at node version 1.1, the version new
  * workflows get (target D), against the DIY workflow (A) and n8n's Webhook → No-Op (B), with
  * the 1× line where it is as fast as they are.
@@ -182,11 +178,13 @@ export function ratioChart(index: RunIndex): string {
 	];
 	for (let tick = 0; tick <= maxValue; tick += maxValue > 6 ? 2 : 1) {
 		parts.push(
-			`<line x1="${x(tick)}" y1="${top - 6}" x2="${x(tick)}" y2="${height - 40}" stroke="${tick === 1 ? '#333' : '#ddd'}" stroke-width="${tick === 1 ? 1.5 : 1}"/>`,
+			`<line x1="${x(tick)}" y1="${top - 6}" x2="${x(tick)}" y2="${height - 40}" stroke="#ddd"/>`,
 		);
 		parts.push(`<text x="${x(tick)}" y="${height - 28}" text-anchor="middle">${tick}×</text>`);
 	}
+	// Drawn apart from the grid: past 6× the grid steps by 2 and has no tick at 1.
 	parts.push(
+		`<line class="parity" x1="${x(1)}" y1="${top - 6}" x2="${x(1)}" y2="${height - 40}" stroke="#333" stroke-width="1.5"/>`,
 		`<text x="${x(1) + 4}" y="${top - 10}" font-size="10">1× = as fast as A or B; right of it, faster</text>`,
 	);
 	groups.forEach(({ engine, scenario }, groupIndex) => {
