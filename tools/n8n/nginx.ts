@@ -95,7 +95,7 @@ server {
     location /webhook/ {
         proxy_pass http://n8n_webhook;
         # When a webhook process refuses the connection, try the next. nginx never passes a POST
-        # on twice; a GET it may, as a RevOps retry would (billing by dedupeKey absorbs both).
+        # on twice; a GET it may, as a RevOps retry would (a dedupeKey idempotency key absorbs both).
         proxy_next_upstream error;
     }
 
