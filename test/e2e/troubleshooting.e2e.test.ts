@@ -6,15 +6,16 @@
 import { randomUUID } from 'crypto';
 
 import { ACKNOWLEDGEMENT_TEXT } from '../../nodes/RevOpsTrigger/description';
-import type { N8nInstance, N8nVersion } from '../../tools/n8n/instance';
+import { startN8n, type N8nInstance, type N8nVersion } from '../../tools/n8n/instance';
 import { sleep } from '../../tools/n8n/process';
 import { chain, noOp, revOpsTrigger, TRIGGER_NAME } from '../../tools/n8n/workflows';
 import { sendOnce } from '../../tools/revops/sender';
 import { fixtureBytes, TEST_KEY } from '../support/fixtures';
 import { rawRequest } from '../support/http';
 import { expectQuoted } from '../support/troubleshooting';
-import { measurePublishWindow, publish } from './fixture';
-import { singleN8n } from './trigger-suite';
+import { measurePublishWindow, publish, publishWithTestKey } from './fixture';
+import { packedTarball } from './tarball';
+import { singleN8n, SUITE_N8N_ENV } from './trigger-suite';
 
 jest.setTimeout(300_000);
 
@@ -202,3 +203,27 @@ for (const version of ['2.41.1', '1.123.81'] as N8nVersion[]) {
 		});
 	});
 }
+
+describe('n8n 2.41.1 with the 1.x name for its public address', () => {
+	it('still reads WEBHOOK_URL, logs it as deprecated, and the trigger names the URL it built', async () => {
+		// Not https, so the trigger's publishing warning prints the URL n8n built from the variable.
+		const legacyAddress = 'http://revops-hooks.invalid/';
+		const n8n = await startN8n({
+			version: '2.41.1',
+			tarball: await packedTarball(),
+			env: { ...SUITE_N8N_ENV, WEBHOOK_URL: legacyAddress },
+		});
+		try {
+			const published = await publishWithTestKey(n8n, 'Legacy webhook URL');
+			const webhookId = published.url.split('/webhook/')[1].split('/')[0];
+			const warning = `the webhook URL ${legacyAddress}webhook/${webhookId}/webhook is not https`;
+			const deadline = Date.now() + LOG_WAIT_MS;
+			while (!n8n.logTail(5_000).includes(warning) && Date.now() < deadline) await sleep(100);
+			const log = n8n.logTail(5_000);
+			expect(log).toContain(warning);
+			expect(log).toMatch(/WEBHOOK_URL[^\n]*\n?[^\n]*Use N8N_WEBHOOK_URL instead/);
+		} finally {
+			await n8n.stop();
+		}
+	});
+});

@@ -15,7 +15,7 @@ import sharp from 'sharp';
 import { launchChromium } from '../browser/browser';
 import { Editor, textMatching } from '../browser/editor';
 import { credentialsNamed, importAndPublish, readExample } from '../n8n/examples';
-import type { N8nVersion } from '../n8n/install';
+import { webhookUrlVariable, type N8nVersion } from '../n8n/install';
 import { startN8n, stopAll, type N8nInstance } from '../n8n/instance';
 import { packPackage } from '../n8n/package';
 import { chain, revOpsTrigger } from '../n8n/workflows';
@@ -250,7 +250,12 @@ async function withN8n(
 	browser: Browser,
 	take: (editor: Editor, n8n: N8nInstance) => Promise<void>,
 ): Promise<void> {
-	const n8n = await startN8n({ version, tarball, log: say, env: { WEBHOOK_URL: PUBLIC_URL } });
+	const n8n = await startN8n({
+		version,
+		tarball,
+		log: say,
+		env: { [webhookUrlVariable(version)]: PUBLIC_URL },
+	});
 	try {
 		const editor = await signedInEditor(browser, n8n);
 		await take(editor, n8n);

@@ -9,6 +9,10 @@ export type N8nVersion = '2.41.1' | '1.123.81';
 
 export const N8N_VERSIONS: readonly N8nVersion[] = ['2.41.1', '1.123.81'];
 
+/** The variable n8n takes its public webhook address from: 2.x renamed 1.x's `WEBHOOK_URL`. */
+export const webhookUrlVariable = (version: N8nVersion) =>
+	version.startsWith('1.') ? 'WEBHOOK_URL' : 'N8N_WEBHOOK_URL';
+
 export interface N8nInstall {
 	version: N8nVersion;
 	/** The cache folder holding `node_modules/n8n`. */

@@ -15,7 +15,7 @@ import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { ensureN8n, type N8nVersion } from './install';
+import { ensureN8n, webhookUrlVariable, type N8nVersion } from './install';
 import { startN8n, trackRunning, untrackRunning, type N8nInstance, type Owner } from './instance';
 import { startNginx } from './nginx';
 import { installPackageInto } from './package';
@@ -61,7 +61,7 @@ export function queueModeEnvironment(where: {
 	/** The public address of the webhook processes. */
 	webhookUrl: string;
 	encryptionKey: string;
-	/** Default 2.41.1; 1.x names the public address WEBHOOK_URL. */
+	/** Default 2.41.1. */
 	version?: N8nVersion;
 	/** Proxies in front of the n8n processes (nginx: 1), so n8n takes senders' addresses from them. */
 	proxyHops?: number;
@@ -80,8 +80,7 @@ export function queueModeEnvironment(where: {
 		QUEUE_BULL_REDIS_PORT: redisPort,
 		// Workers decrypt the credentials main stored: every process needs the same key.
 		N8N_ENCRYPTION_KEY: where.encryptionKey,
-		[where.version?.startsWith('1.') === true ? 'WEBHOOK_URL' : 'N8N_WEBHOOK_URL']:
-			where.webhookUrl,
+		[webhookUrlVariable(where.version ?? '2.41.1')]: where.webhookUrl,
 		// Test-URL executions run on workers too, and main needs no task runner of its own.
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		...(where.proxyHops === undefined ? {} : { N8N_PROXY_HOPS: String(where.proxyHops) }),
