@@ -6,16 +6,56 @@ import { RevOpsWebhookApi } from '../../credentials/RevOpsWebhookApi.credentials
 import { readEnvelope } from '../../nodes/RevOpsTrigger/envelope';
 import { REVOPS_EVENTS } from '../../nodes/RevOpsTrigger/events';
 import { MAX_LISTED_WARNINGS, MAX_SUMMARY_ENTRIES } from '../../nodes/RevOpsTrigger/item';
+import { minorUnitDigits } from '../../nodes/RevOpsTrigger/money';
 import {
+	MAX_PARSED_REFUSED_BYTES,
 	REJECTION_LOG_BURST,
 	REJECTION_LOG_WINDOW_MS,
 } from '../../nodes/RevOpsTrigger/rejection-log';
 import { DeliveryRejection, VERIFICATION_KEY_FIELDS } from '../../nodes/RevOpsTrigger/verify';
+import { N8N_VERSIONS } from '../../tools/n8n/install';
 import { PROXY_READ_TIMEOUT_S } from '../../tools/n8n/nginx';
 import { expectedItem } from '../support/expected-items';
 
 const REPO_ROOT = dirname(README_PATH);
 const readme = readFileSync(README_PATH, 'utf8');
+const security = readFileSync(join(REPO_ROOT, 'SECURITY.md'), 'utf8');
+const benchmarks = readFileSync(join(REPO_ROOT, 'docs', 'benchmarks.md'), 'utf8');
+const reliability = readFileSync(join(REPO_ROOT, 'docs', 'reliability.md'), 'utf8');
+
+const NUMBER_WORDS = [
+	'one',
+	'two',
+	'three',
+	'four',
+	'five',
+	'six',
+	'seven',
+	'eight',
+	'nine',
+	'ten',
+];
+
+/** Every number the pattern's group matches in the text (thousands separators removed); at least one. */
+function quotedIn(text: string, pattern: RegExp): number[] {
+	const numbers = [...text.matchAll(pattern)].map((match) => {
+		const word = NUMBER_WORDS.indexOf(match[1].toLowerCase());
+		return word >= 0 ? word + 1 : Number(match[1].replace(/,/g, ''));
+	});
+	expect(numbers.length).toBeGreaterThan(0);
+	return numbers;
+}
+
+/** The rows of the first markdown table after `marker`, as cells. */
+function tableAfter(markdown: string, marker: string): string[][] {
+	const start = markdown.indexOf(marker);
+	expect(start).toBeGreaterThanOrEqual(0);
+	const table = markdown.slice(markdown.indexOf('\n|', start) + 1).split('\n\n')[0];
+	return table
+		.split('\n')
+		.slice(2)
+		.map((row) => row.split('|').map((cell) => cell.trim()));
+}
 
 /** The pages users read, with the links between them. */
 const PAGES = [
@@ -139,14 +179,7 @@ describe.each(PAGES)('%s', (page) => {
 });
 
 describe("the README's figures", () => {
-	/** Every number the pattern's group matches in the README (with thousands separators removed); at least one. */
-	const quoted = (pattern: RegExp): number[] => {
-		const numbers = [...readme.matchAll(pattern)].map((match) =>
-			Number(match[1].replace(/,/g, '')),
-		);
-		expect(numbers.length).toBeGreaterThan(0);
-		return numbers;
-	};
+	const quoted = (pattern: RegExp) => quotedIn(readme, pattern);
 
 	it('are the limits in the code: warnings listed, summary entries, keys and refusal log lines', () => {
 		expect(quoted(/At most (\d+) lines are listed/g)).toEqual([MAX_LISTED_WARNINGS]);
@@ -160,6 +193,8 @@ describe("the README's figures", () => {
 		expect(quoted(/\*\*Verification Key 2\*\* to \*\*(\d+)\*\*/g)).toEqual([
 			VERIFICATION_KEY_FIELDS.length,
 		]);
+		expect(quoted(/`verifiedWithKey` \(1 to (\d+)\)/g)).toEqual([VERIFICATION_KEY_FIELDS.length]);
+		expect(quoted(/`2` to `(\d+)` for the others/g)).toEqual([VERIFICATION_KEY_FIELDS.length]);
 		expect(REJECTION_LOG_WINDOW_MS).toBe(60_000);
 		expect(quoted(/(\d+)(?: lines)? per trigger\s+and\s+minute/g)).toEqual([
 			REJECTION_LOG_BURST,
@@ -168,13 +203,60 @@ describe("the README's figures", () => {
 	});
 
 	it('count the event catalogue and give the example nginx timeout', () => {
-		const words = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 		const counts = [...readme.matchAll(/\b(\w+) event types\b/g)]
-			.map((match) => words.indexOf(match[1].toLowerCase()) + 1)
+			.map((match) => NUMBER_WORDS.indexOf(match[1].toLowerCase()) + 1)
 			.filter((count) => count > 0);
 		expect(counts.length).toBeGreaterThan(0);
 		expect(new Set(counts)).toEqual(new Set([REVOPS_EVENTS.length]));
+		// The node panel lists one trigger per event type and *On all events*.
+		expect(quoted(/with its (\w+) triggers from On all events/g)).toEqual([
+			REVOPS_EVENTS.length + 1,
+		]);
 		expect(quoted(/`proxy_read_timeout` \((\d+) s in the/g)).toEqual([PROXY_READ_TIMEOUT_S]);
+	});
+
+	it('give the minor-unit digits of the currencies they name', () => {
+		const named = [...readme.matchAll(/minor-unit digits \(([^)]+)\)/g)].flatMap((match) =>
+			match[1].split(', ').map((pair) => pair.split(' ')),
+		);
+		expect(named.length).toBeGreaterThan(0);
+		for (const [code, digits] of named)
+			expect([code, minorUnitDigits(code)]).toEqual([code, Number(digits)]);
+	});
+
+	it('give the n8n versions and the Node.js floor the tests and package.json use', () => {
+		const compatibility = tableAfter(readme, '## Compatibility');
+		const tested = compatibility.find((row) => row[1] === 'n8n')?.[2] ?? '';
+		expect([...tested.matchAll(/\b(\d+\.\d+\.\d+)\b/g)].map((match) => match[1])).toEqual(
+			N8N_VERSIONS,
+		);
+		const engines = (
+			JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+				engines: { node: string };
+			}
+		).engines.node;
+		expect(readme).toContain(`Node.js ${engines.replace('>=', '')} or newer`);
+	});
+
+	it("give the node's own cost on a 4 KB deal as docs/benchmarks.md measured it", () => {
+		const [limitMs] = quoted(/own work on a 4 KB deal takes under ([\d.]+) ms/g);
+		const fourKb = tableAfter(benchmarks, "## The node's own cost").find((row) =>
+			row[1].startsWith('4 KB'),
+		);
+		// Column 4: the delivery pipeline, the node's code with the key at hand, in µs.
+		expect(Number(fourKb?.[3])).toBeLessThan(limitMs * 1000);
+	});
+
+	it("give the 1.x event lost with When Received as docs/reliability.md's matrix has it", () => {
+		const [lost, events] = [...readme.matchAll(/\((\d+) of (\d+) in the tests\)/g)].map((match) => [
+			Number(match[1]),
+			Number(match[2]),
+		])[0];
+		const row = tableAfter(reliability, '**n8n 1.123.81**, the same matrix').find(
+			(cells) => cells[1] === 'When Received' && cells[2].startsWith('webhook process'),
+		);
+		expect(Number(row?.[8].replace(/\*/g, ''))).toBe(lost);
+		expect(row?.[3]).toMatch(new RegExp(`^${events} × \`200\``));
 	});
 
 	it('give the nesting a delivery may have: exactly that deep is read, one level more is refused with 400', () => {
@@ -198,9 +280,17 @@ describe("the README's figures", () => {
 });
 
 describe("SECURITY.md's figures", () => {
+	it('are the limits in the code: keys, the refused body it parses, the event types', () => {
+		expect(quotedIn(security, /holding up to (\d+) Verification Keys/g)).toEqual([
+			VERIFICATION_KEY_FIELDS.length,
+		]);
+		expect(quotedIn(security, /only when the body is at most (\d+) KiB/g)).toEqual([
+			MAX_PARSED_REFUSED_BYTES / 1024,
+		]);
+		expect(quotedIn(security, /one of the (\w+) documented ones/g)).toEqual([REVOPS_EVENTS.length]);
+	});
+
 	it('are the N/C ratios of the filter table in docs/benchmarks.md, engine by engine (1 client, then 8)', () => {
-		const security = readFileSync(join(REPO_ROOT, 'SECURITY.md'), 'utf8');
-		const benchmarks = readFileSync(join(REPO_ROOT, 'docs', 'benchmarks.md'), 'utf8');
 		const start = benchmarks.indexOf(
 			'| engine | clients | C filtered req/s | N filtered req/s | N/C |',
 		);
