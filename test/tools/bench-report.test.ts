@@ -1,4 +1,4 @@
-import { ratioChart, RunIndex } from '../../tools/bench/report';
+import { CHART_TITLE, ratioChart, RunIndex, TITLE_FONT_SIZE } from '../../tools/bench/report';
 import type { BenchRun, CellTotals } from '../../tools/bench/run';
 import { SCENARIOS, VERSION_PROBE, type TargetName } from '../../tools/bench/scenarios';
 
@@ -51,5 +51,11 @@ describe('the ratio chart', () => {
 	it('labels each bar with its ratio', () => {
 		const svg = ratioChart(new RunIndex(runWithProbeAt(2300)));
 		expect(svg.match(/>23\.00</g)).toHaveLength(SCENARIOS.length * 4);
+	});
+
+	it('has room for its title (bold sans-serif averages about 0.6 em a character)', () => {
+		const svg = ratioChart(new RunIndex(runWithProbeAt(100)));
+		const width = Number(/<svg[^>]* width="(\d+)"/.exec(svg)?.[1]);
+		expect(10 + CHART_TITLE.length * TITLE_FONT_SIZE * 0.6).toBeLessThan(width);
 	});
 });

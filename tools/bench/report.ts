@@ -145,6 +145,10 @@ const escapeXml = (text: string) =>
  * workflows get (target D), against the DIY workflow (A) and n8n's Webhook → No-Op (B), with
  * the 1× line where it is as fast as they are.
  */
+export const CHART_TITLE =
+	'Throughput of the RevOps Trigger 1.1 (D) relative to DIY (A) and Webhook → No-Op (B)';
+export const TITLE_FONT_SIZE = 13;
+
 export function ratioChart(index: RunIndex): string {
 	const series = index.connections.flatMap((connections) =>
 		(['A', 'B'] as const).map((bottom) => ({
@@ -174,7 +178,7 @@ export function ratioChart(index: RunIndex): string {
 	const parts: string[] = [
 		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
 		`<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-		`<text x="10" y="18" font-size="13" font-weight="bold">RevOps Trigger, node version 1.1 (D): throughput relative to the DIY workflow (A) and Webhook → No-Op (B)</text>`,
+		`<text x="10" y="18" font-size="${TITLE_FONT_SIZE}" font-weight="bold">${CHART_TITLE}</text>`,
 	];
 	for (let tick = 0; tick <= maxValue; tick += maxValue > 6 ? 2 : 1) {
 		parts.push(
