@@ -5,11 +5,16 @@
  * runs its real install, update and uninstall, npm included, without leaving 127.0.0.1. Nothing
  * copies the package into n8n's folder here.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { isDeepStrictEqual } from 'util';
 
+import { generateCACertificate } from 'mockttp';
+import type { Browser } from 'playwright-core';
+
+import { launchChromium } from '../../tools/browser/browser';
+import { Editor, textMatching } from '../../tools/browser/editor';
 import { N8N_VERSIONS } from '../../tools/n8n/install';
 import { N8nHttpError } from '../../tools/n8n/http';
 import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
@@ -41,6 +46,13 @@ const DECLARED_BY_ENV = readmeEnvironment(BY_ENV);
 const progress = (line: string): void => {
 	process.stderr.write(`  ${line}\n`);
 };
+
+/** One more signed delivery to a published workflow: answered 200, and all its `runs` runs so far succeeded. */
+async function deliverAgain(n8n: N8nInstance, workflow: Published, runs: number): Promise<void> {
+	expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
+	const executions = await n8n.executions(workflow.id, { expected: runs });
+	expect(executions.map((execution) => execution.status)).toEqual(Array(runs).fill('success'));
+}
 
 /** What n8n's REST API answers for an installed community package (the fields read here). */
 interface InstalledPackage {
@@ -119,9 +131,7 @@ describe.each(N8N_VERSIONS)("n8n %s's own installer, from a registry", (version)
 		expect((await installedPackages()).map((entry) => entry.installedVersion)).toEqual([
 			NEXT_VERSION,
 		]);
-		expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
-		const executions = await n8n.executions(workflow.id, { expected: 2 });
-		expect(executions.map((execution) => execution.status)).toEqual(['success', 'success']);
+		await deliverAgain(n8n, workflow, 2);
 	});
 
 	it('deleted from its folder (a volume lost, say), it comes back at the next start with N8N_REINSTALL_MISSING_PACKAGES=true', async () => {
@@ -132,13 +142,7 @@ describe.each(N8N_VERSIONS)("n8n %s's own installer, from a registry", (version)
 			version: NEXT_VERSION,
 		});
 		expect(await n8n.nodeTypes()).toContain(TRIGGER_TYPE);
-		expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
-		const executions = await n8n.executions(workflow.id, { expected: 3 });
-		expect(executions.map((execution) => execution.status)).toEqual([
-			'success',
-			'success',
-			'success',
-		]);
+		await deliverAgain(n8n, workflow, 3);
 	});
 
 	it('uninstalls it: the node type is gone, the saved workflow still names it, and n8n keeps running', async () => {
@@ -154,12 +158,72 @@ describe.each(N8N_VERSIONS)("n8n %s's own installer, from a registry", (version)
 	});
 });
 
-describe('queue mode, n8n 2.41.1: the package declared in N8N_COMMUNITY_PACKAGES on every process', () => {
-	let n8n: N8nQueue;
+describe("n8n 1.123.81's editor in Chromium (2.41.1's is clicked through in editor.e2e.test.ts)", () => {
+	let n8n: N8nInstance;
+	let browser: Browser;
+	let editor: Editor;
 
 	beforeAll(async () => {
+		[n8n, browser] = await Promise.all([
+			startN8n({ version: '1.123.81', tarball: null, env: registry.proxy.env, log: progress }),
+			launchChromium(progress),
+		]);
+		editor = new Editor(
+			await browser.newPage({ viewport: { width: 1280, height: 800 } }),
+			n8n.baseUrl,
+		);
+		await editor.signIn(n8n.owner.email, n8n.owner.password);
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await n8n?.stop();
+	});
+
+	printLogTailOnFailure(() => n8n);
+
+	it('Settings > Community nodes installs the newest release, the node panel lists its triggers, a signed delivery runs a workflow built with it, and the card uninstalls it', async () => {
+		const started = Date.now();
+		await editor.installCommunityPackage(PACKAGE_NAME);
+		progress(`[installer] n8n 1.123.81's editor: installed in ${Date.now() - started} ms`);
+		expect(await (await editor.communityPackageCard(PACKAGE_NAME)).innerText()).toContain(
+			`v${NEXT_VERSION}`,
+		);
+
+		await editor.openNewWorkflow();
+		await editor.searchNodePanel('RevOps');
+		await editor.nodeCreatorItem('RevOps').first().click();
+		const actions = await textMatching(editor.nodeCreator(), /On account deleted/);
+		expect(actions).toContain('On deal signed');
+		await publishAndDeliver(n8n, 'Installed in the 1.x editor');
+
+		await editor.uninstallCommunityPackage(PACKAGE_NAME);
+		expect(await n8n.nodeTypes()).not.toContain(TRIGGER_TYPE);
+		expect((await fetch(`${n8n.baseUrl}/healthz`)).status).toBe(200);
+	});
+});
+
+describe('queue mode, n8n 2.41.1: the package declared in N8N_COMMUNITY_PACKAGES on every process', () => {
+	let n8n: N8nQueue;
+	/** The package's tarball downloads through the proxy before the set started. */
+	let downloadsBefore: number;
+
+	/** Downloads of `version`'s tarball from the registry, through the proxy, so far. */
+	const tarballDownloads = async (version: string) =>
+		(await registry.proxy.registryRequests()).filter(
+			(request) =>
+				request.startsWith('GET ') && request.endsWith(`/${PACKAGE_NAME}-${version}.tgz`),
+		).length;
+
+	beforeAll(async () => {
+		downloadsBefore = await tarballDownloads(PACKAGE_VERSION);
+		// The set examples/docker-compose.queue.yml describes: main, two webhook processes behind
+		// nginx, a worker; its environment is queueModeEnvironment's and the README's lines.
 		n8n = await startN8nQueue({
 			tarball: null,
+			behindNginx: true,
+			webhookProcesses: 2,
+			workers: 1,
 			env: { ...registry.proxy.env, ...DECLARED_BY_ENV },
 			log: progress,
 		});
@@ -197,6 +261,8 @@ describe('queue mode, n8n 2.41.1: the package declared in N8N_COMMUNITY_PACKAGES
 	it("the README's variables on every process: each installs it at start, and a signed delivery runs on a worker", async () => {
 		expect(DECLARED_BY_ENV.N8N_COMMUNITY_PACKAGES).toBe(declared(PACKAGE_VERSION));
 		expect(installedVersions()).toEqual(everyProcess(PACKAGE_VERSION));
+		// Each process fetched it from the registry itself, through the proxy.
+		expect((await tarballDownloads(PACKAGE_VERSION)) - downloadsBefore).toBe(roles().length);
 		expect(await n8n.nodeTypes()).toContain(TRIGGER_TYPE);
 		const delivered = await publishAndDeliver(n8n, 'Declared by env');
 		({ workflow } = delivered);
@@ -235,9 +301,18 @@ describe('queue mode, n8n 2.41.1: the package declared in N8N_COMMUNITY_PACKAGES
 	it(`main restarted with ${NEXT_VERSION} declared: every running process updates, and the workflow still runs`, async () => {
 		await n8n.restartMain({ N8N_COMMUNITY_PACKAGES: declared(NEXT_VERSION) });
 		await everyProcessReaches(NEXT_VERSION);
-		expect((await signedPost(workflow.url, 'deal-signed.json')).status).toBe(200);
-		const executions = await n8n.executions(workflow.id, { expected: 2 });
-		expect(executions.map((execution) => execution.status)).toEqual(['success', 'success']);
+		await deliverAgain(n8n, workflow, 2);
+	});
+
+	it(`then every process started again with ${NEXT_VERSION} declared, webhook processes and worker from empty folders (docker compose up -d, containers without volumes): each installs it from the registry, and the workflow runs`, async () => {
+		const others = [...n8n.webhookProcesses, ...n8n.workers];
+		const downloadsBeforeRestart = await tarballDownloads(NEXT_VERSION);
+		for (const role of others)
+			rmSync(join(role.userFolder, '.n8n', 'nodes'), { recursive: true, force: true });
+		await n8n.restart();
+		expect(installedVersions()).toEqual(everyProcess(NEXT_VERSION));
+		expect((await tarballDownloads(NEXT_VERSION)) - downloadsBeforeRestart).toBe(others.length);
+		await deliverAgain(n8n, workflow, 3);
 	});
 
 	it('main restarted with [] declared: every running process removes it', async () => {
@@ -247,12 +322,16 @@ describe('queue mode, n8n 2.41.1: the package declared in N8N_COMMUNITY_PACKAGES
 	});
 });
 
-describe("by hand, n8n 2.41.1: the README's commands, then a restart", () => {
+describe("by hand: the README's commands, then a restart", () => {
 	let n8n: N8nInstance | undefined;
 	const homes: string[] = [];
 
-	afterAll(async () => {
+	afterEach(async () => {
 		await n8n?.stop();
+		n8n = undefined;
+	});
+
+	afterAll(() => {
 		for (const home of homes) rmSync(home, { recursive: true, force: true });
 	});
 
@@ -270,7 +349,7 @@ describe("by hand, n8n 2.41.1: the README's commands, then a restart", () => {
 	const installed = (home: string, name: string) =>
 		join(home, '.n8n', 'nodes', 'node_modules', name, 'package.json');
 
-	it('install the package from the registry into ~/.n8n/nodes without n8n-workflow, and n8n loads it and runs it', async () => {
+	it('install the package from the registry into ~/.n8n/nodes without n8n-workflow, and n8n 2.41.1 loads it and runs it', async () => {
 		const home = await runAsUser(readmeShellBlock(BY_HAND));
 		// The newest release in the registry, as `npm install <name>` picks.
 		expect(JSON.parse(readFileSync(installed(home, PACKAGE_NAME), 'utf8'))).toMatchObject({
@@ -284,7 +363,7 @@ describe("by hand, n8n 2.41.1: the README's commands, then a restart", () => {
 		await publishAndDeliver(n8n, 'Installed by hand');
 	});
 
-	it("install the release tarball the same way with its path in place of the package's name", async () => {
+	it("install the tarball the README's build writes, its path in place of the package's name, and n8n 1.123.81 loads it and runs it", async () => {
 		const tarball = await packedTarball();
 		const commands = readmeShellBlock(BY_HAND).replace(
 			new RegExp(`npm install ${PACKAGE_NAME} `),
@@ -296,6 +375,38 @@ describe("by hand, n8n 2.41.1: the README's commands, then a restart", () => {
 			version: PACKAGE_VERSION,
 		});
 		expect(existsSync(installed(home, 'n8n-workflow'))).toBe(false);
+
+		n8n = await startN8n({ version: '1.123.81', tarball: null, userFolder: home, log: progress });
+		expect(await n8n.nodeTypes()).toContain(TRIGGER_TYPE);
+		await publishAndDeliver(n8n, 'Installed by hand from the tarball');
+	});
+
+	it("npm behind a proxy that inspects TLS: a cafile in npm's global config wins over NODE_EXTRA_CA_CERTS, and npm_config_cafile fixes it", async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'npm-cafile-'));
+		homes.push(folder);
+		// What a distribution's global npmrc holds: a cafile, here one without the proxy's authority.
+		const otherAuthority = await generateCACertificate({ subject: { commonName: 'another CA' } });
+		writeFileSync(join(folder, 'other-ca.pem'), otherAuthority.cert);
+		writeFileSync(join(folder, 'npmrc'), `cafile=${join(folder, 'other-ca.pem')}\n`);
+		const { npm_config_cafile: _inherited, ...inherited } = process.env;
+		const { npm_config_cafile: proxyAuthority, ...withoutCafile } = registry.proxy.env;
+		const view = async (env: Record<string, string>) =>
+			await runCommand('npm', ['view', `${PACKAGE_NAME}@${PACKAGE_VERSION}`, 'version'], {
+				cwd: folder,
+				env: {
+					...inherited,
+					...env,
+					npm_config_globalconfig: join(folder, 'npmrc'),
+					// Nothing from an earlier test's cache: npm must ask the registry.
+					npm_config_cache: join(folder, 'cache'),
+					npm_config_fetch_retries: '0',
+				},
+			});
+
+		await expect(view(withoutCafile)).rejects.toThrow(/SELF_SIGNED_CERT_IN_CHAIN|certificate/i);
+		expect((await view({ ...withoutCafile, npm_config_cafile: proxyAuthority })).trim()).toBe(
+			PACKAGE_VERSION,
+		);
 	});
 });
 

@@ -1,20 +1,23 @@
 /**
- * examples/docker-compose.queue.yml gives every n8n process the environment the scale-out tests
- * run with (tools/n8n/queue.ts behind nginx) plus the README's package lines, so the file users
- * copy is the set-up the tests prove, addresses aside. test/unit/nginx.test.ts checks its nginx.
+ * examples/docker-compose.queue.yml is the set the installer's queue-mode test starts
+ * (test/e2e/installer.e2e.test.ts: tools/n8n/queue.ts behind nginx with two webhook processes and
+ * a worker, the README's package lines added), so the file users copy is the set-up the tests
+ * prove, addresses aside. test/unit/nginx.test.ts checks its nginx.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
 
 import { MAIN_PROCESS_ENVIRONMENT, queueModeEnvironment } from '../../tools/n8n/queue';
-import { readmeEnvironment } from '../support/readme-blocks';
+import { readmeBlock, readmeEnvironment } from '../support/readme-blocks';
 
 interface ComposeService {
 	image?: string;
 	command?: string;
 	environment?: Record<string, string>;
 	volumes?: string[];
+	depends_on?: string[] | Record<string, { condition: string }>;
+	healthcheck?: { test: string[] };
 }
 
 const compose = parse(
@@ -58,9 +61,30 @@ describe('examples/docker-compose.queue.yml', () => {
 		},
 	);
 
+	it('starts webhook processes and the worker once main answers the readiness probe the tests wait for', () => {
+		const probe = compose.services['n8n-main'].healthcheck?.test.join(' ') ?? '';
+		expect(probe).toContain('http://127.0.0.1:5678/healthz/readiness');
+		for (const [name, service] of n8nServices.filter(([name]) => name !== 'n8n-main'))
+			expect([name, service.depends_on]).toEqual([
+				name,
+				{ 'n8n-main': { condition: 'service_healthy' } },
+			]);
+	});
+
 	it('puts nginx in front with examples/nginx-queue.conf as its site', () => {
 		expect(compose.services.nginx.volumes).toEqual([
 			'./nginx-queue.conf:/etc/nginx/conf.d/default.conf:ro',
 		]);
+	});
+});
+
+describe("the README's Kubernetes env list", () => {
+	it('sets the same variables as its Docker lines', () => {
+		const { env } = parse(readmeBlock('In a Kubernetes container spec', 'yaml')) as {
+			env: Array<{ name: string; value: string }>;
+		};
+		expect(Object.fromEntries(env.map(({ name, value }) => [name, value]))).toEqual(
+			readmeEnvironment('**Docker and Kubernetes:**'),
+		);
 	});
 });

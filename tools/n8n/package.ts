@@ -29,10 +29,11 @@ export async function packPackage(repoRoot: string): Promise<string> {
 }
 
 /**
- * Installs a packed community package into an n8n user folder the way Settings > Community
- * nodes lays it out on disk (that screen cannot run offline: it asks the public registry):
+ * Lays a packed community package out in an n8n user folder as n8n's installer leaves it:
  * `<userFolder>/.n8n/nodes/node_modules/<name>` plus `<userFolder>/.n8n/nodes/package.json`
- * listing it. A previous copy is removed first, so files deleted from the package go too.
+ * listing it. A previous copy is removed first, so files deleted from the package go too. For
+ * the tests about what the node does; the tests about installing it (installer.e2e.test.ts,
+ * editor.e2e.test.ts) use n8n's installer and a local registry instead, which takes longer.
  */
 export function installPackageInto(userFolder: string, tarballPath: string): void {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { generateCACertificate, getLocal } from 'mockttp';
+import { generateCACertificate, getLocal, type MockedEndpoint } from 'mockttp';
 
 import { stubRequest, wireAnswer, type StubService } from './service';
 
@@ -23,6 +23,8 @@ export interface ServiceProxy {
 	env: Record<string, string>;
 	/** `METHOD https://host/path` of every request to a host without a stub. */
 	refused: string[];
+	/** `METHOD https://host/path` of every request forwarded to a local registry, in order. */
+	registryRequests(): Promise<string[]>;
 	stop(): Promise<void>;
 }
 
@@ -70,8 +72,9 @@ export async function startServiceProxy(
 	const localUrlByHost = new Map(
 		registries.map((entry) => [new URL(entry.publicUrl).hostname, entry.localUrl]),
 	);
+	const registryRules: MockedEndpoint[] = [];
 	for (const [publicHost, localUrl] of localUrlByHost) {
-		await proxy
+		const rule = await proxy
 			.forAnyRequest()
 			.forHostname(publicHost)
 			.thenPassThrough({
@@ -83,6 +86,7 @@ export async function startServiceProxy(
 					updateHeaders: { 'x-forwarded-proto': 'https' },
 				},
 			});
+		registryRules.push(rule);
 	}
 	await proxy.forUnmatchedRequest().thenCallback((request) => {
 		refused.push(`${request.method} ${request.url}`);
@@ -101,6 +105,14 @@ export async function startServiceProxy(
 			npm_config_cache: path.join(folder, 'npm-cache'),
 		},
 		refused,
+		registryRequests: async () => {
+			const seen = (
+				await Promise.all(registryRules.map(async (rule) => await rule.getSeenRequests()))
+			).flat();
+			return seen
+				.sort((first, second) => first.timingEvents.startTime - second.timingEvents.startTime)
+				.map((request) => `${request.method} ${request.url}`);
+		},
 		stop: async () => {
 			await proxy.stop();
 			rmSync(folder, { recursive: true, force: true });
