@@ -21,7 +21,7 @@ import { startN8n, type N8nInstance } from '../../tools/n8n/instance';
 import { startN8nQueue, type N8nQueue } from '../../tools/n8n/queue';
 import { sleep } from '../../tools/n8n/process';
 import { runCommand } from '../../tools/n8n/run';
-import { TRIGGER_TYPE } from '../../tools/n8n/workflows';
+import { TRIGGER_NAME, TRIGGER_TYPE } from '../../tools/n8n/workflows';
 import { name as PACKAGE_NAME, version as PACKAGE_VERSION } from '../../package.json';
 import { readmeEnvironment, readmeShellBlock } from '../support/readme-blocks';
 import { executionsRunBy, publishAndDeliver, signedPost, type Published } from './fixture';
@@ -182,7 +182,7 @@ describe("n8n 1.123.81's editor in Chromium (2.41.1's is clicked through in edit
 
 	printLogTailOnFailure(() => n8n);
 
-	it('Settings > Community nodes installs the newest release, the node panel lists its triggers, a signed delivery runs a workflow built with it, and the card uninstalls it', async () => {
+	it('Settings > Community nodes installs the newest release, the node panel lists its triggers, a signed delivery runs a workflow built with it, and the card uninstalls it, after which the workflow shows the trigger as not installed', async () => {
 		const started = Date.now();
 		await editor.installCommunityPackage(PACKAGE_NAME);
 		progress(`[installer] n8n 1.123.81's editor: installed in ${Date.now() - started} ms`);
@@ -195,11 +195,20 @@ describe("n8n 1.123.81's editor in Chromium (2.41.1's is clicked through in edit
 		await editor.nodeCreatorItem('RevOps').first().click();
 		const actions = await textMatching(editor.nodeCreator(), /On account deleted/);
 		expect(actions).toContain('On deal signed');
-		await publishAndDeliver(n8n, 'Installed in the 1.x editor');
+		const { workflow } = await publishAndDeliver(n8n, 'Installed in the 1.x editor');
 
-		await editor.uninstallCommunityPackage(PACKAGE_NAME);
+		const confirmation = await editor.uninstallCommunityPackage(PACKAGE_NAME);
+		expect(confirmation).toContain('Package includes: RevOps Trigger');
 		expect(await n8n.nodeTypes()).not.toContain(TRIGGER_TYPE);
 		expect((await fetch(`${n8n.baseUrl}/healthz`)).status).toBe(200);
+		// What a user who opens the workflow now sees on the trigger.
+		await editor.openWorkflow(workflow.id);
+		await editor.openNode(TRIGGER_NAME);
+		expect(await textMatching(editor.ndv(), /not currently installed/)).toMatch(
+			new RegExp(
+				`This node is not currently installed\\. It's part of the\\s+${PACKAGE_NAME}\\s+community package`,
+			),
+		);
 	});
 });
 
