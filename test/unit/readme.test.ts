@@ -247,6 +247,15 @@ describe("the README's figures", () => {
 		expect(Number(fourKb?.[3])).toBeLessThan(limitMs * 1000);
 	});
 
+	it("give the 404s while n8n starts again as docs/reliability.md's crash test has them", () => {
+		const [answered404, events] = [
+			...readme.matchAll(/\((\d+) of (\d+) in \[the crash test\]/g),
+		].map((match) => [Number(match[1]), Number(match[2])])[0];
+		const crashTest = reliability.slice(reliability.indexOf('### n8n killed mid-stream'));
+		expect(crashTest).toContain(`${events} signed events`);
+		expect(crashTest).toContain(`(${answered404} answered \`404\` while n8n started again`);
+	});
+
 	it("give the 1.x event lost with When Received as docs/reliability.md's matrix has it", () => {
 		const [lost, events] = [...readme.matchAll(/\((\d+) of (\d+) in the tests\)/g)].map((match) => [
 			Number(match[1]),
