@@ -23,7 +23,7 @@ import { sleep } from '../../tools/n8n/process';
 import { runCommand } from '../../tools/n8n/run';
 import { TRIGGER_NAME, TRIGGER_TYPE } from '../../tools/n8n/workflows';
 import { name as PACKAGE_NAME, version as PACKAGE_VERSION } from '../../package.json';
-import { readmeEnvironment, readmeShellBlock } from '../support/readme-blocks';
+import { readmeBlock, readmeEnvironment, readmeShellBlock } from '../support/readme-blocks';
 import { executionsRunBy, publishAndDeliver, signedPost, type Published } from './fixture';
 import { printLogTailOnFailure } from './log-tail';
 import { NEXT_VERSION, startRegistryBehindProxy, type RegistryBehindProxy } from './registry';
@@ -39,6 +39,7 @@ const BY_HAND = '**By hand**';
 const BY_ENV = '**Docker and Kubernetes:**';
 const CHECKSUM = 'print the checksum of the version you install';
 const WITH_CHECKSUM = 'declare it with that checksum';
+const NPMRC_FOR_PROXY = '**n8n 1.x never offers Update behind a proxy**';
 
 /** The README's Docker and Kubernetes lines, as every n8n process here gets them. */
 const DECLARED_BY_ENV = readmeEnvironment(BY_ENV);
@@ -182,12 +183,12 @@ describe("n8n 1.123.81's editor in Chromium (2.41.1's is clicked through in edit
 
 	printLogTailOnFailure(() => n8n);
 
-	it('Settings > Community nodes installs the newest release, the node panel lists its triggers, a signed delivery runs a workflow built with it, and the card uninstalls it, after which the workflow shows the trigger as not installed', async () => {
-		const started = Date.now();
-		await editor.installCommunityPackage(PACKAGE_NAME);
+	it(`Settings > Community nodes installs ${PACKAGE_VERSION}, the node panel lists its triggers, a signed delivery runs a workflow built with it; behind the proxy no update is offered until the README's .npmrc is in place, then the card updates it to ${NEXT_VERSION} and the workflow still runs; and the card uninstalls it, after which the workflow shows the trigger as not installed`, async () => {
+		let started = Date.now();
+		await editor.installCommunityPackage(PACKAGE_NAME, PACKAGE_VERSION);
 		progress(`[installer] n8n 1.123.81's editor: installed in ${Date.now() - started} ms`);
 		expect(await (await editor.communityPackageCard(PACKAGE_NAME)).innerText()).toContain(
-			`v${NEXT_VERSION}`,
+			`v${PACKAGE_VERSION}`,
 		);
 
 		await editor.openNewWorkflow();
@@ -196,6 +197,28 @@ describe("n8n 1.123.81's editor in Chromium (2.41.1's is clicked through in edit
 		const actions = await textMatching(editor.nodeCreator(), /On account deleted/);
 		expect(actions).toContain('On deal signed');
 		const { workflow } = await publishAndDeliver(n8n, 'Installed in the 1.x editor');
+
+		// n8n 1.x looks for updates with npm run without its environment, so through no proxy:
+		// with 0.1.1 in the registry it offers none (README Troubleshooting).
+		const listed = await n8n.rest<Array<{ updateAvailable?: string }>>(
+			'GET',
+			'/rest/community-packages',
+		);
+		expect(listed.map((entry) => entry.updateAvailable)).toEqual([undefined]);
+		// The README's fix: the proxy settings in an .npmrc in n8n's nodes folder, which npm reads
+		// there whatever its environment (and a cache of its own, not the developer's).
+		const { HTTPS_PROXY, NO_PROXY, npm_config_cafile } = registry.proxy.env;
+		writeFileSync(
+			join(n8n.userFolder, '.n8n', 'nodes', '.npmrc'),
+			readmeBlock(NPMRC_FOR_PROXY, 'ini')
+				.replace('<proxy address>', HTTPS_PROXY)
+				.replace('<hosts without proxy>', NO_PROXY)
+				.replace('<proxy CA file>', npm_config_cafile) + `cache=${join(n8n.userFolder, '.npm')}\n`,
+		);
+		started = Date.now();
+		await editor.updateCommunityPackage(PACKAGE_NAME, NEXT_VERSION);
+		progress(`[installer] n8n 1.123.81's editor: updated in ${Date.now() - started} ms`);
+		await deliverAgain(n8n, workflow, 2);
 
 		const confirmation = await editor.uninstallCommunityPackage(PACKAGE_NAME);
 		expect(confirmation).toContain('Package includes: RevOps Trigger');

@@ -1,6 +1,7 @@
 /**
  * The README's Troubleshooting section, reproduced in real n8n 2.41.1 and 1.123.81 (queue mode's
- * entries are in queue.e2e.test.ts, the installer's in install.e2e.test.ts): every answer and
+ * entries are in queue.e2e.test.ts, nginx's in scale-out.e2e.test.ts, the installer's in
+ * install.e2e.test.ts, installer.e2e.test.ts and editor.e2e.test.ts): every answer and
  * log line it quotes is what n8n gave here, and every fix it gives makes the symptom go away.
  */
 import { randomUUID } from 'crypto';

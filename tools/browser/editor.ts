@@ -66,13 +66,16 @@ export class Editor {
 	}
 
 	/**
-	 * Settings > Community nodes > Install a community node: the package name, the risk box,
-	 * Install; returns once the page lists the package (n8n's installer ran npm by then).
+	 * Settings > Community nodes > Install a community node: the package name (`name@version`
+	 * for a release other than the newest), the risk box, Install; returns once the page lists
+	 * the package (n8n's installer ran npm by then).
 	 */
-	async installCommunityPackage(name: string): Promise<void> {
+	async installCommunityPackage(name: string, version?: string): Promise<void> {
 		await this.page.goto(`${this.baseUrl}/settings/community-nodes`);
 		await this.page.getByRole('button', { name: 'Install a community node' }).click();
-		await this.page.getByTestId('package-name-input').fill(name);
+		await this.page
+			.getByTestId('package-name-input')
+			.fill(version === undefined ? name : `${name}@${version}`);
 		await this.page.getByTestId('user-agreement-checkbox').click();
 		await this.page.getByTestId('install-community-package-button').click();
 		await this.page.getByTestId('community-package-card').filter({ hasText: name }).waitFor();
