@@ -140,15 +140,15 @@ export function engineTable(index: RunIndex, engine: EngineName): string {
 const escapeXml = (text: string) =>
 	text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+export const CHART_TITLE =
+	'Throughput of the RevOps Trigger 1.1 (D) relative to DIY (A) and Webhook → No-Op (B)';
+export const TITLE_FONT_SIZE = 13;
+
 /**
  * The chart in docs/benchmarks.svg: the RevOps Trigger at node version 1.1, the version new
  * workflows get (target D), against the DIY workflow (A) and n8n's Webhook → No-Op (B), with
  * the 1× line where it is as fast as they are.
  */
-export const CHART_TITLE =
-	'Throughput of the RevOps Trigger 1.1 (D) relative to DIY (A) and Webhook → No-Op (B)';
-export const TITLE_FONT_SIZE = 13;
-
 export function ratioChart(index: RunIndex): string {
 	const series = index.connections.flatMap((connections) =>
 		(['A', 'B'] as const).map((bottom) => ({
