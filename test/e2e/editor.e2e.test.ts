@@ -21,7 +21,12 @@ import { name as PACKAGE_NAME, version as PACKAGE_VERSION } from '../../package.
 import { EXPECTED_ITEMS } from '../support/expected-items';
 import { fixtureBytes, TEST_KEY } from '../support/fixtures';
 import { expectQuoted } from '../support/troubleshooting';
-import { NEXT_VERSION, startRegistryBehindProxy, type RegistryBehindProxy } from './registry';
+import {
+	NEXT_VERSION,
+	NOT_INSTALLED_NOTICE,
+	startRegistryBehindProxy,
+	type RegistryBehindProxy,
+} from './registry';
 
 jest.setTimeout(300_000);
 
@@ -135,10 +140,7 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 	});
 
 	scenario('2. search "RevOps" in the node panel and choose "On deal signed"', async () => {
-		await editor.openNewWorkflow();
-		await editor.searchNodePanel('RevOps');
-		await editor.nodeCreatorItem('RevOps').first().click();
-		const actions = await textMatching(editor.nodeCreator(), /On account deleted/);
+		const actions = await editor.nodeTriggers('RevOps', /On account deleted/);
 		for (const action of [
 			'On all events',
 			'On deal created',
@@ -305,12 +307,8 @@ describe("the RevOps Trigger in n8n 2.41.1's editor", () => {
 			);
 			expect(saved.nodes.map((node) => node.type)).toContain(TRIGGER_TYPE);
 			// What a user who opens the workflow now sees on the trigger.
-			await editor.openWorkflow(state.workflowId ?? '');
-			await editor.openNode('RevOps Trigger');
-			expect(await textMatching(editor.ndv(), /not currently installed/)).toMatch(
-				new RegExp(
-					`This node is not currently installed\\. It's part of the\\s+${PACKAGE_NAME}\\s+community package`,
-				),
+			expect(await editor.notInstalledNotice(state.workflowId ?? '', 'RevOps Trigger')).toMatch(
+				NOT_INSTALLED_NOTICE,
 			);
 			const afterUninstall = await sendOnce(fixtureBytes('deal-signed'), {
 				url: state.productionUrl ?? '',

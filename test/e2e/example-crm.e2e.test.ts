@@ -26,6 +26,7 @@ import {
 	type Delivery,
 	expectAcknowledged,
 	expectRetried,
+	expectOneAlert,
 } from './example-harness';
 
 jest.setTimeout(300_000);
@@ -428,18 +429,9 @@ function suite(version: N8nVersion): void {
 					],
 				},
 			};
-			const write = {};
-			hubspot.failNext(
-				{},
-				write,
-				olderStored,
-				write,
-				olderStored,
-				write,
-				olderStored,
-				write,
-				olderStored,
-			);
+			// `{}`: the stub's usual answer (the first read, then each write); then the older event read back.
+			const usual = {};
+			hubspot.failNext(usual, ...Array.from({ length: 4 }, () => [usual, olderStored]).flat());
 			const upserts = callsFor(accountId, '/crm/v3/objects/companies/batch/upsert');
 			expectRetried(
 				await example.deliver(body),
@@ -459,16 +451,7 @@ function suite(version: N8nVersion): void {
 				() => hubspot.failNext(serverError(), serverError(), serverError()),
 				`account ${accountId} failed in `,
 			);
-			expect(alerts.map((message) => [message.channel, message.display])).toEqual([
-				[
-					ALERT_CHANNEL,
-					expect.stringMatching(
-						new RegExp(
-							`^RevOps account-updated for account ${accountId} failed in "RevOps account events -> one HubSpot company per account, newest event wins": `,
-						),
-					),
-				],
-			]);
+			expectOneAlert(alerts, example, `account-updated for account ${accountId}`);
 			expect(hubspot.companiesOf(accountId)).toEqual([]);
 		});
 	});

@@ -76,6 +76,8 @@ export interface ExampleUnderTest {
 	 */
 	refusedHosts(): string[];
 	n8n(): N8nInstance;
+	/** The example workflow's name, as n8n and its alerts show it. */
+	workflowName: string;
 	/** Saves and publishes the example again with these Settings fields changed, as a user editing them. */
 	republish(settings: Record<string, string>): Promise<void>;
 }
@@ -153,6 +155,7 @@ export function useExample(
 
 	return {
 		n8n: running,
+		workflowName: workflow.name,
 		async republish(settings) {
 			const n8n = running();
 			await n8n.deactivate(workflow.id);
@@ -227,6 +230,21 @@ export async function alertsAfterThreeFailedRuns(
 	// n8n runs the error workflow after the failed run: wait as long as one takes to start.
 	await sleep(EXECUTION_QUIET_MS);
 	return alerts();
+}
+
+/**
+ * The one alert `alertsAfterThreeFailedRuns` found: in ALERT_CHANNEL, reading
+ * `RevOps <subject> failed in "<the example's name>": ` and the reason (`subject`: a pattern).
+ */
+export function expectOneAlert(
+	alerts: SlackMessage[],
+	example: ExampleUnderTest,
+	subject: string,
+): void {
+	const name = example.workflowName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	expect(alerts.map((message) => [message.channel, message.display])).toEqual([
+		[ALERT_CHANNEL, expect.stringMatching(new RegExp(`^RevOps ${subject} failed in "${name}": `))],
+	]);
 }
 
 /** The run succeeded and RevOps was answered 200 with the acknowledgement: it will not deliver again. */

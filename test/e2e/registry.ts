@@ -7,9 +7,14 @@
 import { ensureN8n, type N8nVersion } from '../../tools/n8n/install';
 import { installerRegistry, npmRegistry } from '../../tools/registry/public-registry';
 import { startLocalRegistry } from '../../tools/registry/verdaccio';
-import { version as PACKAGE_VERSION } from '../../package.json';
+import { name as PACKAGE_NAME, version as PACKAGE_VERSION } from '../../package.json';
 import { startServiceProxy, type ServiceProxy } from '../support/services/proxy';
 import { packedTarball } from './tarball';
+
+/** What n8n's editor says on a node of this package once the package is uninstalled. */
+export const NOT_INSTALLED_NOTICE = new RegExp(
+	`This node is not currently installed\\. It's part of the\\s+${PACKAGE_NAME}\\s+community package`,
+);
 
 /** The release an update moves to: the same package, one patch version up. */
 export const NEXT_VERSION = PACKAGE_VERSION.replace(/\d+$/, (patch) => String(Number(patch) + 1));

@@ -21,6 +21,20 @@ import { singleN8n, SUITE_N8N_ENV } from './trigger-suite';
 jest.setTimeout(300_000);
 
 const LOG_WAIT_MS = 5_000;
+const LOG_LINES = 5_000;
+
+/** The first line of n8n's log that `matches`, waiting up to LOG_WAIT_MS for it; undefined if none came. */
+async function logLine(
+	n8n: N8nInstance,
+	matches: (line: string) => boolean,
+): Promise<string | undefined> {
+	const deadline = Date.now() + LOG_WAIT_MS;
+	for (;;) {
+		const line = n8n.logTail(LOG_LINES).split('\n').find(matches);
+		if (line !== undefined || Date.now() > deadline) return line;
+		await sleep(100);
+	}
+}
 
 /** n8n's JSON answer to a request it could not route to a webhook. */
 interface NotFoundAnswer {
@@ -172,27 +186,16 @@ for (const version of ['2.41.1', '1.123.81'] as N8nVersion[]) {
 			expect(outside.status).toBe(403);
 			expectQuoted((JSON.parse(outside.body) as { message: string }).message);
 
-			// n8n writes the line after the answer has gone out.
-			const logged = async (workflowId: string, status: number) => {
-				const deadline = Date.now() + LOG_WAIT_MS;
-				for (;;) {
-					const line = n8n
-						.logTail(2_000)
-						.split('\n')
-						.find(
-							(candidate) =>
-								candidate.includes(`(workflow ${workflowId})`) &&
-								candidate.includes(`with ${status}:`),
-						);
-					if (line !== undefined || Date.now() > deadline) return line;
-					await sleep(100);
-				}
-			};
 			for (const [workflowId, status] of [
 				[wrongKey.id, 401],
 				[allowlisted.id, 403],
 			] as const) {
-				const line = await logged(workflowId, status);
+				// n8n writes the line after the answer has gone out.
+				const line = await logLine(
+					n8n,
+					(candidate) =>
+						candidate.includes(`(workflow ${workflowId})`) && candidate.includes(`with ${status}:`),
+				);
 				expect(line).toBeDefined();
 				// The line as the README shows it: from the trigger's name on, the sender written as <address>.
 				const quoted = (line as string)
@@ -218,11 +221,10 @@ describe('n8n 2.41.1 with the 1.x name for its public address', () => {
 			const published = await publishWithTestKey(n8n, 'Legacy webhook URL');
 			const webhookId = published.url.split('/webhook/')[1].split('/')[0];
 			const warning = `the webhook URL ${legacyAddress}webhook/${webhookId}/webhook is not https`;
-			const deadline = Date.now() + LOG_WAIT_MS;
-			while (!n8n.logTail(5_000).includes(warning) && Date.now() < deadline) await sleep(100);
-			const log = n8n.logTail(5_000);
-			expect(log).toContain(warning);
-			expect(log).toMatch(/WEBHOOK_URL[^\n]*\n?[^\n]*Use N8N_WEBHOOK_URL instead/);
+			expect(await logLine(n8n, (line) => line.includes(warning))).toBeDefined();
+			expect(n8n.logTail(LOG_LINES)).toMatch(
+				/WEBHOOK_URL[^\n]*\n?[^\n]*Use N8N_WEBHOOK_URL instead/,
+			);
 		} finally {
 			await n8n.stop();
 		}

@@ -134,6 +134,24 @@ export class Editor {
 		await this.page.getByTestId('node-creator-search-bar').fill(query);
 	}
 
+	/**
+	 * A new workflow's node panel searched for `query`, the first node found opened: the text of
+	 * its trigger list once `lastTrigger` shows.
+	 */
+	async nodeTriggers(query: string, lastTrigger: RegExp): Promise<string> {
+		await this.openNewWorkflow();
+		await this.searchNodePanel(query);
+		await this.nodeCreatorItem(query).first().click();
+		return await textMatching(this.nodeCreator(), lastTrigger);
+	}
+
+	/** What the node `nodeName` of a saved workflow says once its community package is gone. */
+	async notInstalledNotice(workflowId: string, nodeName: string): Promise<string> {
+		await this.openWorkflow(workflowId);
+		await this.openNode(nodeName);
+		return await textMatching(this.ndv(), /not currently installed/);
+	}
+
 	// The node details view ("NDV")
 	ndv(): Locator {
 		return this.page.getByTestId('ndv');
